@@ -1,0 +1,134 @@
+"""Development settings: `pelican content -s pelicanconf.py` (or `invoke build` / `invoke serve`)."""
+
+SITENAME = "Children First"
+SITE_STRAPLINE = "presented by WillisPalmer"
+SITE_DESCRIPTION = (
+    "News, research and guidance for professionals who work with children: social workers, "
+    "foster carers, family-court and education staff."
+)
+SITEURL = "http://localhost:8000"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+# safe_build reports every problem together and swaps a good build into place.
+PLUGINS = ["safe_build", "front_matter", "templating", "sitemap"]
+
+# Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not
+# second-guess it.
+WITH_FUTURE_DATES = True
+SLUGIFY_SOURCE = "basename"
+DELETE_OUTPUT_DIRECTORY = False
+OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+# The content model: categories and topics (name shown to readers -> slug in URLs).
+FRONT_MATTER = {
+    "categories": {
+        "News": "news",
+        "Features": "features",
+        "Research": "research",
+        "Guidance": "guidance",
+        "Interviews": "interviews",
+        "Opinion": "opinion",
+    },
+    "topics": {
+        "Safeguarding": "safeguarding",
+        "Harmful sexual behaviour": "harmful-sexual-behaviour",
+        "Fostering": "fostering",
+        "Adoption": "adoption",
+        "Children in care": "children-in-care",
+        "Care leavers": "care-leavers",
+        "Family justice": "family-justice",
+        "Mental health": "mental-health",
+        "Domestic abuse": "domestic-abuse",
+        "Education and SEND": "education-and-send",
+        "Youth justice": "youth-justice",
+        "Workforce": "workforce",
+        "Policy": "policy",
+        "COVID-19": "covid-19",
+    },
+    "default_author": "Children First",
+}
+
+# URL scheme: every page is a folder with an index.html, so addresses stay clean on any host.
+ARTICLE_URL = "articles/{slug}/"
+ARTICLE_SAVE_AS = "articles/{slug}/index.html"
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+CATEGORIES_URL = "category/"
+CATEGORIES_SAVE_AS = "category/index.html"
+TAG_URL = "topic/{slug}/"
+TAG_SAVE_AS = "topic/{slug}/index.html"
+TAGS_URL = "topic/"
+TAGS_SAVE_AS = "topic/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+AUTHORS_URL = "author/"
+AUTHORS_SAVE_AS = "author/index.html"
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "hub", "search", "404", "robots"]
+HUB_URL = "knowledge-resources/"
+HUB_SAVE_AS = "knowledge-resources/index.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+ROBOTS_SAVE_AS = "robots.txt"
+PAGINATED_TEMPLATES = {"index": 10, "category": 10, "tag": 10, "author": 10, "hub": 20}
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds: only the site-wide RSS feed for now.
+FEED_DOMAIN = SITEURL
+FEED_ALL_RSS = "feeds/rss.xml"
+FEED_ALL_ATOM = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+RSS_FEED_SUMMARY_ONLY = True
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+ORGANISATION = {
+    "name": "WillisPalmer",
+    "address": [
+        "D1, Parkside",
+        "Knowledge Gateway",
+        "Nesfield Road",
+        "Colchester",
+        "Essex",
+        "CO4 3ZL",
+    ],
+}
+
+RELATIVE_URLS = False

@@ -1,0 +1,35 @@
+"""front_matter: Markdown articles and pages with validated YAML front matter.
+
+Replaces Pelican's Markdown reader. Every key is checked against the content model in `schema.py`;
+problems go to `safe_build`, which reports them all together and stops the build. Bodies are
+converted once and sanitised with nh3.
+"""
+
+import logging
+
+from pelican import signals
+from safe_build import report
+
+from .config import load_config
+from .reader import FrontMatterReader
+from .site_checks import site_problems
+
+logger = logging.getLogger(__name__)
+
+
+def add_reader(readers) -> None:
+    for extension in FrontMatterReader.file_extensions:
+        readers.reader_classes[extension] = FrontMatterReader
+    for problem in load_config(readers.settings)[1]:
+        report(problem)
+
+
+def check_site(generators) -> None:
+    settings = generators[0].settings
+    for problem in site_problems(generators, settings):
+        report(problem)
+
+
+def register() -> None:
+    signals.readers_init.connect(add_reader)
+    signals.all_generators_finalized.connect(check_site)

@@ -1,0 +1,102 @@
+"""The FRONT_MATTER setting: the site's vocabulary (categories, topics) and the content model's knobs."""
+
+import re
+from dataclasses import dataclass
+
+from safe_build import Problem, config_problem, plugin_settings
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+DEFAULTS = {
+    # name shown to readers -> slug used in URLs (/category/{slug}/); the site sets its own
+    "categories": {},
+    # name shown to readers -> slug used in URLs (/topic/{slug}/); authors may write either
+    "topics": {},
+    # byline when an article names no author
+    "default_author": "Children First",
+    # length of the automatic teaser when an article has no summary
+    "teaser_words": 50,
+    # zone for dates written without one
+    "timezone": "Europe/London",
+    # words read per minute, for the reading time shown on articles
+    "reading_words_per_minute": 200,
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Names and slugs of one controlled list, looked up by either, case-insensitively."""
+
+    slugs: dict[str, str]
+
+    def canonical(self, written: str) -> str | None:
+        wanted = written.strip().casefold()
+        for name, slug in self.slugs.items():
+            if wanted in (name.casefold(), slug):
+                return name
+        return None
+
+    def names(self) -> list[str]:
+        return list(self.slugs)
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    categories: Vocabulary
+    topics: Vocabulary
+    default_author: str
+    teaser_words: int
+    timezone: str
+    reading_words_per_minute: int
+
+
+def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
+    merged, problems = plugin_settings(settings, "FRONT_MATTER", DEFAULTS)
+    for key in ("categories", "topics"):
+        if not isinstance(merged[key], dict):
+            problems.append(
+                config_problem(
+                    settings,
+                    key,
+                    f"FRONT_MATTER `{key}` must map each name to its slug",
+                    f'write it as "{key}": {{"Name": "name-slug", ...}}',
+                )
+            )
+            merged[key] = DEFAULTS[key]
+    problems += _vocabulary_problems(settings, merged)
+    config = ContentConfig(
+        categories=Vocabulary(dict(merged["categories"])),
+        topics=Vocabulary(dict(merged["topics"])),
+        default_author=merged["default_author"],
+        teaser_words=merged["teaser_words"],
+        timezone=merged["timezone"],
+        reading_words_per_minute=merged["reading_words_per_minute"],
+    )
+    return config, problems
+
+
+def _vocabulary_problems(settings: dict, merged: dict) -> list[Problem]:
+    problems = []
+    for key in ("categories", "topics"):
+        seen: dict[str, str] = {}
+        for name, slug in merged[key].items():
+            if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+                problems.append(
+                    config_problem(
+                        settings,
+                        str(name),
+                        f"FRONT_MATTER {key}: `{name}` has the slug {slug!r}",
+                        "use lower-case letters, digits and single hyphens",
+                    )
+                )
+            elif slug in seen:
+                problems.append(
+                    config_problem(
+                        settings,
+                        str(name),
+                        f"FRONT_MATTER {key}: `{name}` and `{seen[slug]}` share the slug `{slug}`",
+                        "give each its own slug",
+                    )
+                )
+            seen.setdefault(slug, name)
+    return problems

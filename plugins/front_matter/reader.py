@@ -1,0 +1,98 @@
+"""The Pelican reader for Markdown with YAML front matter."""
+
+import html
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Author, Category, Tag
+from safe_build import ContentRejected, report
+
+from .config import ContentConfig, load_config
+from .render import markdown_to_html, plain_text, teaser
+from .schema import Context, Document, read_document
+
+
+def build_time() -> datetime:
+    """Now, or the moment SOURCE_DATE_EPOCH names, so a rebuild of old sources is reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def document_kind(path: Path, settings: dict) -> str:
+    content_root = Path(settings["PATH"]).resolve()
+    resolved = path.resolve()
+    for folder in settings.get("PAGE_PATHS", []):
+        if resolved.is_relative_to(content_root / folder):
+            return "page"
+    return "article"
+
+
+def validation_context(settings: dict, config: ContentConfig) -> Context:
+    return Context(config, Path(settings["PATH"]), tuple(settings.get("STATIC_PATHS", ())))
+
+
+class FrontMatterReader(BaseReader):
+    """Reads `.md` files: validates the front matter, converts the body once, sanitises the HTML."""
+
+    enabled = True
+    file_extensions = ["md", "markdown"]
+
+    def read(self, source_path: str) -> tuple[str, dict]:
+        config, _ = load_config(self.settings)
+        path = Path(source_path)
+        document = read_document(path, document_kind(path, self.settings), validation_context(self.settings, config))
+        if document.problems:
+            for problem in document.problems:
+                report(problem)
+            raise ContentRejected(f"{path} has {len(document.problems)} front-matter problem(s)")
+        body_html = markdown_to_html(document.body)
+        return body_html, pelican_metadata(document, body_html, config, self.settings, build_time())
+
+
+def pelican_metadata(document: Document, body_html: str, config: ContentConfig, settings: dict,
+                     now: datetime) -> dict:
+    """Pelican's metadata for a validated document; extra keys become attributes of the article."""
+    values = document.values
+    text = plain_text(body_html)
+    teaser_text = values.get("summary") or teaser(text, config.teaser_words)
+    metadata = {
+        "title": values["title"],
+        "slug": values["slug"],
+        # Pelican treats `summary` as HTML; ours is plain text, so it is escaped here once.
+        "summary": html.escape(teaser_text, quote=False),
+        "teaser": teaser_text,
+        "standfirst": values.get("summary"),
+        "front_matter_lines": dict(document.lines),
+        "word_count": len(text.split()),
+    }
+    if document.kind == "page":
+        return metadata
+    names = values.get("authors") or ([values["author"]] if "author" in values else [config.default_author])
+    category = Category(values["category"], settings)
+    category.slug = config.categories.slugs[values["category"]]
+    topics = []
+    for name in values.get("topics", []):
+        topic = Tag(name, settings)
+        topic.slug = config.topics.slugs[name]
+        topics.append(topic)
+    scheduled = values["date"] > now
+    metadata.update(
+        date=values["date"],
+        category=category,
+        tags=topics,
+        authors=[Author(name, settings) for name in names],
+        status="draft" if scheduled or values.get("status") == "draft" else "published",
+        scheduled=scheduled and values.get("status") != "draft",
+        featured=values.get("featured", False),
+        key_points=values.get("key_points", []),
+        sources=values.get("sources", []),
+        reading_minutes=max(1, round(metadata["word_count"] / config.reading_words_per_minute)),
+    )
+    for key in ("modified", "image", "image_alt", "content_note"):
+        if key in values:
+            metadata[key] = values[key]
+    return metadata

@@ -1,0 +1,343 @@
+"""The content model: every front-matter key, its rule, and how to fix a value that breaks it.
+
+This is the one place the rules are written. The Pelican reader, `invoke check` (through the same
+reader) and `invoke new` all validate with `validate()`.
+"""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from safe_build import Problem
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .config import SLUG_PATTERN, ContentConfig, Vocabulary
+from .source import Entry, Source, SourceError, node_line, read_source
+
+NULL_TAG = "tag:yaml.org,2002:null"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
+# Tab and newline are ordinary in text; every other control character is invisible and breaks feeds.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Invalid(ValueError):
+    """A value that breaks its key's rule; `line` when the problem is on a line below the key."""
+
+    def __init__(self, message: str, fix: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules need to know besides the value itself."""
+
+    config: ContentConfig
+    content_root: Path
+    image_folders: tuple[str, ...]
+    first_yaml_line: int = 2
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    check: Callable[[Entry, Context], Any]
+    description: str
+    example: str
+    required: bool = False
+
+
+@dataclass
+class Document:
+    """A source file after validation: clean values, the line of each key, and what was wrong."""
+
+    path: Path
+    kind: str
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, MappingNode):
+        return "a set of `key: value` pairs"
+    if node.tag == NULL_TAG:
+        return "empty"
+    return f"`{node.value}`"
+
+
+def _scalar_text(node: Node, what: str, example: str) -> str:
+    if not isinstance(node, ScalarNode) or node.tag == NULL_TAG or not node.value.strip():
+        raise Invalid(f"{what} must be text, but it is {_describe(node)}", f"write it as {example}")
+    text = node.value.strip()
+    bad = CONTROL_CHARACTER.search(text)
+    if bad:
+        raise Invalid(
+            f"{what} contains the invisible control character U+{ord(bad.group()):04X}",
+            "delete it (retype the text around it if you cannot see it)",
+        )
+    return text
+
+
+def _items(entry: Entry, example: str) -> list[Node]:
+    if not isinstance(entry.node, SequenceNode):
+        raise Invalid(
+            f"`{entry.key}` must be a list, but it is {_describe(entry.node)}",
+            f"write it as a list, for example {example}",
+        )
+    return entry.node.value
+
+
+def check_text(entry: Entry, context: Context) -> str:
+    return _scalar_text(entry.node, f"`{entry.key}`", f"`{entry.key}: Some text`")
+
+
+def check_slug(entry: Entry, context: Context) -> str:
+    text = _scalar_text(entry.node, "`slug`", "`slug: my-article`")
+    if not SLUG_PATTERN.fullmatch(text):
+        raise Invalid(
+            f"the slug `{text}` may only use lower-case letters, digits and single hyphens",
+            f"use `slug: {slugify(text) or 'my-article'}`",
+        )
+    return text
+
+
+def check_status(entry: Entry, context: Context) -> str:
+    text = _scalar_text(entry.node, "`status`", "`status: published`")
+    if text not in ("published", "draft"):
+        raise Invalid(f"`status` is `{text}`", "use `status: published` or `status: draft`")
+    return text
+
+
+def check_bool(entry: Entry, context: Context) -> bool:
+    node = entry.node
+    if not isinstance(node, ScalarNode) or node.tag != BOOL_TAG:
+        raise Invalid(
+            f"`{entry.key}` must be true or false, but it is {_describe(node)}",
+            f"write `{entry.key}: true` or `{entry.key}: false`",
+        )
+    return SafeConstructor.bool_values[node.value.lower()]
+
+
+def check_date(entry: Entry, context: Context) -> datetime:
+    text = _scalar_text(entry.node, f"`{entry.key}`", f"`{entry.key}: 2026-11-24`")
+    example = f"`{entry.key}: 2026-11-24` or `{entry.key}: 2026-11-24T09:30`"
+    if not ISO_DATE.fullmatch(text):
+        raise Invalid(f"`{entry.key}` `{text}` is not an ISO 8601 date", f"write it as {example}")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise Invalid(f"`{entry.key}` `{text}` is not a real date ({error})", f"write it as {example}") from error
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(context.config.timezone))
+    return parsed
+
+
+def _vocabulary_item(node: Node, vocabulary: Vocabulary, what: str, context: Context) -> str:
+    text = _scalar_text(node, what, f"one of: {', '.join(vocabulary.names())}")
+    name = vocabulary.canonical(text)
+    if name is None:
+        close = difflib.get_close_matches(text, vocabulary.names(), n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        raise Invalid(
+            f"{what} `{text}` is not one of the site's {what.strip('`')}s",
+            f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to FRONT_MATTER in pelicanconf.py)",
+            line=node_line(node, context.first_yaml_line),
+        )
+    return name
+
+
+def check_category(entry: Entry, context: Context) -> str:
+    return _vocabulary_item(entry.node, context.config.categories, "`category`", context)
+
+
+def check_topics(entry: Entry, context: Context) -> list[str]:
+    names = []
+    for node in _items(entry, "`topics: [Fostering, Adoption]`"):
+        name = _vocabulary_item(node, context.config.topics, "topic", context)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _text_list(entry: Entry, context: Context, example: str) -> list[str]:
+    values = []
+    for node in _items(entry, example):
+        try:
+            values.append(_scalar_text(node, f"each item of `{entry.key}`", "a line of text"))
+        except Invalid as error:
+            error.line = node_line(node, context.first_yaml_line)
+            raise
+    return values
+
+
+def check_authors(entry: Entry, context: Context) -> list[str]:
+    return _text_list(entry, context, "`authors: [Jane Smith, Sam Patel]`")
+
+
+def check_key_points(entry: Entry, context: Context) -> list[str]:
+    return _text_list(entry, context, "one `- point` per line below `key_points:`")
+
+
+def check_sources(entry: Entry, context: Context) -> list[dict[str, str]]:
+    example = "`- {title: Report name, url: https://example.org/report}`"
+    sources = []
+    for node in _items(entry, example):
+        line = node_line(node, context.first_yaml_line)
+        if not isinstance(node, MappingNode):
+            raise Invalid(f"each source must have a title and a url, but one is {_describe(node)}",
+                          f"write each as {example}", line)
+        found = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else "?"
+            if key not in ("title", "url"):
+                raise Invalid(f"a source has the unknown key `{key}`", "give each source only `title` and `url`",
+                              node_line(key_node, context.first_yaml_line))
+            found[key] = _scalar_text(value_node, f"a source's `{key}`", example)
+        missing = [key for key in ("title", "url") if key not in found]
+        if missing:
+            raise Invalid(f"a source has no `{missing[0]}`", f"write each as {example}", line)
+        parts = urlsplit(found["url"])
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise Invalid(f"the source URL `{found['url']}` is not a web address",
+                          "give the full address, starting with https://", line)
+        sources.append(found)
+    return sources
+
+
+def check_image(entry: Entry, context: Context) -> str:
+    text = _scalar_text(entry.node, "`image`", "`image: images/my-photo.jpg`")
+    relative = PurePosixPath(text.removeprefix("/"))
+    folders = " or ".join(f"content/{folder}/" for folder in context.image_folders)
+    if ".." in relative.parts or relative.parts[0] not in context.image_folders:
+        raise Invalid(f"the image `{text}` is not inside {folders}",
+                      f"put the file in {folders} and write its path from there, e.g. `images/photo.jpg`")
+    if relative.suffix.lower() not in IMAGE_SUFFIXES:
+        raise Invalid(f"`{text}` is not an image file", f"use one of: {', '.join(sorted(IMAGE_SUFFIXES))}")
+    root = context.content_root.resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise Invalid(f"the image `{text}` does not exist under content/",
+                      "check the spelling, or add the file to content/images/")
+    return relative.as_posix()
+
+
+ARTICLE_FIELDS = (
+    Field("title", check_text, "Headline, as readers see it.", '"Councils report rise in referrals"', True),
+    Field("date", check_date, "Publication date (ISO 8601); without a zone it is UK time.", "2026-11-24", True),
+    Field("category", check_category, "One of the site's categories.", "News", True),
+    Field("topics", check_topics, "List of topics from the site's vocabulary.", "[Fostering, Adoption]"),
+    Field("authors", check_authors, "List of author names.", "[Jane Smith]"),
+    Field("author", check_text, "A single author's name (instead of `authors`).", "Jane Smith"),
+    Field("summary", check_text, "Standfirst and teaser, plain text.", '"One or two sentences."'),
+    Field("modified", check_date, "Date of the last significant update; not before `date`.", "2026-11-25"),
+    Field("slug", check_slug, "Last part of the URL; defaults to the file name.", "councils-referrals"),
+    Field("status", check_status, "`published` (default) or `draft`.", "draft"),
+    Field("image", check_image, "Lead image, a path under content/images/.", "images/photo.jpg"),
+    Field("image_alt", check_text, "Text alternative for the image; required with `image`.", '"Two social workers"'),
+    Field("featured", check_bool, "true to lead the home page.", "true"),
+    Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
+    Field("key_points", check_key_points, "List of short key points.", '["First point"]'),
+    Field("sources", check_sources, "List of {title, url} for reports and releases.",
+          "[{title: The report, url: 'https://example.org/report'}]"),
+)
+PAGE_FIELDS = (
+    Field("title", check_text, "Page heading.", "About us", True),
+    Field("slug", check_slug, "The page's URL, /{slug}/; defaults to the file name.", "about"),
+    Field("summary", check_text, "Description for search engines and listings.", '"Who we are."'),
+)
+FIELDS = {"article": {f.name: f for f in ARTICLE_FIELDS}, "page": {f.name: f for f in PAGE_FIELDS}}
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def default_slug(path: Path) -> str:
+    return LEADING_DATE.sub("", path.stem)
+
+
+def validate(source: Source, path: Path, kind: str, context: Context) -> Document:
+    """Check every key of one file, collecting all its problems rather than stopping at the first."""
+    fields = FIELDS[kind]
+    document = Document(path, kind, body=source.body, body_line=source.body_line)
+
+    def problem(line: int, message: str, fix: str) -> None:
+        document.problems.append(Problem(str(path), line, message, fix))
+
+    for entry in source.duplicate_keys:
+        problem(entry.line, f"`{entry.key}` is given twice", "keep one of them")
+    for key, entry in source.entries.items():
+        document.lines[key] = entry.line
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            allowed = ", ".join(fields)
+            fix = f"did you mean `{close[0]}`?" if close else f"remove it; the keys a {kind} takes are: {allowed}"
+            problem(entry.line, f"unknown key `{key}`", fix)
+            continue
+        try:
+            document.values[key] = fields[key].check(entry, context)
+        except Invalid as error:
+            problem(error.line or entry.line, error.message, error.fix)
+    for name, spec in fields.items():
+        if spec.required and name not in source.entries:
+            problem(1, f"the required key `{name}` is missing", f"add a line `{name}: {spec.example}`")
+    _check_combinations(document, problem)
+    return document
+
+
+def _check_combinations(document: Document, problem: Callable[[int, str, str], None]) -> None:
+    values, line_of = document.values, document.line_of
+    if "slug" not in document.lines:
+        slug = default_slug(document.path)
+        if SLUG_PATTERN.fullmatch(slug):
+            values["slug"] = slug
+        else:
+            problem(1, f"the file name `{document.path.name}` does not make a valid slug",
+                    f"rename it to `{slugify(slug) or 'my-article'}.md`, or add `slug: {slugify(slug) or 'my-article'}`")
+    if document.kind != "article":
+        return
+    if "author" in values and "authors" in values:
+        problem(line_of("author"), "both `author` and `authors` are given", "keep only `authors` with every name")
+    modified, published = values.get("modified"), values.get("date")
+    if isinstance(modified, datetime) and isinstance(published, datetime) and modified < published:
+        problem(line_of("modified"), f"`modified` ({modified:%Y-%m-%d %H:%M}) is before `date` ({published:%Y-%m-%d %H:%M})",
+                "set `modified` to the date of the update, on or after `date`")
+    if "image" in document.lines and "image_alt" not in document.lines:
+        problem(line_of("image"), "`image` has no `image_alt`",
+                "add `image_alt:` describing the picture for people who cannot see it")
+    if "image_alt" in document.lines and "image" not in document.lines:
+        problem(line_of("image_alt"), "`image_alt` is given without an `image`", "add `image:` or remove `image_alt`")
+
+
+def read_document(path: Path, kind: str, context: Context) -> Document:
+    """Read and validate one file; problems that stop reading it at all come back as a document too."""
+    try:
+        source = read_source(path)
+    except SourceError as error:
+        return Document(path, kind, problems=[Problem(str(path), error.line, error.message, error.fix)])
+    return validate(source, path, kind, context)

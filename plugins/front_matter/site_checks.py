@@ -1,0 +1,74 @@
+"""Checks across files: unique slugs and URLs, and nothing written outside the output folder."""
+
+import os
+from pathlib import PurePosixPath
+
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from safe_build import Problem
+
+
+def _line(content, key: str) -> int:
+    return getattr(content, "front_matter_lines", {}).get(key, 1)
+
+
+def _contents(generators) -> tuple[list, list]:
+    """(every article including drafts and scheduled ones, every published page and output path)."""
+    articles, published = [], []
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            articles += generator.articles + generator.drafts + generator.hidden_articles
+            published += generator.articles
+        elif isinstance(generator, PagesGenerator):
+            published += generator.pages + generator.hidden_pages
+    return sorted(articles, key=lambda a: a.source_path), sorted(published, key=lambda c: c.source_path)
+
+
+def reserved_outputs(generators, settings: dict) -> dict[str, str]:
+    """Output paths the site itself writes, with what writes them, so no article or page takes one."""
+    reserved = {}
+    for template in settings.get("DIRECT_TEMPLATES", []):
+        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        if save_as:
+            reserved[save_as] = f"the {template} page"
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            for kind, items in (("category", generator.categories), ("topic", generator.tags),
+                                ("author", generator.authors)):
+                for wrapper in dict(items):
+                    reserved[wrapper.save_as] = f"the {kind} page for {wrapper.name}"
+    for key, value in settings.items():
+        if key.endswith("FEED_ATOM") or key.endswith("FEED_RSS"):
+            if isinstance(value, str) and "{" not in value:
+                reserved[value] = f"the feed {value}"
+    return reserved
+
+
+def escapes_output(save_as: str) -> bool:
+    path = PurePosixPath(save_as.replace(os.sep, "/"))
+    return path.is_absolute() or ".." in path.parts
+
+
+def site_problems(generators, settings: dict) -> list[Problem]:
+    problems = []
+    articles, published = _contents(generators)
+    slugs: dict[str, str] = {}
+    for article in articles:
+        other = slugs.setdefault(article.slug, article.source_path)
+        if other != article.source_path:
+            problems.append(Problem(article.source_path, _line(article, "slug"),
+                                    f"the slug `{article.slug}` is already used by {other}",
+                                    "give one of them a different `slug:` (or rename the file)"))
+    outputs = {os.path.normpath(path): what for path, what in reserved_outputs(generators, settings).items()}
+    for content in published:
+        save_as = content.save_as
+        if escapes_output(save_as):
+            problems.append(Problem(content.source_path, _line(content, "slug"),
+                                    f"it would be written to `{save_as}`, outside the output folder",
+                                    "use a plain slug of lower-case letters, digits and hyphens"))
+            continue
+        other = outputs.setdefault(os.path.normpath(save_as), content.source_path)
+        if other != content.source_path:
+            problems.append(Problem(content.source_path, _line(content, "slug"),
+                                    f"its URL /{content.url} is already taken by {other}",
+                                    "choose another `slug:` for this file"))
+    return problems

@@ -1,0 +1,136 @@
+"""Split a Markdown file into its YAML front matter and body, keeping the line of every key."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+FENCE = "---"
+CLOSING_FENCES = ("---", "...")
+
+
+class SourceError(ValueError):
+    """The file cannot be read as front matter plus Markdown at all."""
+
+    def __init__(self, line: int, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.fix = fix
+
+
+@dataclass
+class Entry:
+    """One front-matter key with its YAML node and the file line it stands on."""
+
+    key: str
+    node: Node
+    line: int
+
+
+@dataclass
+class Source:
+    entries: dict[str, Entry]
+    body: str
+    body_line: int
+    duplicate_keys: list[Entry] = field(default_factory=list)
+
+
+def node_line(node: Node, first_yaml_line: int) -> int:
+    return first_yaml_line + node.start_mark.line
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text with any byte-order mark dropped and every line ending made `\\n`."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise SourceError(
+            line,
+            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8 (most editors offer it under 'Save with encoding')",
+        ) from error
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str) -> tuple[str, str, int]:
+    """(YAML text, Markdown body, file line where the body starts)."""
+    if not text.strip():
+        raise SourceError(
+            1,
+            "the file is empty",
+            "start it with front matter between '---' lines (title, date, category), then the text",
+        )
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raise SourceError(
+            1,
+            "the file does not begin with front matter",
+            "make the first line '---', then the keys (title, date, category, …), then '---'",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in CLOSING_FENCES:
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise SourceError(
+        1,
+        "the front matter opened by '---' on line 1 is never closed",
+        "add a line '---' after the last front-matter key, before the article text",
+    )
+
+
+def parse(text: str) -> Source:
+    """Compose the front matter into YAML nodes (not Python values), so each key keeps its line."""
+    yaml_text, body, body_line = split(text)
+    first_yaml_line = 2
+    try:
+        root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_yaml_line + (mark.line if mark else 0)
+        problem = error.problem or error.context or "the YAML cannot be read"
+        raise SourceError(
+            line,
+            f"front matter is not valid YAML: {problem}",
+            "check the indentation and put text containing ':' or '#' in quotes",
+        ) from error
+    except yaml.YAMLError as error:
+        position = getattr(error, "position", 0) or 0
+        raise SourceError(
+            first_yaml_line + yaml_text[:position].count("\n"),
+            f"front matter cannot be read: {error}",
+            "remove control characters and other unprintable characters from the front matter",
+        ) from error
+    if root is None:
+        raise SourceError(
+            1,
+            "the front matter is empty",
+            "add at least title, date and category between the '---' lines",
+        )
+    if not isinstance(root, MappingNode):
+        raise SourceError(
+            node_line(root, first_yaml_line),
+            "the front matter is not a list of `key: value` lines",
+            "write one `key: value` per line, for example `title: My article`",
+        )
+    entries: dict[str, Entry] = {}
+    duplicates: list[Entry] = []
+    for key_node, value_node in root.value:
+        line = node_line(key_node, first_yaml_line)
+        if not isinstance(key_node, ScalarNode):
+            raise SourceError(line, "a front-matter key is not plain text", "write keys as `name:`")
+        entry = Entry(key_node.value, value_node, line)
+        if entry.key in entries:
+            duplicates.append(entry)
+        else:
+            entries[entry.key] = entry
+    return Source(entries, body, body_line, duplicates)
+
+
+def read_source(path: Path) -> Source:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceError(1, f"the file cannot be read: {error.strerror}", "check its permissions") from error
+    return parse(decode(raw))

@@ -1,0 +1,101 @@
+"""safe_build: collect every content problem of a build, report them together, and never touch good output.
+
+Other plugins call `report()` for each problem they find, and connect to `before_publish` for checks
+over the finished output. A build with problems stops before anything is written, prints each problem
+as `path:line: what is wrong — how to fix it`, exits with status 1, and leaves the output folder as it
+was. A good build is written to a staging folder and swapped in whole.
+"""
+
+import logging
+from pathlib import Path
+
+from blinker import signal
+from pelican import signals
+
+from .output import prepare_staging, remove_tree, swap_into_place
+from .problems import BuildFailed, ContentRejected, Problem, ProblemLog, display_path, print_report
+from .settings import config_problem, plugin_settings
+
+__all__ = [
+    "BuildFailed",
+    "ContentRejected",
+    "Problem",
+    "before_publish",
+    "display_path",
+    "config_problem",
+    "plugin_settings",
+    "register",
+    "report",
+]
+
+logger = logging.getLogger(__name__)
+
+# Sent with the Pelican object once every file is written to the staging folder and before it is
+# swapped in; receivers inspect `pelican.output_path` and `report()` what is wrong.
+before_publish = signal("safe_build.before_publish")
+
+problem_log = ProblemLog()
+
+
+def report(problem: Problem) -> None:
+    problem_log.add(problem)
+
+
+class SkipRejectedFiles(logging.Filter):
+    """Drops Pelican's own "Could not process" line for files whose problems we have reported."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Could not process %s" and record.args:
+            return str(Path(record.args[0]).resolve()) not in problem_log.paths()
+        return True
+
+
+rejected_files_filter = SkipRejectedFiles()
+
+
+def start_build(pelican) -> None:
+    """Runs at the start of every build (also each rebuild of an autoreloading Pelican)."""
+    problem_log.clear()
+    logging.getLogger("pelican.generators").addFilter(rejected_files_filter)
+    if pelican.settings.get("SAFE_BUILD", {}).get("check_only"):
+        return
+    pelican.output_path = str(prepare_staging(pelican.settings["OUTPUT_PATH"]))
+
+
+def stop_on_problems(pelican) -> None:
+    """Runs once all content is read, just before Pelican starts writing."""
+    if problem_log:
+        _fail(pelican, "Nothing was written: the previous output is unchanged.")
+    if pelican.settings.get("SAFE_BUILD", {}).get("check_only"):
+        print("All content is valid.", flush=True)
+        raise SystemExit(0)
+
+
+def publish(pelican) -> None:
+    before_publish.send(pelican)
+    if problem_log:
+        _fail(pelican, "The new build was discarded: the previous output is unchanged.")
+    swap_into_place(
+        _staging(pelican), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"]
+    )
+    pelican.output_path = pelican.settings["OUTPUT_PATH"]
+
+
+def _staging(pelican) -> Path:
+    return Path(pelican.output_path)
+
+
+def _fail(pelican, outcome: str) -> None:
+    problems = problem_log.sorted()
+    problem_log.clear()
+    if not pelican.settings.get("SAFE_BUILD", {}).get("check_only"):
+        remove_tree(_staging(pelican))
+        pelican.output_path = pelican.settings["OUTPUT_PATH"]
+    print_report(problems, outcome)
+    raise BuildFailed
+
+
+def register() -> None:
+    signals.get_generators.connect(start_build)
+    signals.get_writer.connect(stop_on_problems)
+    signals.finalized.connect(publish)

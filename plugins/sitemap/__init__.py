@@ -1,0 +1,75 @@
+"""sitemap: /sitemap.xml listing every page the build wrote, with a reproducible lastmod.
+
+pelican-sitemap stamps index pages with the build's clock, which makes two builds of the same
+content differ; here a listing's lastmod is the newest date among the articles it shows.
+"""
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from pelican import signals
+from safe_build import before_publish
+
+logger = logging.getLogger(__name__)
+
+EXCLUDED_NAMES = {"404.html"}
+
+
+class Sitemap:
+    def __init__(self) -> None:
+        self.entries: dict[str, datetime | None] = {}
+
+    def reset(self, pelican) -> None:
+        self.entries = {}
+
+    def add(self, path: str, context: dict) -> None:
+        if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES:
+            return
+        self.entries[path] = page_lastmod(context)
+
+    def write(self, pelican) -> None:
+        output = Path(pelican.output_path)
+        siteurl = pelican.settings["SITEURL"].rstrip("/")
+        newest = max((d for d in self.entries.values() if d), default=None)
+        urls = sorted(
+            (page_url(Path(path).relative_to(output).as_posix()), lastmod or newest)
+            for path, lastmod in self.entries.items()
+        )
+        (output / "sitemap.xml").write_text(render(siteurl, urls), encoding="utf-8")
+        logger.info("sitemap: %d pages", len(urls))
+
+
+def page_url(relative: str) -> str:
+    return relative.removesuffix("index.html")
+
+
+def page_lastmod(context: dict) -> datetime | None:
+    content = context.get("article") or context.get("page")
+    if content is not None:
+        return getattr(content, "modified", None) or getattr(content, "date", None)
+    page = context.get("articles_page")
+    articles = page.object_list if page is not None else context.get("articles") or []
+    dates = [getattr(a, "modified", None) or a.date for a in articles]
+    return max(dates, default=None)
+
+
+def render(siteurl: str, urls: list[tuple[str, datetime | None]]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url, lastmod in urls:
+        lines.append(f"<url><loc>{escape(f'{siteurl}/{url}')}</loc>"
+                     + (f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>" if lastmod else "")
+                     + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+sitemap = Sitemap()
+
+
+def register() -> None:
+    signals.get_generators.connect(sitemap.reset)
+    signals.content_written.connect(sitemap.add)
+    before_publish.connect(sitemap.write)

@@ -1,0 +1,96 @@
+"""Project tasks: `invoke --list` (or `python3 dev.py --list`) shows them all."""
+
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+CONTENT = ROOT / "content"
+OUTPUT = ROOT / "output"
+PUBLISH_OUTPUT = ROOT / "public"
+PYTHON = sys.executable
+
+
+def pelican(c, settings: str, output: Path, *extra: str):
+    command = [PYTHON, "-m", "pelican", str(CONTENT), "-s", settings, "-o", str(output), *extra]
+    return c.run(" ".join(f'"{part}"' for part in command), pty=False, warn=True)
+
+
+def succeed(result) -> None:
+    if result.exited != 0:
+        raise Exit(code=result.exited)
+
+
+@task
+def build(c):
+    """Build the development site into output/."""
+    succeed(pelican(c, "pelicanconf.py", OUTPUT))
+
+
+@task
+def publish(c):
+    """Build the production site into public/ with publishconf.py."""
+    succeed(pelican(c, "publishconf.py", PUBLISH_OUTPUT))
+
+
+@task
+def clean(c):
+    """Remove built output and caches."""
+    for path in (OUTPUT, PUBLISH_OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"):
+        if path.exists():
+            shutil.rmtree(path)
+            print(f"removed {path.relative_to(ROOT)}/")
+
+
+@task
+def check(c):
+    """Validate every article and page without building; same messages as a build."""
+    succeed(pelican(c, "pelicanconf.py", OUTPUT, "-e", 'SAFE_BUILD={"check_only": true}'))
+
+
+@task(help={"port": "port to serve on (default 8000)"})
+def serve(c, port=8000):
+    """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes."""
+    from livereload import Server
+
+    pelican(c, "pelicanconf.py", OUTPUT)
+    OUTPUT.mkdir(exist_ok=True)
+    server = Server()
+    rebuild = f'"{PYTHON}" -m pelican "{CONTENT}" -s pelicanconf.py -o "{OUTPUT}"'
+    for watched in ("content", "theme", "plugins", "pelicanconf.py"):
+        server.watch(str(ROOT / watched), rebuild, delay=0.3)
+    print(f"Serving on http://localhost:{port}/ — edit and save, the browser reloads. Ctrl+C stops.")
+    server.serve(host="localhost", port=int(port), root=str(OUTPUT), open_url_delay=None, restart_delay=0)
+
+
+@task(help={"pattern": "only tests whose name matches (pytest -k)"})
+def test(c, pattern=""):
+    """Lint with ruff, then run the whole test suite."""
+    succeed(c.run(f'"{PYTHON}" -m ruff check .', warn=True))
+    selection = f' -k "{pattern}"' if pattern else ""
+    succeed(c.run(f'"{PYTHON}" -m pytest{selection}', warn=True))
+
+
+@task(
+    help={
+        "title": "the headline",
+        "category": "one of the site's categories",
+        "topics": "comma-separated topics, e.g. 'Fostering,Adoption'",
+        "author": "the author's name",
+    }
+)
+def new(c, title, category="News", topics="", author=""):
+    """Write a valid article skeleton dated now and print its path."""
+    from front_matter.skeleton import SkeletonError, write_skeleton
+
+    try:
+        path = write_skeleton(ROOT, title, category, topics, author, datetime.now(ZoneInfo("Europe/London")))
+    except SkeletonError as error:
+        raise Exit(str(error), code=1) from None
+    print(path.relative_to(ROOT))
