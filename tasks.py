@@ -1,5 +1,6 @@
 """Project tasks: `invoke --list` (or `python3 dev.py --list`) shows them all."""
 
+import shlex
 import shutil
 import sys
 from datetime import datetime
@@ -19,7 +20,7 @@ PYTHON = sys.executable
 
 def pelican(c, settings: str, output: Path, *extra: str):
     command = [PYTHON, "-m", "pelican", str(CONTENT), "-s", settings, "-o", str(output), *extra]
-    return c.run(" ".join(f'"{part}"' for part in command), pty=False, warn=True)
+    return c.run(shlex.join(command), warn=True)
 
 
 def succeed(result) -> None:
@@ -62,7 +63,7 @@ def serve(c, port=8000):
     pelican(c, "pelicanconf.py", OUTPUT)
     OUTPUT.mkdir(exist_ok=True)
     server = Server()
-    rebuild = f'"{PYTHON}" -m pelican "{CONTENT}" -s pelicanconf.py -o "{OUTPUT}"'
+    rebuild = shlex.join([PYTHON, "-m", "pelican", str(CONTENT), "-s", "pelicanconf.py", "-o", str(OUTPUT)])
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild, delay=0.3)
     print(f"Serving on http://localhost:{port}/ — edit and save, the browser reloads. Ctrl+C stops.")
@@ -72,9 +73,9 @@ def serve(c, port=8000):
 @task(help={"pattern": "only tests whose name matches (pytest -k)"})
 def test(c, pattern=""):
     """Lint with ruff, then run the whole test suite."""
-    succeed(c.run(f'"{PYTHON}" -m ruff check .', warn=True))
-    selection = f' -k "{pattern}"' if pattern else ""
-    succeed(c.run(f'"{PYTHON}" -m pytest{selection}', warn=True))
+    succeed(c.run(shlex.join([PYTHON, "-m", "ruff", "check", "."]), warn=True))
+    selection = ["-k", pattern] if pattern else []
+    succeed(c.run(shlex.join([PYTHON, "-m", "pytest", *selection]), warn=True))
 
 
 @task(

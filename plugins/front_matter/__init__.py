@@ -12,7 +12,7 @@ from safe_build import report
 
 from .config import load_config
 from .reader import FrontMatterReader
-from .site_checks import site_problems
+from .site_checks import save_path_problem, site_problems
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,13 @@ def check_site(generators) -> None:
         report(problem)
 
 
+def check_save_path(content) -> None:
+    problem = save_path_problem(content)
+    if problem:
+        report(problem)
+
+
 def register() -> None:
+    signals.content_object_init.connect(check_save_path)
     signals.readers_init.connect(add_reader)
     signals.all_generators_finalized.connect(check_site)

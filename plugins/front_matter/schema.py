@@ -84,7 +84,7 @@ def _describe(node: Node) -> str:
         return "a list"
     if isinstance(node, MappingNode):
         return "a set of `key: value` pairs"
-    if node.tag == NULL_TAG:
+    if node.tag == NULL_TAG or not node.value.strip():
         return "empty"
     return f"`{node.value}`"
 
@@ -156,14 +156,14 @@ def check_date(entry: Entry, context: Context) -> datetime:
     return parsed
 
 
-def _vocabulary_item(node: Node, vocabulary: Vocabulary, what: str, context: Context) -> str:
+def _vocabulary_item(node: Node, vocabulary: Vocabulary, what: str, plural: str, context: Context) -> str:
     text = _scalar_text(node, what, f"one of: {', '.join(vocabulary.names())}")
     name = vocabulary.canonical(text)
     if name is None:
         close = difflib.get_close_matches(text, vocabulary.names(), n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`? " if close else ""
         raise Invalid(
-            f"{what} `{text}` is not one of the site's {what.strip('`')}s",
+            f"{what} `{text}` is not one of the site's {plural}",
             f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to FRONT_MATTER in pelicanconf.py)",
             line=node_line(node, context.first_yaml_line),
         )
@@ -171,13 +171,13 @@ def _vocabulary_item(node: Node, vocabulary: Vocabulary, what: str, context: Con
 
 
 def check_category(entry: Entry, context: Context) -> str:
-    return _vocabulary_item(entry.node, context.config.categories, "`category`", context)
+    return _vocabulary_item(entry.node, context.config.categories, "`category`", "categories", context)
 
 
 def check_topics(entry: Entry, context: Context) -> list[str]:
     names = []
     for node in _items(entry, "`topics: [Fostering, Adoption]`"):
-        name = _vocabulary_item(node, context.config.topics, "topic", context)
+        name = _vocabulary_item(node, context.config.topics, "topic", "topics", context)
         if name not in names:
             names.append(name)
     return names

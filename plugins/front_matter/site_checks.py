@@ -4,7 +4,7 @@ import os
 from pathlib import PurePosixPath
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from safe_build import Problem
+from safe_build import Problem, display_path
 
 
 def _line(content, key: str) -> int:
@@ -48,26 +48,36 @@ def escapes_output(save_as: str) -> bool:
     return path.is_absolute() or ".." in path.parts
 
 
+def save_path_problem(content) -> Problem | None:
+    """Checked as each article or page is made, before Pelican would quietly skip it."""
+    save_as = getattr(content, "save_as", "")
+    if save_as and escapes_output(save_as):
+        return Problem(content.source_path, _line(content, "slug"),
+                       f"it would be written to `{save_as}`, outside the output folder",
+                       "check the *_SAVE_AS settings in pelicanconf.py; they must stay inside the output")
+    return None
+
+
 def site_problems(generators, settings: dict) -> list[Problem]:
     problems = []
     articles, published = _contents(generators)
     slugs: dict[str, str] = {}
+    clashing = set()
     for article in articles:
         other = slugs.setdefault(article.slug, article.source_path)
         if other != article.source_path:
+            clashing.add(article.source_path)
             problems.append(Problem(article.source_path, _line(article, "slug"),
-                                    f"the slug `{article.slug}` is already used by {other}",
+                                    f"the slug `{article.slug}` is already used by {display_path(other)}",
                                     "give one of them a different `slug:` (or rename the file)"))
     outputs = {os.path.normpath(path): what for path, what in reserved_outputs(generators, settings).items()}
     for content in published:
-        save_as = content.save_as
-        if escapes_output(save_as):
-            problems.append(Problem(content.source_path, _line(content, "slug"),
-                                    f"it would be written to `{save_as}`, outside the output folder",
-                                    "use a plain slug of lower-case letters, digits and hyphens"))
+        if content.source_path in clashing:
             continue
-        other = outputs.setdefault(os.path.normpath(save_as), content.source_path)
-        if other != content.source_path:
+        save_as = content.save_as
+        source = display_path(content.source_path)
+        other = outputs.setdefault(os.path.normpath(save_as), source)
+        if other != source:
             problems.append(Problem(content.source_path, _line(content, "slug"),
                                     f"its URL /{content.url} is already taken by {other}",
                                     "choose another `slug:` for this file"))

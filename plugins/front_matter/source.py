@@ -90,17 +90,19 @@ def parse(text: str) -> Source:
         mark = error.problem_mark or error.context_mark
         line = first_yaml_line + (mark.line if mark else 0)
         problem = error.problem or error.context or "the YAML cannot be read"
+        if error.context and error.context_mark and error.problem_mark:
+            problem += f" ({error.context} that starts on line {first_yaml_line + error.context_mark.line})"
         raise SourceError(
             line,
             f"front matter is not valid YAML: {problem}",
             "check the indentation and put text containing ':' or '#' in quotes",
         ) from error
-    except yaml.YAMLError as error:
-        position = getattr(error, "position", 0) or 0
+    except yaml.reader.ReaderError as error:
+        character = error.character if isinstance(error.character, int) else ord(error.character)
         raise SourceError(
-            first_yaml_line + yaml_text[:position].count("\n"),
-            f"front matter cannot be read: {error}",
-            "remove control characters and other unprintable characters from the front matter",
+            first_yaml_line + yaml_text[: error.position].count("\n"),
+            f"the front matter contains the invisible control character U+{character:04X}",
+            "delete it (retype the text around it if you cannot see it)",
         ) from error
     if root is None:
         raise SourceError(

@@ -46,7 +46,9 @@ class SkipRejectedFiles(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.msg == "Could not process %s" and record.args:
-            return str(Path(record.args[0]).resolve()) not in problem_log.paths()
+            # Pelican names the file relative to the content folder.
+            named = "/" + Path(str(record.args[0])).as_posix()
+            return not any(path.endswith(named) for path in problem_log.paths())
         return True
 
 

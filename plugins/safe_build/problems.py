@@ -63,7 +63,7 @@ class ProblemLog:
         self._problems.clear()
 
     def paths(self) -> set[str]:
-        return {str(Path(p.path).resolve()) for p in self._problems}
+        return {Path(p.path).resolve().as_posix() for p in self._problems}
 
     def sorted(self) -> list[Problem]:
         return sorted(self._problems)

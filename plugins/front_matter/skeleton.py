@@ -1,0 +1,59 @@
+"""`invoke new`: write an article skeleton that already passes every front-matter rule."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from .config import load_config
+from .reader import validation_context
+from .schema import slugify, validate
+from .source import parse
+
+
+class SkeletonError(ValueError):
+    """The title, category or topics given to `invoke new` break a rule; the message says which."""
+
+
+def skeleton_text(title: str, category: str, topics: list[str], author: str, when: datetime) -> str:
+    lines = [
+        "---",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        f"date: {when:%Y-%m-%dT%H:%M}",
+        f"category: {json.dumps(category, ensure_ascii=False)}",
+    ]
+    if topics:
+        lines.append(f"topics: [{', '.join(json.dumps(t, ensure_ascii=False) for t in topics)}]")
+    if author:
+        lines.append(f"authors: [{json.dumps(author, ensure_ascii=False)}]")
+    lines += [
+        "status: draft",
+        "# summary: One or two plain sentences that sum the story up.",
+        "---",
+        "",
+        "Write the article here in Markdown. Remove `status: draft` when it is ready to publish.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_skeleton(root: Path, title: str, category: str, topics: str, author: str, when: datetime) -> Path:
+    settings = read_settings(str(root / "pelicanconf.py"), override={"PATH": str(root / "content")})
+    config, config_problems = load_config(settings)
+    topic_list = [t.strip() for t in topics.split(",") if t.strip()]
+    slug = slugify(title)
+    if not slug:
+        raise SkeletonError(f"the title {title!r} has no letters or digits to make a file name from")
+    folder = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]
+    path = folder / f"{when:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise SkeletonError(f"{path} already exists; choose another title or edit that file")
+    text = skeleton_text(title, category, [config.topics.canonical(t) or t for t in topic_list], author, when)
+    document = validate(parse(text), path, "article", validation_context(settings, config))
+    problems = config_problems + document.problems
+    if problems:
+        raise SkeletonError("\n".join(f"{p.message} — {p.fix}" for p in problems))
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

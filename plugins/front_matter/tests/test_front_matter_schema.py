@@ -1,0 +1,230 @@
+"""Every front-matter rule, with a file that keeps it and a file that breaks it."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from front_matter.config import load_config
+from front_matter.schema import Context, read_document, validate
+from front_matter.source import SourceError, decode, parse
+
+VALID = {
+    "title": "Councils report a rise in referrals",
+    "date": "2026-03-05",
+    "category": "News",
+}
+SETTINGS = {
+    "PATH": "content",
+    "FRONT_MATTER": {
+        "categories": {"News": "news", "Research": "research"},
+        "topics": {"Fostering": "fostering", "Education and SEND": "education-and-send"},
+    },
+}
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Context:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "not-an-image.jpg").write_bytes(b"x")
+    config, problems = load_config({**SETTINGS, "PATH": str(tmp_path)})
+    assert problems == []
+    return Context(config, tmp_path, ("images",))
+
+
+def front_matter(extra: str = "", **overrides: str) -> str:
+    keys = {**VALID, **overrides}
+    lines = [f"{key}: {value}" for key, value in keys.items() if value is not None]
+    return "---\n" + "\n".join(lines) + ("\n" + extra if extra else "") + "\n---\nThe body.\n"
+
+
+def check(text: str, context: Context, kind: str = "article", name: str = "2026-03-05-referrals.md"):
+    return validate(parse(text), Path(name), kind, context)
+
+
+def messages(document) -> list[str]:
+    return [f"{p.line}: {p.message} — {p.fix}" for p in document.problems]
+
+
+def test_minimal_article_is_valid(context):
+    document = check(front_matter(), context)
+    assert document.problems == []
+    assert document.values["title"] == VALID["title"]
+    assert document.values["date"] == datetime(2026, 3, 5, tzinfo=ZoneInfo("Europe/London"))
+    assert document.values["category"] == "News"
+    assert document.values["slug"] == "referrals"
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "expected"),
+    [
+        ("topics: [fostering, Education and SEND]", "topics", ["Fostering", "Education and SEND"]),
+        ("topics:\n  - education-and-send\n  - Fostering\n  - fostering", "topics", ["Education and SEND", "Fostering"]),
+        ("authors: [Priya Shah, Tom Reed]", "authors", ["Priya Shah", "Tom Reed"]),
+        ("author: Priya Shah", "author", "Priya Shah"),
+        ('summary: "Plain words: a standfirst."', "summary", "Plain words: a standfirst."),
+        ("modified: 2026-03-06T10:15", "modified", datetime(2026, 3, 6, 10, 15, tzinfo=ZoneInfo("Europe/London"))),
+        ("slug: council-referrals-2026", "slug", "council-referrals-2026"),
+        ("status: draft", "status", "draft"),
+        ("status: published", "status", "published"),
+        ("image: images/photo.jpg\nimage_alt: A social worker at a desk", "image", "images/photo.jpg"),
+        ("featured: true", "featured", True),
+        ("featured: false", "featured", False),
+        ("content_note: Describes neglect.", "content_note", "Describes neglect."),
+        ("key_points:\n  - First point\n  - Second point", "key_points", ["First point", "Second point"]),
+        ("sources:\n  - title: The report\n    url: https://example.org/r", "sources",
+         [{"title": "The report", "url": "https://example.org/r"}]),
+    ],
+)
+def test_optional_keys_accept_good_values(context, extra, key, expected):
+    document = check(front_matter(extra), context)
+    assert messages(document) == []
+    assert document.values[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("date_text", "expected"),
+    [
+        ("2026-07-15", datetime(2026, 7, 15, 0, 0, tzinfo=ZoneInfo("Europe/London"))),
+        ("2026-07-15T09:30", datetime(2026, 7, 15, 9, 30, tzinfo=ZoneInfo("Europe/London"))),
+        ("2026-07-15 09:30:10", datetime(2026, 7, 15, 9, 30, 10, tzinfo=ZoneInfo("Europe/London"))),
+        ("2026-07-15T08:30:00Z", datetime(2026, 7, 15, 9, 30, tzinfo=ZoneInfo("Europe/London"))),
+        ("'2026-07-15T09:30:00+02:00'", datetime(2026, 7, 15, 8, 30, tzinfo=ZoneInfo("Europe/London"))),
+    ],
+)
+def test_dates_without_a_zone_are_uk_time(context, date_text, expected):
+    document = check(front_matter(date=date_text), context)
+    assert document.problems == []
+    assert document.values["date"] == expected
+    assert document.values["date"].utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        (front_matter(title=None), 1, "required key `title` is missing"),
+        (front_matter(date=None), 1, "required key `date` is missing"),
+        (front_matter(category=None), 1, "required key `category` is missing"),
+        (front_matter(title='""'), 2, "`title` must be text, but it is empty"),
+        (front_matter(title="[a, b]"), 2, "`title` must be text, but it is a list"),
+        (front_matter(date="2026-02-30"), 3, "is not a real date"),
+        (front_matter(date="5 March 2026"), 3, "is not an ISO 8601 date"),
+        (front_matter(category="Newz"), 4, "did you mean `News`?"),
+        (front_matter("categroy: News"), 5, "unknown key `categroy` — did you mean `category`?"),
+        (front_matter("colour: red"), 5, "unknown key `colour` — remove it"),
+        (front_matter("topics: {a: b}"), 5, "`topics` must be a list, but it is a set of `key: value` pairs"),
+        (front_matter("topics: Fostering"), 5, "`topics` must be a list"),
+        (front_matter("topics:\n  - Fostering\n  - Fosterign"), 7, "topic `Fosterign` is not one of the site's topics — did you mean `Fostering`?"),
+        (front_matter("authors: Priya Shah"), 5, "`authors` must be a list"),
+        (front_matter("authors:\n  - Priya\n  - [x]"), 7, "each item of `authors` must be text"),
+        (front_matter("author: Priya\nauthors: [Tom]"), 5, "both `author` and `authors` are given"),
+        (front_matter("summary: {a: 1}"), 5, "`summary` must be text"),
+        (front_matter("modified: 2026-03-04"), 5, "`modified` (2026-03-04 00:00) is before `date`"),
+        (front_matter("modified: yesterday"), 5, "is not an ISO 8601 date"),
+        (front_matter("slug: Bad Slug"), 5, "use `slug: bad-slug`"),
+        (front_matter("slug: ../../etc"), 5, "may only use lower-case letters"),
+        (front_matter("status: live"), 5, "use `status: published` or `status: draft`"),
+        (front_matter("image: images/photo.jpg"), 5, "`image` has no `image_alt`"),
+        (front_matter("image_alt: A photo"), 5, "`image_alt` is given without an `image`"),
+        (front_matter("image: images/missing.jpg\nimage_alt: x"), 5, "does not exist under content/"),
+        (front_matter("image: ../secret.jpg\nimage_alt: x"), 5, "is not inside content/images/"),
+        (front_matter("image: articles/not-an-image.jpg\nimage_alt: x"), 5, "is not inside content/images/"),
+        (front_matter("image: images/notes.txt\nimage_alt: x"), 5, "is not an image file"),
+        (front_matter("featured: maybe"), 5, "`featured` must be true or false"),
+        (front_matter("content_note: [a]"), 5, "`content_note` must be text"),
+        (front_matter("key_points: first"), 5, "`key_points` must be a list"),
+        (front_matter("sources:\n  - https://example.org"), 6, "each source must have a title and a url"),
+        (front_matter("sources:\n  - title: x"), 6, "a source has no `url`"),
+        (front_matter("sources:\n  - title: x\n    url: javascript:alert(1)"), 6, "is not a web address"),
+        (front_matter("sources:\n  - title: x\n    url: https://e.org\n    note: y"), 8, "unknown key `note`"),
+        (front_matter("title: Again"), 5, "`title` is given twice"),
+        (front_matter(title='"bell\\a"'), 2, "invisible control character U+0007"),
+    ],
+)
+def test_bad_values_are_reported_on_their_line(context, text, line, fragment):
+    found = messages(check(text, context))
+    assert any(m.startswith(f"{line}: ") and fragment in m for m in found), found
+
+
+def test_every_problem_in_a_file_is_reported_at_once(context):
+    text = front_matter("categroy: News\nstatus: live", title='""', date="2026-13-01")
+    found = messages(check(text, context))
+    assert len(found) == 4, found
+
+
+@pytest.mark.parametrize(
+    ("name", "slug_or_problem"),
+    [
+        ("2026-03-05-council-referrals.md", "council-referrals"),
+        ("council-referrals.md", "council-referrals"),
+        ("Council Referrals.md", "rename it to `council-referrals.md`"),
+    ],
+)
+def test_default_slug_is_the_file_name_without_its_date(context, name, slug_or_problem):
+    document = check(front_matter(), context, name=name)
+    if document.problems:
+        assert slug_or_problem in messages(document)[0]
+    else:
+        assert document.values["slug"] == slug_or_problem
+
+
+def test_pages_take_only_title_slug_and_summary(context):
+    good = check("---\ntitle: About us\nsummary: Who we are.\n---\nText\n", context, "page", "about.md")
+    assert good.problems == []
+    assert good.values["slug"] == "about"
+    bad = check("---\ntitle: About us\ndate: 2026-01-01\n---\nText\n", context, "page", "about.md")
+    assert messages(bad) == ["3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "fragment"),
+    [
+        (b"", 1, "the file is empty"),
+        (b"   \n\n", 1, "the file is empty"),
+        (b"title: x\n", 1, "does not begin with front matter"),
+        (b"---\ntitle: x\n", 1, "is never closed"),
+        (b"---\n---\nbody", 1, "the front matter is empty"),
+        (b"---\ntitle: [unclosed\ndate: 2026-01-01\n---\n", 3, "flow sequence that starts on line 2"),
+        (b"---\ntitle: Plain words: with a colon\n---\n", 2, "mapping values are not allowed"),
+        (b"---\ntitle: bell\x07\n---\n", 2, "invisible control character U+0007"),
+        (b"---\ntitle: x\n  bad: indent\n---\n", 3, "not valid YAML"),
+        (b"---\n- a\n- b\n---\n", 2, "not a list of `key: value` lines"),
+        (b"---\ntitle: caf\xe9\n---\n", 2, "is not valid UTF-8"),
+    ],
+)
+def test_unreadable_files_are_clear_errors(tmp_path, context, raw, line, fragment):
+    path = tmp_path / "articles" / "broken.md"
+    path.write_bytes(raw)
+    document = read_document(path, "article", context)
+    assert [(p.line, fragment in p.message) for p in document.problems] == [(line, True)]
+
+
+def test_byte_order_mark_and_windows_line_endings_are_accepted(context):
+    text = decode(b"\xef\xbb\xbf---\r\ntitle: T\r\ndate: 2026-01-01\r\ncategory: News\r\n---\r\nBody\r\n")
+    document = check(text, context)
+    assert document.problems == []
+    assert document.body == "Body\n"
+
+
+def test_source_error_carries_line_and_fix():
+    with pytest.raises(SourceError) as caught:
+        parse("---\ntitle: x")
+    assert caught.value.line == 1
+    assert "add a line '---'" in caught.value.fix
+
+
+def test_unknown_setting_keys_are_reported():
+    _, problems = load_config({**SETTINGS, "FRONT_MATTER": {**SETTINGS["FRONT_MATTER"], "categorys": {}}})
+    assert [p.message for p in problems] == ["FRONT_MATTER has an unknown key `categorys`"]
+    assert problems[0].fix == "did you mean `categories`?"
+
+
+def test_vocabulary_slugs_must_be_valid_and_unique():
+    topics = {"Fostering": "fostering", "Foster care": "fostering", "Bad": "Not A Slug"}
+    _, problems = load_config({**SETTINGS, "FRONT_MATTER": {**SETTINGS["FRONT_MATTER"], "topics": topics}})
+    assert sorted(p.message for p in problems) == [
+        "FRONT_MATTER topics: `Bad` has the slug 'Not A Slug'",
+        "FRONT_MATTER topics: `Foster care` and `Fostering` share the slug `fostering`",
+    ]

@@ -1,0 +1,61 @@
+"""Shared fixtures: real Pelican builds of the project (or a copy of it) into temporary folders."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py")
+PUBLISH_SITEURL = "https://children-first.example"
+
+
+def run_pelican(project: Path, settings: str, output: Path, *extra: str) -> subprocess.CompletedProcess:
+    """The plain Pelican command a newcomer would type, run in `project`."""
+    env = {**os.environ, "SITEURL": PUBLISH_SITEURL, "COLUMNS": "200"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), *extra],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with a hash of its bytes, to prove a folder did not change."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The sample site built once with the publish settings, as `pelican content -s publishconf.py -o DIR`."""
+    output = tmp_path_factory.mktemp("published") / "site"
+    result = run_pelican(ROOT, "publishconf.py", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project that a test may change."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+        else:
+            shutil.copy2(source, copy / name)
+    return copy

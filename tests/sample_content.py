@@ -1,0 +1,43 @@
+"""What the sample content says, read straight from the files with PyYAML, independent of our reader."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass
+class SampleArticle:
+    path: Path
+    meta: dict
+    body: str
+
+    @property
+    def slug(self) -> str:
+        return self.meta.get("slug") or re.sub(r"^\d{4}-\d{2}-\d{2}-", "", self.path.stem)
+
+    @property
+    def date(self) -> datetime:
+        value = self.meta["date"]
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        elif not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)
+        return value if value.tzinfo else value.replace(tzinfo=LONDON)
+
+    @property
+    def is_public(self) -> bool:
+        return self.meta.get("status", "published") == "published" and self.date <= datetime.now(LONDON)
+
+
+def read_articles(content: Path) -> list[SampleArticle]:
+    articles = []
+    for path in sorted((content / "articles").glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        articles.append(SampleArticle(path, yaml.safe_load(front), body))
+    return articles

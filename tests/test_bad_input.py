@@ -1,0 +1,167 @@
+"""Bad input stops the plain Pelican command with clear messages and leaves the last good output alone."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import run_pelican, tree_digest
+from lxml import html
+
+GOOD = "---\ntitle: A good article\ndate: 2025-05-01\ncategory: News\n---\nSome text.\n"
+BAD_FILES = {
+    "broken-yaml.md": (b"---\ntitle: [unclosed\ndate: 2025-01-01\ncategory: News\n---\nx\n", 3),
+    "unterminated.md": (b"---\ntitle: Never closed\ndate: 2025-01-01\n", 1),
+    "empty.md": (b"", 1),
+    "latin1.md": (b"---\ntitle: Caf\xe9\ndate: 2025-01-01\ncategory: News\n---\nx\n", 2),
+    "wrong-type.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\ntopics: {a: b}\n---\nx\n", 5),
+    "impossible-date.md": (b"---\ntitle: T\ndate: 2025-02-29\ncategory: News\n---\nx\n", 3),
+    "typo.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategroy: News\n---\nx\n", 4),
+    "escaping-slug.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\nslug: ../../../etc\n---\nx\n", 5),
+}
+
+
+@pytest.fixture
+def built(project):
+    """The project copy with a good build already in its output folder."""
+    output = project / "output"
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    return project, output, tree_digest(output)
+
+
+def assert_clean_failure(result, expected: list[str]) -> None:
+    text = result.stdout + result.stderr
+    assert result.returncode == 1, text
+    assert "Traceback" not in text
+    for line in expected:
+        assert re.search(rf"^{re.escape(line)} .+ — .+$", text, re.MULTILINE), text
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_each_bad_file_fails_the_build_and_keeps_the_output(built, name):
+    project, output, before = built
+    raw, line = BAD_FILES[name]
+    (project / "content" / "articles" / name).write_bytes(raw)
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, [f"content/articles/{name}:{line}:"])
+    assert tree_digest(output) == before
+
+
+def test_all_problems_of_all_files_come_in_one_run(built):
+    project, output, before = built
+    for name, (raw, _) in BAD_FILES.items():
+        (project / "content" / "articles" / name).write_bytes(raw)
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, [f"content/articles/{n}:{line}:" for n, (_, line) in BAD_FILES.items()])
+    assert f"{len(BAD_FILES)} files" in result.stderr
+    assert tree_digest(output) == before
+
+
+def test_duplicate_slug_names_both_files(built):
+    project, output, before = built
+    articles = project / "content" / "articles"
+    (articles / "first.md").write_text(GOOD.replace("---\nSome", "slug: same-slug\n---\nSome"))
+    (articles / "second.md").write_text(GOOD.replace("---\nSome", "slug: same-slug\n---\nSome"))
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, ["content/articles/second.md:5:"])
+    assert "already used by content/articles/first.md" in result.stderr
+    assert tree_digest(output) == before
+
+
+def test_page_cannot_take_a_url_the_site_uses(built):
+    project, output, before = built
+    (project / "content" / "pages" / "clash.md").write_text("---\ntitle: Clash\nslug: knowledge-resources\n---\nx\n")
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, ["content/pages/clash.md:3:"])
+    assert "already taken by the hub page" in result.stderr
+    assert tree_digest(output) == before
+
+
+def test_save_path_outside_the_output_is_refused(built):
+    project, output, before = built
+    result = run_pelican(project, "publishconf.py", output, "-e", 'ARTICLE_SAVE_AS="../../{slug}.html"')
+    text = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "outside the output folder" in text
+    assert "Traceback" not in text
+    assert tree_digest(output) == before
+    assert not list(project.parent.glob("*.html"))
+
+
+def test_unknown_setting_key_is_reported(built):
+    project, output, before = built
+    result = run_pelican(project, "publishconf.py", output, "-e", 'FRONT_MATTER={"categorys": {}}')
+    assert_clean_failure(result, ["pelicanconf.py:1:"])
+    assert "did you mean `categories`?" in result.stderr
+
+
+def test_raw_html_comes_out_inert(project):
+    hostile = GOOD + (
+        '\n<script>alert("x")</script><img src="x.png" onerror="alert(1)" alt="">'
+        '<a href="javascript:alert(1)">click</a> <a href=" JaVaScRiPt:alert(1)">again</a>'
+        '<iframe src="https://evil.example/"></iframe><style>body{display:none}</style>'
+        '<form action="https://evil.example/"><input name="p"></form>'
+        '<svg onload="alert(1)"><script>alert(2)</script></svg>\n'
+    )
+    (project / "content" / "articles" / "hostile.md").write_text(hostile)
+    output = project / "output"
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    body = html.fromstring((output / "articles" / "hostile" / "index.html").read_bytes())
+    article = body.xpath("//div[@class='article-body']")[0]
+    assert not article.xpath(".//script | .//iframe | .//style | .//form | .//input | .//svg")
+    assert not [a for a in article.xpath(".//@*") if a.attrname.lower().startswith("on")]
+    assert not [u for u in article.xpath(".//@href | .//@src") if "javascript" in u.lower()]
+    assert "click" in article.text_content()
+
+
+def test_a_good_edit_after_a_failure_builds_again(built):
+    project, output, before = built
+    bad = project / "content" / "articles" / "typo.md"
+    bad.write_bytes(BAD_FILES["typo.md"][0])
+    assert run_pelican(project, "publishconf.py", output).returncode == 1
+    bad.write_text(GOOD)
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    assert (output / "articles" / "typo" / "index.html").is_file()
+    assert not list(project.glob(".pelican-build-*"))
+
+
+def test_invoke_check_validates_without_writing(project):
+    (project / "content" / "articles" / "typo.md").write_bytes(BAD_FILES["typo.md"][0])
+    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True,
+                            text=True, check=False)
+    assert_clean_failure(result, ["content/articles/typo.md:4:"])
+    assert not (project / "output").exists()
+    (project / "content" / "articles" / "typo.md").unlink()
+    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "All content is valid." in result.stdout
+    assert not (project / "output").exists()
+
+
+def test_invoke_new_writes_a_valid_draft(project):
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "new", "Kinship carers: a new survey", "--category", "Research",
+         "--topics", "fostering, children in care"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    path = project / result.stdout.strip()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-kinship-carers-a-new-survey\.md", path.name)
+    text = path.read_text()
+    assert 'topics: ["Fostering", "Children in care"]' in text
+    check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True,
+                           text=True, check=False)
+    assert check.returncode == 0, check.stderr
+
+
+def test_invoke_new_refuses_an_unknown_category(project):
+    result = subprocess.run([sys.executable, "-m", "invoke", "new", "Title", "--category", "Newz"],
+                            cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "did you mean `News`?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((project / "content" / "articles").glob("*-title.md"))

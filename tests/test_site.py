@@ -1,0 +1,174 @@
+"""The published sample site, built with the plain Pelican command, checked as a reader's browser sees it."""
+
+import re
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import feedparser
+import pytest
+from conftest import PUBLISH_SITEURL, ROOT
+from lxml import etree, html
+from sample_content import read_articles
+
+ARTICLES = read_articles(ROOT / "content")
+PUBLIC = [a for a in ARTICLES if a.is_public]
+HIDDEN = [a for a in ARTICLES if not a.is_public]
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def parse(page: Path):
+    return html.fromstring(page.read_bytes())
+
+
+def local_target(site: Path, url: str) -> Path | None:
+    """The output file a link points at, or None when it leaves the site."""
+    url, _ = urldefrag(url)
+    parts = urlsplit(url)
+    if parts.scheme in ("mailto", "tel"):
+        return None
+    if parts.scheme or parts.netloc:
+        if not url.startswith(PUBLISH_SITEURL + "/"):
+            return None
+        path = url[len(PUBLISH_SITEURL):]
+    else:
+        path = parts.path
+    assert path.startswith("/"), f"relative link {url!r}: links must be root-relative or absolute"
+    target = site / path.lstrip("/")
+    return target / "index.html" if path.endswith("/") else target
+
+
+def test_sample_content_is_broad_enough():
+    assert len(ARTICLES) >= 16
+    assert len({a.meta["category"] for a in PUBLIC}) >= 5
+    assert len({t for a in PUBLIC for t in a.meta.get("topics", [])}) >= 8
+    assert len({a.date.year for a in PUBLIC}) >= 2
+    assert any(a.meta.get("status") == "draft" for a in ARTICLES)
+    assert any(a.meta.get("status", "published") == "published" and not a.is_public for a in ARTICLES)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["index.html", "knowledge-resources/index.html", "search/index.html", "404.html", "sitemap.xml",
+     "robots.txt", "feeds/rss.xml", "category/index.html", "topic/index.html", "author/index.html",
+     "about/index.html", "contact/index.html", "subscribe/index.html", "enquiry/index.html",
+     "accessibility/index.html", "privacy/index.html"],
+)
+def test_fixed_url_scheme(published_site, path):
+    assert (published_site / path).is_file()
+
+
+def test_every_public_article_has_its_page_and_listings(published_site):
+    for article in PUBLIC:
+        page = parse(published_site / "articles" / article.slug / "index.html")
+        assert page.findtext(".//h1").strip() == article.meta["title"]
+        category_links = {a.get("href") for a in page.iter("a")}
+        category_slug = article.meta["category"].lower()
+        assert f"/category/{category_slug}/" in category_links
+        for topic in article.meta.get("topics", []):
+            assert any(href.startswith("/topic/") and href.endswith("/") for href in category_links)
+            assert topic in page.text_content()
+
+
+def test_drafts_and_scheduled_articles_are_nowhere(published_site):
+    assert HIDDEN, "the sample content must include a draft and a scheduled article"
+    everything = "\n".join(p.read_text(encoding="utf-8") for p in published_site.rglob("*") if p.is_file()
+                           and p.suffix in (".html", ".xml", ".txt"))
+    for article in HIDDEN:
+        assert not (published_site / "articles" / article.slug).exists()
+        assert f"/articles/{article.slug}/" not in everything
+        assert article.meta["title"] not in everything
+
+
+def test_every_page_has_the_required_head(published_site):
+    for page_path in html_pages(published_site):
+        page = parse(page_path)
+        where = page_path.relative_to(published_site)
+        assert page.get("lang") == "en-GB", where
+        assert len(page.findall(".//h1")) == 1, where
+        assert page.findtext(".//title").strip(), where
+        description = page.xpath("//meta[@name='description']/@content")
+        assert len(description) == 1 and description[0].strip(), where
+        canonical = page.xpath("//link[@rel='canonical']/@href")
+        assert len(canonical) == 1 and canonical[0].startswith(PUBLISH_SITEURL + "/"), where
+
+
+def test_every_internal_link_resolves(published_site):
+    checked = 0
+    for page_path in html_pages(published_site):
+        page = parse(page_path)
+        ids = set(page.xpath("//@id"))
+        for element, attribute, url, _ in page.iterlinks():
+            if url.startswith("#"):
+                assert url[1:] in ids, f"{page_path}: #{url[1:]} has no target"
+                continue
+            target = local_target(published_site, url)
+            if target is not None:
+                assert target.is_file(), f"{page_path.relative_to(published_site)}: {url} -> nothing"
+                checked += 1
+    assert checked > 500
+
+
+def test_nothing_is_loaded_from_another_site(published_site):
+    for page_path in html_pages(published_site):
+        page = parse(page_path)
+        loaded = page.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src | //iframe/@src"
+                            " | //source/@srcset | //video/@src | //audio/@src")
+        for url in loaded:
+            assert local_target(published_site, url) is not None, f"{page_path}: loads {url}"
+
+
+def test_hub_lists_newest_articles_as_teasers(published_site):
+    page = parse(published_site / "knowledge-resources" / "index.html")
+    assert page.findtext(".//h1").strip() == "Knowledge & Resources"
+    cards = page.xpath("//article[contains(@class, 'card')]")
+    newest = sorted(PUBLIC, key=lambda a: a.date, reverse=True)
+    assert [c.xpath(".//h2/a")[0].text_content() for c in cards] == [a.meta["title"] for a in newest[:20]]
+    for card, article in zip(cards, newest, strict=False):
+        teaser = card.xpath(".//p[contains(@class, 'teaser')]")[0].text_content()
+        assert teaser.endswith(" […]")
+        words = teaser.removesuffix(" […]")
+        if "summary" in article.meta:
+            assert words == " ".join(article.meta["summary"].split())
+        else:
+            assert len(words.split()) <= 50
+            body_words = re.sub(r"[*_#>`\[\]()-]", " ", article.body).split()
+            assert words.split()[0].strip("“”\"'‘’") in " ".join(body_words[:5])
+        more = card.xpath(".//a[contains(@class, 'read-more')]")[0]
+        assert more.text_content().startswith("Read Full Story")
+        assert article.meta["title"] in more.text_content()
+        assert more.get("href") == f"/articles/{article.slug}/"
+
+
+def test_sitemap_and_robots(published_site):
+    tree = etree.parse(str(published_site / "sitemap.xml"))
+    urls = {loc.text: url.findtext("s:lastmod", namespaces=SITEMAP_NS)
+            for url in tree.getroot() for loc in url.findall("s:loc", SITEMAP_NS)}
+    for article in PUBLIC:
+        assert f"{PUBLISH_SITEURL}/articles/{article.slug}/" in urls
+    for article in HIDDEN:
+        assert f"{PUBLISH_SITEURL}/articles/{article.slug}/" not in urls
+    assert f"{PUBLISH_SITEURL}/404.html" not in urls
+    assert all(lastmod for lastmod in urls.values())
+    pages = {local_target(published_site, url) for url in urls}
+    assert pages == {p for p in html_pages(published_site) if p.name != "404.html"}
+    robots = (published_site / "robots.txt").read_text()
+    assert f"Sitemap: {PUBLISH_SITEURL}/sitemap.xml" in robots
+
+
+def test_rss_feed_parses_and_lists_public_articles(published_site):
+    feed = feedparser.parse((published_site / "feeds" / "rss.xml").read_bytes())
+    assert feed.bozo == 0
+    links = {entry.link for entry in feed.entries}
+    assert links == {f"{PUBLISH_SITEURL}/articles/{a.slug}/" for a in PUBLIC}
+
+
+def test_dates_are_written_the_british_way(published_site):
+    article = max(PUBLIC, key=lambda a: a.date)
+    page = parse(published_site / "articles" / article.slug / "index.html")
+    published = page.xpath("//time")[0]
+    assert published.get("datetime").startswith(article.date.strftime("%Y-%m-%d"))
+    assert published.text == f"{article.date.day} {article.date:%B %Y}"
