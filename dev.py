@@ -49,7 +49,7 @@ def ensure_environment() -> None:
 
 
 def main() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file must explain itself on an old Python
         sys.exit(f"dev.py: Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     ensure_environment()
     invoke = BIN / ("invoke.exe" if os.name == "nt" else "invoke")

@@ -71,7 +71,7 @@ def serve(c, port=8000):
 
 
 @task(help={"pattern": "only tests whose name matches (pytest -k)"})
-def test(c, pattern=""):
+def test(c, pattern=""):  # noqa: PT028 - an invoke task, not a pytest test
     """Lint with ruff, then run the whole test suite."""
     succeed(c.run(shlex.join([PYTHON, "-m", "ruff", "check", "."]), warn=True))
     selection = ["-k", pattern] if pattern else []

@@ -71,7 +71,9 @@ def test_duplicate_slug_names_both_files(built):
 
 def test_page_cannot_take_a_url_the_site_uses(built):
     project, output, before = built
-    (project / "content" / "pages" / "clash.md").write_text("---\ntitle: Clash\nslug: knowledge-resources\n---\nx\n")
+    (project / "content" / "pages" / "clash.md").write_text(
+        "---\ntitle: Clash\nslug: knowledge-resources\n---\nx\n"
+    )
     result = run_pelican(project, "publishconf.py", output)
     assert_clean_failure(result, ["content/pages/clash.md:3:"])
     assert "already taken by the hub page" in result.stderr
@@ -94,6 +96,7 @@ def test_unknown_setting_key_is_reported(built):
     result = run_pelican(project, "publishconf.py", output, "-e", 'FRONT_MATTER={"categorys": {}}')
     assert_clean_failure(result, ["pelicanconf.py:1:"])
     assert "did you mean `categories`?" in result.stderr
+    assert tree_digest(output) == before
 
 
 def test_raw_html_comes_out_inert(project):
@@ -117,7 +120,7 @@ def test_raw_html_comes_out_inert(project):
 
 
 def test_a_good_edit_after_a_failure_builds_again(built):
-    project, output, before = built
+    project, output, _ = built
     bad = project / "content" / "articles" / "typo.md"
     bad.write_bytes(BAD_FILES["typo.md"][0])
     assert run_pelican(project, "publishconf.py", output).returncode == 1
@@ -130,13 +133,15 @@ def test_a_good_edit_after_a_failure_builds_again(built):
 
 def test_invoke_check_validates_without_writing(project):
     (project / "content" / "articles" / "typo.md").write_bytes(BAD_FILES["typo.md"][0])
-    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True, check=False
+    )
     assert_clean_failure(result, ["content/articles/typo.md:4:"])
     assert not (project / "output").exists()
     (project / "content" / "articles" / "typo.md").unlink()
-    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "All content is valid." in result.stdout
     assert not (project / "output").exists()
@@ -144,23 +149,41 @@ def test_invoke_check_validates_without_writing(project):
 
 def test_invoke_new_writes_a_valid_draft(project):
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "new", "Kinship carers: a new survey", "--category", "Research",
-         "--topics", "fostering, children in care"],
-        cwd=project, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "new",
+            "Kinship carers: a new survey",
+            "--category",
+            "Research",
+            "--topics",
+            "fostering, children in care",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     path = project / result.stdout.strip()
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-kinship-carers-a-new-survey\.md", path.name)
     text = path.read_text()
     assert 'topics: ["Fostering", "Children in care"]' in text
-    check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True,
-                           text=True, check=False)
+    check = subprocess.run(
+        [sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True, check=False
+    )
     assert check.returncode == 0, check.stderr
 
 
 def test_invoke_new_refuses_an_unknown_category(project):
-    result = subprocess.run([sys.executable, "-m", "invoke", "new", "Title", "--category", "Newz"],
-                            cwd=project, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "new", "Title", "--category", "Newz"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "did you mean `News`?" in result.stderr
     assert "Traceback" not in result.stderr

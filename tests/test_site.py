@@ -33,7 +33,7 @@ def local_target(site: Path, url: str) -> Path | None:
     if parts.scheme or parts.netloc:
         if not url.startswith(PUBLISH_SITEURL + "/"):
             return None
-        path = url[len(PUBLISH_SITEURL):]
+        path = url[len(PUBLISH_SITEURL) :]
     else:
         path = parts.path
     assert path.startswith("/"), f"relative link {url!r}: links must be root-relative or absolute"
@@ -52,10 +52,24 @@ def test_sample_content_is_broad_enough():
 
 @pytest.mark.parametrize(
     "path",
-    ["index.html", "knowledge-resources/index.html", "search/index.html", "404.html", "sitemap.xml",
-     "robots.txt", "feeds/rss.xml", "category/index.html", "topic/index.html", "author/index.html",
-     "about/index.html", "contact/index.html", "subscribe/index.html", "enquiry/index.html",
-     "accessibility/index.html", "privacy/index.html"],
+    [
+        "index.html",
+        "knowledge-resources/index.html",
+        "search/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feeds/rss.xml",
+        "category/index.html",
+        "topic/index.html",
+        "author/index.html",
+        "about/index.html",
+        "contact/index.html",
+        "subscribe/index.html",
+        "enquiry/index.html",
+        "accessibility/index.html",
+        "privacy/index.html",
+    ],
 )
 def test_fixed_url_scheme(published_site, path):
     assert (published_site / path).is_file()
@@ -75,8 +89,11 @@ def test_every_public_article_has_its_page_and_listings(published_site):
 
 def test_drafts_and_scheduled_articles_are_nowhere(published_site):
     assert HIDDEN, "the sample content must include a draft and a scheduled article"
-    everything = "\n".join(p.read_text(encoding="utf-8") for p in published_site.rglob("*") if p.is_file()
-                           and p.suffix in (".html", ".xml", ".txt"))
+    everything = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in published_site.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt")
+    )
     for article in HIDDEN:
         assert not (published_site / "articles" / article.slug).exists()
         assert f"/articles/{article.slug}/" not in everything
@@ -91,9 +108,11 @@ def test_every_page_has_the_required_head(published_site):
         assert len(page.findall(".//h1")) == 1, where
         assert page.findtext(".//title").strip(), where
         description = page.xpath("//meta[@name='description']/@content")
-        assert len(description) == 1 and description[0].strip(), where
+        assert len(description) == 1, where
+        assert description[0].strip(), where
         canonical = page.xpath("//link[@rel='canonical']/@href")
-        assert len(canonical) == 1 and canonical[0].startswith(PUBLISH_SITEURL + "/"), where
+        assert len(canonical) == 1, where
+        assert canonical[0].startswith(PUBLISH_SITEURL + "/"), where
 
 
 def test_every_internal_link_resolves(published_site):
@@ -101,7 +120,7 @@ def test_every_internal_link_resolves(published_site):
     for page_path in html_pages(published_site):
         page = parse(page_path)
         ids = set(page.xpath("//@id"))
-        for element, attribute, url, _ in page.iterlinks():
+        for _element, _attribute, url, _position in page.iterlinks():
             if url.startswith("#"):
                 assert url[1:] in ids, f"{page_path}: #{url[1:]} has no target"
                 continue
@@ -115,8 +134,10 @@ def test_every_internal_link_resolves(published_site):
 def test_nothing_is_loaded_from_another_site(published_site):
     for page_path in html_pages(published_site):
         page = parse(page_path)
-        loaded = page.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src | //iframe/@src"
-                            " | //source/@srcset | //video/@src | //audio/@src")
+        loaded = page.xpath(
+            "//script/@src | //link[@rel='stylesheet']/@href | //img/@src | //iframe/@src"
+            " | //source/@srcset | //video/@src | //audio/@src"
+        )
         for url in loaded:
             assert local_target(published_site, url) is not None, f"{page_path}: loads {url}"
 
@@ -145,8 +166,11 @@ def test_hub_lists_newest_articles_as_teasers(published_site):
 
 def test_sitemap_and_robots(published_site):
     tree = etree.parse(str(published_site / "sitemap.xml"))
-    urls = {loc.text: url.findtext("s:lastmod", namespaces=SITEMAP_NS)
-            for url in tree.getroot() for loc in url.findall("s:loc", SITEMAP_NS)}
+    urls = {
+        loc.text: url.findtext("s:lastmod", namespaces=SITEMAP_NS)
+        for url in tree.getroot()
+        for loc in url.findall("s:loc", SITEMAP_NS)
+    }
     for article in PUBLIC:
         assert f"{PUBLISH_SITEURL}/articles/{article.slug}/" in urls
     for article in HIDDEN:

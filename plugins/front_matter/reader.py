@@ -39,12 +39,14 @@ class FrontMatterReader(BaseReader):
     """Reads `.md` files: validates the front matter, converts the body once, sanitises the HTML."""
 
     enabled = True
-    file_extensions = ["md", "markdown"]
+    file_extensions = ("md", "markdown")
 
     def read(self, source_path: str) -> tuple[str, dict]:
         config, _ = load_config(self.settings)
         path = Path(source_path)
-        document = read_document(path, document_kind(path, self.settings), validation_context(self.settings, config))
+        document = read_document(
+            path, document_kind(path, self.settings), validation_context(self.settings, config)
+        )
         if document.problems:
             for problem in document.problems:
                 report(problem)
@@ -53,8 +55,9 @@ class FrontMatterReader(BaseReader):
         return body_html, pelican_metadata(document, body_html, config, self.settings, build_time())
 
 
-def pelican_metadata(document: Document, body_html: str, config: ContentConfig, settings: dict,
-                     now: datetime) -> dict:
+def pelican_metadata(
+    document: Document, body_html: str, config: ContentConfig, settings: dict, now: datetime
+) -> dict:
     """Pelican's metadata for a validated document; extra keys become attributes of the article."""
     values = document.values
     text = plain_text(body_html)

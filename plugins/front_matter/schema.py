@@ -150,7 +150,9 @@ def check_date(entry: Entry, context: Context) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as error:
-        raise Invalid(f"`{entry.key}` `{text}` is not a real date ({error})", f"write it as {example}") from error
+        raise Invalid(
+            f"`{entry.key}` `{text}` is not a real date ({error})", f"write it as {example}"
+        ) from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(context.config.timezone))
     return parsed
@@ -164,7 +166,7 @@ def _vocabulary_item(node: Node, vocabulary: Vocabulary, what: str, plural: str,
         hint = f"did you mean `{close[0]}`? " if close else ""
         raise Invalid(
             f"{what} `{text}` is not one of the site's {plural}",
-            f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to FRONT_MATTER in pelicanconf.py)",
+            f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to FRONT_MATTER)",
             line=node_line(node, context.first_yaml_line),
         )
     return name
@@ -208,22 +210,31 @@ def check_sources(entry: Entry, context: Context) -> list[dict[str, str]]:
     for node in _items(entry, example):
         line = node_line(node, context.first_yaml_line)
         if not isinstance(node, MappingNode):
-            raise Invalid(f"each source must have a title and a url, but one is {_describe(node)}",
-                          f"write each as {example}", line)
+            raise Invalid(
+                f"each source must have a title and a url, but one is {_describe(node)}",
+                f"write each as {example}",
+                line,
+            )
         found = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else "?"
             if key not in ("title", "url"):
-                raise Invalid(f"a source has the unknown key `{key}`", "give each source only `title` and `url`",
-                              node_line(key_node, context.first_yaml_line))
+                raise Invalid(
+                    f"a source has the unknown key `{key}`",
+                    "give each source only `title` and `url`",
+                    node_line(key_node, context.first_yaml_line),
+                )
             found[key] = _scalar_text(value_node, f"a source's `{key}`", example)
         missing = [key for key in ("title", "url") if key not in found]
         if missing:
             raise Invalid(f"a source has no `{missing[0]}`", f"write each as {example}", line)
         parts = urlsplit(found["url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise Invalid(f"the source URL `{found['url']}` is not a web address",
-                          "give the full address, starting with https://", line)
+            raise Invalid(
+                f"the source URL `{found['url']}` is not a web address",
+                "give the full address, starting with https://",
+                line,
+            )
         sources.append(found)
     return sources
 
@@ -233,21 +244,27 @@ def check_image(entry: Entry, context: Context) -> str:
     relative = PurePosixPath(text.removeprefix("/"))
     folders = " or ".join(f"content/{folder}/" for folder in context.image_folders)
     if ".." in relative.parts or relative.parts[0] not in context.image_folders:
-        raise Invalid(f"the image `{text}` is not inside {folders}",
-                      f"put the file in {folders} and write its path from there, e.g. `images/photo.jpg`")
+        raise Invalid(
+            f"the image `{text}` is not inside {folders}",
+            f"put the file in {folders} and write its path from there, e.g. `images/photo.jpg`",
+        )
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
         raise Invalid(f"`{text}` is not an image file", f"use one of: {', '.join(sorted(IMAGE_SUFFIXES))}")
     root = context.content_root.resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root) or not target.is_file():
-        raise Invalid(f"the image `{text}` does not exist under content/",
-                      "check the spelling, or add the file to content/images/")
+        raise Invalid(
+            f"the image `{text}` does not exist under content/",
+            "check the spelling, or add the file to content/images/",
+        )
     return relative.as_posix()
 
 
 ARTICLE_FIELDS = (
     Field("title", check_text, "Headline, as readers see it.", '"Councils report rise in referrals"', True),
-    Field("date", check_date, "Publication date (ISO 8601); without a zone it is UK time.", "2026-11-24", True),
+    Field(
+        "date", check_date, "Publication date (ISO 8601); without a zone it is UK time.", "2026-11-24", True
+    ),
     Field("category", check_category, "One of the site's categories.", "News", True),
     Field("topics", check_topics, "List of topics from the site's vocabulary.", "[Fostering, Adoption]"),
     Field("authors", check_authors, "List of author names.", "[Jane Smith]"),
@@ -257,12 +274,21 @@ ARTICLE_FIELDS = (
     Field("slug", check_slug, "Last part of the URL; defaults to the file name.", "councils-referrals"),
     Field("status", check_status, "`published` (default) or `draft`.", "draft"),
     Field("image", check_image, "Lead image, a path under content/images/.", "images/photo.jpg"),
-    Field("image_alt", check_text, "Text alternative for the image; required with `image`.", '"Two social workers"'),
+    Field(
+        "image_alt",
+        check_text,
+        "Text alternative for the image; required with `image`.",
+        '"Two social workers"',
+    ),
     Field("featured", check_bool, "true to lead the home page.", "true"),
     Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
     Field("key_points", check_key_points, "List of short key points.", '["First point"]'),
-    Field("sources", check_sources, "List of {title, url} for reports and releases.",
-          "[{title: The report, url: 'https://example.org/report'}]"),
+    Field(
+        "sources",
+        check_sources,
+        "List of {title, url} for reports and releases.",
+        "[{title: The report, url: 'https://example.org/report'}]",
+    ),
 )
 PAGE_FIELDS = (
     Field("title", check_text, "Page heading.", "About us", True),
@@ -296,7 +322,11 @@ def validate(source: Source, path: Path, kind: str, context: Context) -> Documen
         if key not in fields:
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             allowed = ", ".join(fields)
-            fix = f"did you mean `{close[0]}`?" if close else f"remove it; the keys a {kind} takes are: {allowed}"
+            fix = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else f"remove it; the keys a {kind} takes are: {allowed}"
+            )
             problem(entry.line, f"unknown key `{key}`", fix)
             continue
         try:
@@ -317,21 +347,37 @@ def _check_combinations(document: Document, problem: Callable[[int, str, str], N
         if SLUG_PATTERN.fullmatch(slug):
             values["slug"] = slug
         else:
-            problem(1, f"the file name `{document.path.name}` does not make a valid slug",
-                    f"rename it to `{slugify(slug) or 'my-article'}.md`, or add `slug: {slugify(slug) or 'my-article'}`")
+            better = slugify(slug) or "my-article"
+            problem(
+                1,
+                f"the file name `{document.path.name}` does not make a valid slug",
+                f"rename it to `{better}.md`, or add `slug: {better}`",
+            )
     if document.kind != "article":
         return
     if "author" in values and "authors" in values:
-        problem(line_of("author"), "both `author` and `authors` are given", "keep only `authors` with every name")
+        problem(
+            line_of("author"), "both `author` and `authors` are given", "keep only `authors` with every name"
+        )
     modified, published = values.get("modified"), values.get("date")
     if isinstance(modified, datetime) and isinstance(published, datetime) and modified < published:
-        problem(line_of("modified"), f"`modified` ({modified:%Y-%m-%d %H:%M}) is before `date` ({published:%Y-%m-%d %H:%M})",
-                "set `modified` to the date of the update, on or after `date`")
+        problem(
+            line_of("modified"),
+            f"`modified` ({modified:%Y-%m-%d %H:%M}) is before `date` ({published:%Y-%m-%d %H:%M})",
+            "set `modified` to the date of the update, on or after `date`",
+        )
     if "image" in document.lines and "image_alt" not in document.lines:
-        problem(line_of("image"), "`image` has no `image_alt`",
-                "add `image_alt:` describing the picture for people who cannot see it")
+        problem(
+            line_of("image"),
+            "`image` has no `image_alt`",
+            "add `image_alt:` describing the picture for people who cannot see it",
+        )
     if "image_alt" in document.lines and "image" not in document.lines:
-        problem(line_of("image_alt"), "`image_alt` is given without an `image`", "add `image:` or remove `image_alt`")
+        problem(
+            line_of("image_alt"),
+            "`image_alt` is given without an `image`",
+            "add `image:` or remove `image_alt`",
+        )
 
 
 def read_document(path: Path, kind: str, context: Context) -> Document:

@@ -32,14 +32,16 @@ def reserved_outputs(generators, settings: dict) -> dict[str, str]:
             reserved[save_as] = f"the {template} page"
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            for kind, items in (("category", generator.categories), ("topic", generator.tags),
-                                ("author", generator.authors)):
+            for kind, items in (
+                ("category", generator.categories),
+                ("topic", generator.tags),
+                ("author", generator.authors),
+            ):
                 for wrapper in dict(items):
                     reserved[wrapper.save_as] = f"the {kind} page for {wrapper.name}"
     for key, value in settings.items():
-        if key.endswith("FEED_ATOM") or key.endswith("FEED_RSS"):
-            if isinstance(value, str) and "{" not in value:
-                reserved[value] = f"the feed {value}"
+        if key.endswith(("FEED_ATOM", "FEED_RSS")) and isinstance(value, str) and "{" not in value:
+            reserved[value] = f"the feed {value}"
     return reserved
 
 
@@ -52,9 +54,12 @@ def save_path_problem(content) -> Problem | None:
     """Checked as each article or page is made, before Pelican would quietly skip it."""
     save_as = getattr(content, "save_as", "")
     if save_as and escapes_output(save_as):
-        return Problem(content.source_path, _line(content, "slug"),
-                       f"it would be written to `{save_as}`, outside the output folder",
-                       "check the *_SAVE_AS settings in pelicanconf.py; they must stay inside the output")
+        return Problem(
+            content.source_path,
+            _line(content, "slug"),
+            f"it would be written to `{save_as}`, outside the output folder",
+            "check the *_SAVE_AS settings in pelicanconf.py; they must stay inside the output",
+        )
     return None
 
 
@@ -67,9 +72,14 @@ def site_problems(generators, settings: dict) -> list[Problem]:
         other = slugs.setdefault(article.slug, article.source_path)
         if other != article.source_path:
             clashing.add(article.source_path)
-            problems.append(Problem(article.source_path, _line(article, "slug"),
-                                    f"the slug `{article.slug}` is already used by {display_path(other)}",
-                                    "give one of them a different `slug:` (or rename the file)"))
+            problems.append(
+                Problem(
+                    article.source_path,
+                    _line(article, "slug"),
+                    f"the slug `{article.slug}` is already used by {display_path(other)}",
+                    "give one of them a different `slug:` (or rename the file)",
+                )
+            )
     outputs = {os.path.normpath(path): what for path, what in reserved_outputs(generators, settings).items()}
     for content in published:
         if content.source_path in clashing:
@@ -78,7 +88,12 @@ def site_problems(generators, settings: dict) -> list[Problem]:
         source = display_path(content.source_path)
         other = outputs.setdefault(os.path.normpath(save_as), source)
         if other != source:
-            problems.append(Problem(content.source_path, _line(content, "slug"),
-                                    f"its URL /{content.url} is already taken by {other}",
-                                    "choose another `slug:` for this file"))
+            problems.append(
+                Problem(
+                    content.source_path,
+                    _line(content, "slug"),
+                    f"its URL /{content.url} is already taken by {other}",
+                    "choose another `slug:` for this file",
+                )
+            )
     return problems

@@ -21,8 +21,8 @@ __all__ = [
     "ContentRejected",
     "Problem",
     "before_publish",
-    "display_path",
     "config_problem",
+    "display_path",
     "plugin_settings",
     "register",
     "report",
@@ -77,9 +77,7 @@ def publish(pelican) -> None:
     before_publish.send(pelican)
     if problem_log:
         _fail(pelican, "The new build was discarded: the previous output is unchanged.")
-    swap_into_place(
-        _staging(pelican), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"]
-    )
+    swap_into_place(_staging(pelican), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"])
     pelican.output_path = pelican.settings["OUTPUT_PATH"]
 
 

@@ -56,12 +56,16 @@ def page_lastmod(context: dict) -> datetime | None:
 
 
 def render(siteurl: str, urls: list[tuple[str, datetime | None]]) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for url, lastmod in urls:
-        lines.append(f"<url><loc>{escape(f'{siteurl}/{url}')}</loc>"
-                     + (f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>" if lastmod else "")
-                     + "</url>")
+        lines.append(
+            f"<url><loc>{escape(f'{siteurl}/{url}')}</loc>"
+            + (f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>" if lastmod else "")
+            + "</url>"
+        )
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

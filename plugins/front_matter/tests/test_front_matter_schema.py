@@ -61,11 +61,19 @@ def test_minimal_article_is_valid(context):
     ("extra", "key", "expected"),
     [
         ("topics: [fostering, Education and SEND]", "topics", ["Fostering", "Education and SEND"]),
-        ("topics:\n  - education-and-send\n  - Fostering\n  - fostering", "topics", ["Education and SEND", "Fostering"]),
+        (
+            "topics:\n  - education-and-send\n  - Fostering\n  - fostering",
+            "topics",
+            ["Education and SEND", "Fostering"],
+        ),
         ("authors: [Priya Shah, Tom Reed]", "authors", ["Priya Shah", "Tom Reed"]),
         ("author: Priya Shah", "author", "Priya Shah"),
         ('summary: "Plain words: a standfirst."', "summary", "Plain words: a standfirst."),
-        ("modified: 2026-03-06T10:15", "modified", datetime(2026, 3, 6, 10, 15, tzinfo=ZoneInfo("Europe/London"))),
+        (
+            "modified: 2026-03-06T10:15",
+            "modified",
+            datetime(2026, 3, 6, 10, 15, tzinfo=ZoneInfo("Europe/London")),
+        ),
         ("slug: council-referrals-2026", "slug", "council-referrals-2026"),
         ("status: draft", "status", "draft"),
         ("status: published", "status", "published"),
@@ -74,8 +82,11 @@ def test_minimal_article_is_valid(context):
         ("featured: false", "featured", False),
         ("content_note: Describes neglect.", "content_note", "Describes neglect."),
         ("key_points:\n  - First point\n  - Second point", "key_points", ["First point", "Second point"]),
-        ("sources:\n  - title: The report\n    url: https://example.org/r", "sources",
-         [{"title": "The report", "url": "https://example.org/r"}]),
+        (
+            "sources:\n  - title: The report\n    url: https://example.org/r",
+            "sources",
+            [{"title": "The report", "url": "https://example.org/r"}],
+        ),
     ],
 )
 def test_optional_keys_accept_good_values(context, extra, key, expected):
@@ -116,7 +127,11 @@ def test_dates_without_a_zone_are_uk_time(context, date_text, expected):
         (front_matter("colour: red"), 5, "unknown key `colour` — remove it"),
         (front_matter("topics: {a: b}"), 5, "`topics` must be a list, but it is a set of `key: value` pairs"),
         (front_matter("topics: Fostering"), 5, "`topics` must be a list"),
-        (front_matter("topics:\n  - Fostering\n  - Fosterign"), 7, "topic `Fosterign` is not one of the site's topics — did you mean `Fostering`?"),
+        (
+            front_matter("topics:\n  - Fostering\n  - Fosterign"),
+            7,
+            "topic `Fosterign` is not one of the site's topics — did you mean `Fostering`?",
+        ),
         (front_matter("authors: Priya Shah"), 5, "`authors` must be a list"),
         (front_matter("authors:\n  - Priya\n  - [x]"), 7, "each item of `authors` must be text"),
         (front_matter("author: Priya\nauthors: [Tom]"), 5, "both `author` and `authors` are given"),
@@ -138,7 +153,11 @@ def test_dates_without_a_zone_are_uk_time(context, date_text, expected):
         (front_matter("sources:\n  - https://example.org"), 6, "each source must have a title and a url"),
         (front_matter("sources:\n  - title: x"), 6, "a source has no `url`"),
         (front_matter("sources:\n  - title: x\n    url: javascript:alert(1)"), 6, "is not a web address"),
-        (front_matter("sources:\n  - title: x\n    url: https://e.org\n    note: y"), 8, "unknown key `note`"),
+        (
+            front_matter("sources:\n  - title: x\n    url: https://e.org\n    note: y"),
+            8,
+            "unknown key `note`",
+        ),
         (front_matter("title: Again"), 5, "`title` is given twice"),
         (front_matter(title='"bell\\a"'), 2, "invisible control character U+0007"),
     ],
@@ -175,7 +194,9 @@ def test_pages_take_only_title_slug_and_summary(context):
     assert good.problems == []
     assert good.values["slug"] == "about"
     bad = check("---\ntitle: About us\ndate: 2026-01-01\n---\nText\n", context, "page", "about.md")
-    assert messages(bad) == ["3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary"]
+    assert messages(bad) == [
+        "3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,10 @@ def test_swap_replaces_everything_but_retained_names(tmp_path):
     write(staging / "CNAME", "new.example")
     swap_into_place(staging, output, [".git", "CNAME"])
     assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == [
-        ".git/HEAD", "CNAME", "index.html"]
+        ".git/HEAD",
+        "CNAME",
+        "index.html",
+    ]
     assert (output / "CNAME").read_text() == "new.example"
     assert not staging.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
