@@ -2,6 +2,7 @@
 
 import shlex
 import shutil
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +19,12 @@ PUBLISH_OUTPUT = ROOT / "public"
 PYTHON = sys.executable
 
 
+def pelican_command(settings: str, output: Path, *extra: str) -> list[str]:
+    return [PYTHON, "-m", "pelican", str(CONTENT), "-s", settings, "-o", str(output), *extra]
+
+
 def pelican(c, settings: str, output: Path, *extra: str):
-    command = [PYTHON, "-m", "pelican", str(CONTENT), "-s", settings, "-o", str(output), *extra]
-    return c.run(shlex.join(command), warn=True)
+    return c.run(shlex.join(pelican_command(settings, output, *extra)), warn=True)
 
 
 def succeed(result) -> None:
@@ -60,10 +64,13 @@ def serve(c, port=8000):
     """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes."""
     from livereload import Server
 
-    pelican(c, "pelicanconf.py", OUTPUT)
+    def rebuild() -> None:
+        # A failed rebuild prints its problems here and leaves the served site as it was.
+        subprocess.run(pelican_command("pelicanconf.py", OUTPUT), cwd=ROOT, check=False)
+
+    rebuild()
     OUTPUT.mkdir(exist_ok=True)
     server = Server()
-    rebuild = shlex.join([PYTHON, "-m", "pelican", str(CONTENT), "-s", "pelicanconf.py", "-o", str(OUTPUT)])
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild, delay=0.3)
     print(f"Serving on http://localhost:{port}/ — edit and save, the browser reloads. Ctrl+C stops.")
