@@ -18,6 +18,8 @@ EXTRA_PATH_METADATA = {"extra/favicon.svg": {"path": "favicon.svg"}}
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
+# Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
+READERS = {"html": None, "htm": None, "rst": None}
 # safe_build reports every problem together and swaps a good build into place.
 PLUGINS = ["safe_build", "front_matter", "templating", "sitemap"]
 
