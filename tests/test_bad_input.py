@@ -18,6 +18,8 @@ BAD_FILES = {
     "impossible-date.md": (b"---\ntitle: T\ndate: 2025-02-29\ncategory: News\n---\nx\n", 3),
     "typo.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategroy: News\n---\nx\n", 4),
     "escaping-slug.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\nslug: ../../../etc\n---\nx\n", 5),
+    "Upper-Case-Extension.MD": (GOOD.encode(), 1),
+    "notes.txt": (b"An author's notes that would otherwise vanish.\n", 1),
 }
 
 

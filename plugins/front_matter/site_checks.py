@@ -1,7 +1,8 @@
 """Checks across files: unique slugs and URLs, and nothing written outside the output folder."""
 
+import fnmatch
 import os
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from safe_build import Problem, display_path
@@ -63,8 +64,33 @@ def save_path_problem(content) -> Problem | None:
     return None
 
 
+def unread_files(generators, settings: dict) -> list[Path]:
+    """Files in the article and page folders that no reader took: an author's work that would vanish."""
+    content_root = Path(settings["PATH"])
+    # Pelican records every source file it tried, read or failed, relative to the content folder.
+    tried = generators[0].context.get("generated_content", {}) if generators else {}
+    read = {(content_root / path).resolve() for path in tried}
+    ignored = settings.get("IGNORE_FILES", [])
+    unread = []
+    for folder in (*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])):
+        for path in sorted((content_root / folder).rglob("*")):
+            hidden = any(part.startswith(".") for part in path.relative_to(content_root).parts)
+            if path.is_file() and not hidden and not any(fnmatch.fnmatch(path.name, i) for i in ignored):
+                if path.resolve() not in read:
+                    unread.append(path)
+    return unread
+
+
 def site_problems(generators, settings: dict) -> list[Problem]:
-    problems = []
+    problems = [
+        Problem(
+            str(path),
+            1,
+            "this file is not read: articles and pages must be Markdown files ending in .md",
+            "rename it to end in .md, or move pictures to content/images/",
+        )
+        for path in unread_files(generators, settings)
+    ]
     articles, published = _contents(generators)
     slugs: dict[str, str] = {}
     clashing = set()
