@@ -75,9 +75,9 @@ def unread_files(generators, settings: dict) -> list[Path]:
     for folder in (*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])):
         for path in sorted((content_root / folder).rglob("*")):
             hidden = any(part.startswith(".") for part in path.relative_to(content_root).parts)
-            if path.is_file() and not hidden and not any(fnmatch.fnmatch(path.name, i) for i in ignored):
-                if path.resolve() not in read:
-                    unread.append(path)
+            skipped = hidden or any(fnmatch.fnmatch(path.name, pattern) for pattern in ignored)
+            if path.is_file() and not skipped and path.resolve() not in read:
+                unread.append(path)
     return unread
 
 
