@@ -190,3 +190,25 @@ def test_invoke_new_refuses_an_unknown_category(project):
     assert "did you mean `News`?" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list((project / "content" / "articles").glob("*-title.md"))
+
+
+def test_a_check_over_the_written_output_can_discard_the_build(built):
+    """A `before_publish` check that finds a problem throws the staged build away, not the old site."""
+    project, output, before = built
+    plugin = project / "plugins" / "finds_a_problem"
+    plugin.mkdir()
+    (plugin / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "from safe_build import Problem, before_publish, report\n"
+        "def inspect(pelican):\n"
+        "    assert (Path(pelican.output_path) / 'index.html').is_file()\n"
+        "    report(Problem('content/pages/about.md', 1, 'a check over the output failed', 'fix it'))\n"
+        "def register():\n"
+        "    before_publish.connect(inspect)\n"
+    )
+    plugins = '["safe_build", "front_matter", "templating", "sitemap", "finds_a_problem"]'
+    result = run_pelican(project, "publishconf.py", output, "-e", f"PLUGINS={plugins}")
+    assert_clean_failure(result, ["content/pages/about.md:1:"])
+    assert "The new build was discarded" in result.stderr
+    assert tree_digest(output) == before
+    assert not list(project.glob(".pelican-build-*"))

@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 # swapped in; receivers inspect `pelican.output_path` and `report()` what is wrong.
 before_publish = signal("safe_build.before_publish")
 
+# The SAFE_BUILD setting. `check_only` reads and validates everything, then stops before writing:
+# that is `invoke check`.
+DEFAULTS = {"check_only": False}
+
 problem_log = ProblemLog()
 
 
@@ -55,20 +59,27 @@ class SkipRejectedFiles(logging.Filter):
 rejected_files_filter = SkipRejectedFiles()
 
 
+def _check_only(pelican) -> bool:
+    return bool(plugin_settings(pelican.settings, "SAFE_BUILD", DEFAULTS)[0]["check_only"])
+
+
 def start_build(pelican) -> None:
     """Runs at the start of every build (also each rebuild of an autoreloading Pelican)."""
     problem_log.clear()
+    problem_log.extend(plugin_settings(pelican.settings, "SAFE_BUILD", DEFAULTS)[1])
     logging.getLogger("pelican.generators").addFilter(rejected_files_filter)
-    if pelican.settings.get("SAFE_BUILD", {}).get("check_only"):
-        return
-    pelican.output_path = str(prepare_staging(pelican.settings["OUTPUT_PATH"]))
+    if _check_only(pelican):
+        pelican.delete_outputdir = False
+    else:
+        # Pelican hands this path to every generator and the writer: all output goes to staging.
+        pelican.output_path = str(prepare_staging(pelican.settings["OUTPUT_PATH"]))
 
 
 def stop_on_problems(pelican) -> None:
     """Runs once all content is read, just before Pelican starts writing."""
     if problem_log:
         _fail(pelican, "Nothing was written: the previous output is unchanged.")
-    if pelican.settings.get("SAFE_BUILD", {}).get("check_only"):
+    if _check_only(pelican):
         print("All content is valid.", flush=True)
         raise SystemExit(0)
 
@@ -77,19 +88,17 @@ def publish(pelican) -> None:
     before_publish.send(pelican)
     if problem_log:
         _fail(pelican, "The new build was discarded: the previous output is unchanged.")
-    swap_into_place(_staging(pelican), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"])
+    swap_into_place(
+        Path(pelican.output_path), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"]
+    )
     pelican.output_path = pelican.settings["OUTPUT_PATH"]
-
-
-def _staging(pelican) -> Path:
-    return Path(pelican.output_path)
 
 
 def _fail(pelican, outcome: str) -> None:
     problems = problem_log.sorted()
     problem_log.clear()
-    if not pelican.settings.get("SAFE_BUILD", {}).get("check_only"):
-        remove_tree(_staging(pelican))
+    if not _check_only(pelican):
+        remove_tree(Path(pelican.output_path))
         pelican.output_path = pelican.settings["OUTPUT_PATH"]
     print_report(problems, outcome)
     raise BuildFailed
