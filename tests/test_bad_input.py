@@ -60,25 +60,31 @@ def test_all_problems_of_all_files_come_in_one_run(built):
     assert tree_digest(output) == before
 
 
-def test_duplicate_slug_names_both_files(built):
-    project, output, before = built
-    articles = project / "content" / "articles"
-    (articles / "first.md").write_text(GOOD.replace("---\nSome", "slug: same-slug\n---\nSome"))
-    (articles / "second.md").write_text(GOOD.replace("---\nSome", "slug: same-slug\n---\nSome"))
-    result = run_pelican(project, "publishconf.py", output)
-    assert_clean_failure(result, ["content/articles/second.md:5:"])
-    assert "already used by content/articles/first.md" in result.stderr
-    assert tree_digest(output) == before
+SAME_SLUG = GOOD.replace("---\nSome", "slug: same-slug\n---\nSome")
 
 
-def test_page_cannot_take_a_url_the_site_uses(built):
+@pytest.mark.parametrize(
+    ("files", "where", "says"),
+    [
+        (
+            {"articles/first.md": SAME_SLUG, "articles/second.md": SAME_SLUG},
+            "content/articles/second.md:5:",
+            "already used by content/articles/first.md",
+        ),
+        (
+            {"pages/clash.md": "---\ntitle: Clash\nslug: knowledge-resources\n---\nx\n"},
+            "content/pages/clash.md:3:",
+            "already taken by the hub page",
+        ),
+    ],
+)
+def test_clashing_addresses_are_refused(built, files, where, says):
     project, output, before = built
-    (project / "content" / "pages" / "clash.md").write_text(
-        "---\ntitle: Clash\nslug: knowledge-resources\n---\nx\n"
-    )
+    for name, text in files.items():
+        (project / "content" / name).write_text(text)
     result = run_pelican(project, "publishconf.py", output)
-    assert_clean_failure(result, ["content/pages/clash.md:3:"])
-    assert "already taken by the hub page" in result.stderr
+    assert_clean_failure(result, [where])
+    assert says in result.stderr
     assert tree_digest(output) == before
 
 

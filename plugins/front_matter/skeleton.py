@@ -8,7 +8,7 @@ from pelican.settings import read_settings
 
 from .config import load_config
 from .reader import validation_context
-from .schema import slugify, validate
+from .schema import ARTICLE_FIELDS, slugify, validate
 from .source import parse
 
 
@@ -27,9 +27,17 @@ def skeleton_text(title: str, category: str, topics: list[str], author: str, whe
         lines.append(f"topics: [{', '.join(json.dumps(t, ensure_ascii=False) for t in topics)}]")
     if author:
         lines.append(f"authors: [{json.dumps(author, ensure_ascii=False)}]")
+    lines.append("status: draft")
+    # `author` is only the one-name spelling of `authors`, so it is not offered as well.
+    written = {"title", "date", "category", "status", "author"}
+    written |= {"topics"} if topics else set()
+    written |= {"authors"} if author else set()
     lines += [
-        "status: draft",
-        "# summary: One or two plain sentences that sum the story up.",
+        f"# {field.name}: {field.example}  ({field.description})"
+        for field in ARTICLE_FIELDS
+        if field.name not in written
+    ]
+    lines += [
         "---",
         "",
         "Write the article here in Markdown. Remove `status: draft` when it is ready to publish.",
