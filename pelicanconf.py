@@ -21,7 +21,7 @@ PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
 READERS = {"html": None, "htm": None, "rst": None}
 # safe_build reports every problem together and swaps a good build into place.
-PLUGINS = ["safe_build", "front_matter", "templating", "sitemap"]
+PLUGINS = ["safe_build", "front_matter", "templating", "related", "structured_data", "sitemap"]
 
 # Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not
 # second-guess it.
@@ -135,3 +135,25 @@ ORGANISATION = {
 }
 
 RELATIVE_URLS = False
+
+# What the theme shows around the content (see README, "Banner, navigation and helplines").
+THEME_OPTIONS = {
+    "banner": {
+        "heading": "Announcement",
+        "title": "WillisPalmer launches Remote Assessment Service",
+        "text": "Social work assessments carried out safely by video while COVID-19 restrictions continue.",
+        "links": [
+            {"text": "Read more", "url": "/articles/willispalmer-remote-assessment-service/"},
+            {"text": "Make an Enquiry", "url": "/enquiry/"},
+            {"text": "Contact Us", "url": "/contact/"},
+        ],
+    },
+    "social_links": [
+        {"name": "LinkedIn", "url": "https://www.linkedin.com/company/willispalmer/"},
+        {"name": "Facebook", "url": "https://www.facebook.com/WillisPalmerLtd/"},
+        {"name": "X (Twitter)", "url": "https://x.com/WillisPalmerLtd"},
+        {"name": "YouTube", "url": "https://www.youtube.com/@willispalmer"},
+        {"name": "Instagram", "url": "https://www.instagram.com/willispalmerltd/"},
+    ],
+}
+RELATED = {"max_related": 3}

@@ -1,5 +1,6 @@
 """Bad input stops the plain Pelican command with clear messages and leaves the last good output alone."""
 
+import json
 import re
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import sys
 import pytest
 from conftest import run_pelican, tree_digest
 from lxml import html
+
+import pelicanconf
 
 GOOD = "---\ntitle: A good article\ndate: 2025-05-01\ncategory: News\n---\nSome text.\n"
 BAD_FILES = {
@@ -212,7 +215,7 @@ def test_a_check_over_the_written_output_can_discard_the_build(built):
         "def register():\n"
         "    before_publish.connect(inspect)\n"
     )
-    plugins = '["safe_build", "front_matter", "templating", "sitemap", "finds_a_problem"]'
+    plugins = json.dumps([*pelicanconf.PLUGINS, "finds_a_problem"])
     result = run_pelican(project, "publishconf.py", output, "-e", f"PLUGINS={plugins}")
     assert_clean_failure(result, ["content/pages/about.md:1:"])
     assert "The new build was discarded" in result.stderr

@@ -148,9 +148,10 @@ def test_nothing_is_loaded_from_another_site(published_site):
 def test_hub_lists_newest_articles_as_teasers(published_site):
     page = parse(published_site / "knowledge-resources" / "index.html")
     assert page.findtext(".//h1").strip() == "Knowledge & Resources"
-    cards = page.xpath("//article[contains(@class, 'card')]")
+    listing = page.xpath("//section[@aria-labelledby='all-heading']")[0]
+    cards = listing.xpath(".//article[contains(@class, 'card')]")
     newest = sorted(PUBLIC, key=lambda a: a.date, reverse=True)
-    assert [c.xpath(".//h2/a")[0].text_content() for c in cards] == [a.meta["title"] for a in newest[:20]]
+    assert [c.xpath(".//h3/a")[0].text_content() for c in cards] == [a.meta["title"] for a in newest[:20]]
     for card, article in zip(cards, newest, strict=False):
         teaser = card.xpath(".//p[contains(@class, 'teaser')]")[0].text_content()
         assert teaser.endswith(" […]")

@@ -1,7 +1,8 @@
-"""templating: the Jinja filters and globals every template of the theme relies on.
+"""templating: the Jinja filters, globals and theme options every template of the theme relies on.
 
 British dates without the system locale (so a build is the same on every machine), the site's root
-path for host-independent links, and absolute URLs for canonical links and feeds.
+path for host-independent links, absolute URLs for canonical links and feeds, and THEME_OPTIONS
+(banner, navigation, social links, helplines, share links) checked before they reach a template.
 """
 
 import logging
@@ -9,23 +10,16 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from pelican import signals
+from safe_build import report
+
+from .options import load_options, share_links
 
 logger = logging.getLogger(__name__)
 
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def long_date(moment: datetime) -> str:
@@ -46,11 +40,27 @@ def absolute_url(path: str, siteurl: str) -> str:
     return f"{(siteurl or '').rstrip('/')}/{path.lstrip('/')}"
 
 
+def site_link(url: str, siteurl: str) -> str:
+    """A link from the settings: site paths (`/contact/`) gain the site root, other URLs stay as they are."""
+    return f"{site_root(siteurl)}{url}" if url.startswith("/") and not url.startswith("//") else url
+
+
 def add_helpers(generator) -> None:
-    siteurl = generator.settings.get("SITEURL", "")
-    generator.env.filters.update(long_date=long_date, iso_datetime=iso_datetime)
-    generator.env.filters["absolute_url"] = lambda path: absolute_url(path, siteurl)
-    generator.env.globals["SITE_ROOT"] = site_root(siteurl)
+    settings = generator.settings
+    siteurl = settings.get("SITEURL", "")
+    options, problems = load_options(settings)
+    for problem in problems:
+        report(problem)
+    generator.env.filters.update(
+        long_date=long_date,
+        iso_datetime=iso_datetime,
+        absolute_url=lambda path: absolute_url(path, siteurl),
+        site_link=lambda url: site_link(url, siteurl),
+        share_links=lambda content: share_links(
+            absolute_url(content.url, siteurl), content.title, options["share_networks"]
+        ),
+    )
+    generator.env.globals.update(SITE_ROOT=site_root(siteurl), theme_options=options)
 
 
 def register() -> None:

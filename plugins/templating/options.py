@@ -1,0 +1,111 @@
+"""The THEME_OPTIONS setting: banner, navigation, social links, helplines and share links."""
+
+from urllib.parse import quote
+
+from safe_build import Problem, config_problem, plugin_settings
+
+DEFAULTS = {
+    # GOV.UK-style notification banner above every page, or None for none:
+    # {"heading": "Announcement", "title": "...", "text": "...", "links": [{"text": ..., "url": ...}]}
+    "banner": None,
+    # Main navigation as [{"text": ..., "url": ...}]; None gives Home, each category that has
+    # articles, Knowledge & Resources, Search, Subscribe and Contact.
+    "navigation": None,
+    # Plain links to the organisation's social media pages: [{"name": "LinkedIn", "url": ...}]
+    "social_links": [],
+    # Support box shown with every content note: [{"name": ..., "number": ..., "description": ...}]
+    "helplines": [
+        {
+            "name": "NSPCC Helpline",
+            "number": "0808 800 5000",
+            "description": "for adults worried about a child",
+        },
+        {
+            "name": "Childline",
+            "number": "0800 1111",
+            "description": "for children and young people, free and confidential",
+        },
+        {
+            "name": "Samaritans",
+            "number": "116 123",
+            "description": "for anyone who needs to talk, day or night",
+        },
+    ],
+    # Share links under each article, in this order; each is a plain link that loads nothing until clicked.
+    "share_networks": ["email", "linkedin", "x", "facebook"],
+}
+BANNER_KEYS = {"heading": "Announcement", "title": None, "text": "", "links": []}
+SHARE_URLS = {
+    "email": ("Email", "mailto:?subject={title}&body={url}"),
+    "linkedin": ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    "x": ("X", "https://x.com/intent/post?url={url}&text={title}"),
+    "facebook": ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+}
+
+
+def _links_problems(settings: dict, where: str, links, keys: tuple[str, ...]) -> list[Problem]:
+    if not isinstance(links, list) or not all(
+        isinstance(link, dict) and all(isinstance(link.get(key), str) and link[key] for key in keys)
+        for link in links
+    ):
+        example = ", ".join(f'"{key}": "..."' for key in keys)
+        return [
+            config_problem(
+                settings,
+                where,
+                f"THEME_OPTIONS `{where}` must be a list of {{{example}}}",
+                "give every entry each of those keys, as text",
+            )
+        ]
+    return []
+
+
+def load_options(settings: dict) -> tuple[dict, list[Problem]]:
+    options, problems = plugin_settings(settings, "THEME_OPTIONS", DEFAULTS)
+    banner = options["banner"]
+    if banner is not None:
+        if not isinstance(banner, dict) or not isinstance(banner.get("title"), str):
+            problems.append(
+                config_problem(
+                    settings,
+                    "banner",
+                    "THEME_OPTIONS `banner` needs at least a `title`",
+                    'write it as "banner": {"title": "...", "links": [...]}, or None',
+                )
+            )
+            options["banner"] = None
+        else:
+            unknown = sorted(set(banner) - set(BANNER_KEYS))
+            problems += [
+                config_problem(
+                    settings,
+                    key,
+                    f"THEME_OPTIONS `banner` has an unknown key `{key}`",
+                    f"use only: {', '.join(BANNER_KEYS)}",
+                )
+                for key in unknown
+            ]
+            options["banner"] = {**BANNER_KEYS, **banner}
+            problems += _links_problems(settings, "links", options["banner"]["links"], ("text", "url"))
+    if options["navigation"] is not None:
+        problems += _links_problems(settings, "navigation", options["navigation"], ("text", "url"))
+    problems += _links_problems(settings, "social_links", options["social_links"], ("name", "url"))
+    problems += _links_problems(settings, "helplines", options["helplines"], ("name", "number"))
+    unknown_networks = [n for n in options["share_networks"] if n not in SHARE_URLS]
+    if unknown_networks:
+        problems.append(
+            config_problem(
+                settings,
+                "share_networks",
+                f"THEME_OPTIONS `share_networks` has unknown {', '.join(unknown_networks)}",
+                f"choose from: {', '.join(SHARE_URLS)}",
+            )
+        )
+        options["share_networks"] = [n for n in options["share_networks"] if n in SHARE_URLS]
+    return options, problems
+
+
+def share_links(url: str, title: str, networks: list[str]) -> list[tuple[str, str]]:
+    """(network name, share URL) pairs: plain links, so nothing loads from those sites until clicked."""
+    values = {"url": quote(url, safe=""), "title": quote(title, safe="")}
+    return [(SHARE_URLS[n][0], SHARE_URLS[n][1].format(**values)) for n in networks]
