@@ -90,6 +90,8 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 
+INDEX_URL = ""
+INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "hub", "search", "404", "robots"]
 HUB_URL = "knowledge-resources/"
 HUB_SAVE_AS = "knowledge-resources/index.html"

@@ -10,6 +10,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 from safe_build import report
 
 from .options import load_options, share_links
@@ -63,5 +64,13 @@ def add_helpers(generator) -> None:
     generator.env.globals.update(SITE_ROOT=site_root(siteurl), theme_options=options)
 
 
+def add_site_dates(generators) -> None:
+    """The newest article's date, for the copyright line: taken from the content, never the clock."""
+    articles = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.articles]
+    if articles:
+        generators[0].context["NEWEST_ARTICLE_DATE"] = max(a.date for a in articles)
+
+
 def register() -> None:
     signals.generator_init.connect(add_helpers)
+    signals.all_generators_finalized.connect(add_site_dates)

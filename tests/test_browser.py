@@ -1,0 +1,176 @@
+"""The published site in real headless Chromium: accessibility (axe-core), layout, privacy, no-JavaScript."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT
+from sample_content import read_articles
+
+PUBLIC = [a for a in read_articles(ROOT / "content") if a.is_public]
+WITH_NOTE = next(a for a in PUBLIC if "content_note" in a.meta)
+WITHOUT_NOTE = next(a for a in PUBLIC if "content_note" not in a.meta and "key_points" not in a.meta)
+NAMED_AUTHOR = next(a for a in PUBLIC if a.meta.get("authors"))
+PAGES = {
+    "home": "/",
+    "article with content note": f"/articles/{WITH_NOTE.slug}/",
+    "article without content note": f"/articles/{WITHOUT_NOTE.slug}/",
+    "category": f"/category/{PUBLIC[0].meta['category'].lower()}/",
+    "topic": "/topic/fostering/",
+    "author": "/author/" + NAMED_AUTHOR.meta["authors"][0].lower().replace(" ", "-") + "/",
+    "hub": "/knowledge-resources/",
+    "search": "/search/",
+    "subscribe": "/subscribe/",
+    "contact": "/contact/",
+    "not found": "/404.html",
+}
+WIDTHS = (1280, 375)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE = Axe()
+
+
+@pytest.fixture
+def page_at(browser, site_url):
+    """Open a site path in a fresh context of the given width, recording every request it makes."""
+    contexts = []
+
+    def open_page(path: str, width: int = 1280, **options):
+        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.requests = []
+        page.on("request", lambda request: page.requests.append(request.url))
+        response = page.goto(site_url + path)
+        assert response.ok or path == "/404.html", f"{path}: HTTP {response.status}"
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — " + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violations(page_at, name, width):
+    page = page_at(PAGES[name], width)
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    assert violations == [], describe(violations)
+
+
+def test_axe_catches_what_it_should(page_at):
+    """The same axe run on a page broken on purpose reports it, so a pass above means something."""
+    page = page_at(PAGES["home"])
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<img src="/favicon.svg"><a href="/" style="color:#ddd">faint</a>\')'
+    )
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert {"image-alt", "color-contrast"} <= {v["id"] for v in results.response["violations"]}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_sideways_scrolling_at_320_pixels(page_at, name):
+    page = page_at(PAGES[name], 320)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_from_another_site_and_no_cookies(page_at, site_url, name):
+    page = page_at(PAGES[name])
+    page.wait_for_load_state("networkidle")
+    own_host = urlsplit(site_url).netloc
+    assert all(urlsplit(url).netloc == own_host for url in page.requests), page.requests
+    assert page.context.cookies() == []
+
+
+@pytest.mark.parametrize("name", ["home", "article with content note", "hub"])
+def test_everything_works_without_javascript(page_at, name):
+    page = page_at(PAGES[name], 375, java_script_enabled=False)
+    assert page.locator("h1").is_visible()
+    assert (
+        page.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="Knowledge & Resources")
+        .is_visible()
+    )
+    assert page.get_by_role("search").first.get_by_role("searchbox").is_visible()
+
+
+def test_skip_link_comes_first_and_leads_to_the_content(page_at):
+    page = page_at(PAGES["article with content note"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.textContent, document.activeElement.getAttribute('href')]"
+    )
+    assert focused == ["Skip to main content", "#main"]
+    box = page.locator(".skip-link").bounding_box()
+    assert box["y"] >= 0
+    assert box["x"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    assert page.locator("main#main h1").count() == 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_focus_is_visible_and_never_covered(page_at, width):
+    page = page_at(PAGES["article with content note"], width)
+    fixed = page.evaluate(
+        "[...document.querySelectorAll('*')].filter(e => ['fixed', 'sticky']"
+        ".includes(getComputedStyle(e).position)).length"
+    )
+    assert fixed == 0, "a fixed or sticky element could cover the focused one"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+                const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+                return {tag: e.tagName, text: e.textContent.trim().slice(0, 40),
+                        background: s.backgroundColor, outline: s.outlineStyle, shadow: s.boxShadow,
+                        visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight};
+            }"""
+        )
+        assert state["visible"], state
+        highlighted = state["background"] == "rgb(255, 221, 0)" or state["outline"] != "none"
+        assert highlighted, f"no visible focus on {state}"
+
+
+def test_reduced_motion_stops_all_movement(page_at):
+    page = page_at(PAGES["home"], reduced_motion="reduce")
+    moving = page.evaluate(
+        "[...document.querySelectorAll('*')].filter(e => { const s = getComputedStyle(e);"
+        " return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0; }).length"
+    )
+    assert moving == 0
+
+
+def test_print_shows_only_the_article_with_link_addresses(page_at):
+    page = page_at(PAGES["article with content note"])
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        "['.site-header', '.notification-banner', '.site-footer', '.breadcrumbs', '.share', '.related']"
+        ".map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)"
+    )
+    assert hidden
+    assert set(hidden) == {"none"}
+    assert page.locator("article.article h1").is_visible()
+    after = page.evaluate("getComputedStyle(document.querySelector('.sources a'), '::after').content")
+    assert "http" in after or after.startswith('" ("')
+
+
+def test_readable_without_css(page_at):
+    """With the stylesheet removed the page still reads in order: skip link, header, content, footer."""
+    page = page_at(PAGES["article with content note"])
+    page.evaluate("document.querySelectorAll('link[rel=stylesheet]').forEach(l => l.remove())")
+    order = page.evaluate(
+        "['.skip-link', '.site-header', 'main h1', '.article-body', '.site-footer']"
+        ".map(s => document.querySelector(s).getBoundingClientRect().top)"
+    )
+    assert order == sorted(order)
