@@ -77,10 +77,25 @@ def serve(c, port=8000):
     server.serve(host="localhost", port=int(port), root=str(OUTPUT), open_url_delay=None, restart_delay=0)
 
 
+def install_node_tools(c) -> None:
+    """`npm ci` for the checkers the tests take from npm, when npm exists and the lock file changed."""
+    npm = shutil.which("npm")
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".package-lock.json"
+    if npm is None:
+        print("npm is not installed: the HTML validity test will be skipped (it needs vnu-jar from npm).")
+        return
+    if stamp.is_file() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    # --ignore-scripts: vnu-jar's install script would try to download Java; the machine's own is used.
+    succeed(c.run(shlex.join([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]), warn=True))
+
+
 @task(help={"pattern": "only tests whose name matches (pytest -k)"})
 def test(c, pattern=""):  # noqa: PT028 - an invoke task, not a pytest test
     """Lint with ruff, then run the whole test suite."""
     succeed(c.run(shlex.join([PYTHON, "-m", "ruff", "check", "."]), warn=True))
+    install_node_tools(c)
     selection = ["-k", pattern] if pattern else []
     succeed(c.run(shlex.join([PYTHON, "-m", "pytest", *selection]), warn=True))
 
