@@ -14,14 +14,17 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {"extra/favicon.svg": {"path": "favicon.svg"}}
+EXTRA_PATH_METADATA = {
+    "extra/favicon.svg": {"path": "favicon.svg"},
+    "extra/logo.png": {"path": "logo.png"},
+}
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
 READERS = {"html": None, "htm": None, "rst": None}
 # safe_build reports every problem together and swaps a good build into place.
-PLUGINS = ["safe_build", "front_matter", "templating", "related", "structured_data", "sitemap"]
+PLUGINS = ["safe_build", "front_matter", "templating", "related", "structured_data", "feeds", "sitemap"]
 
 # Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not
 # second-guess it.
@@ -92,7 +95,9 @@ DAY_ARCHIVE_SAVE_AS = ""
 
 INDEX_URL = ""
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "hub", "search", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "hub", "search", "subscribe", "404", "robots"]
+SUBSCRIBE_URL = "subscribe/"
+SUBSCRIBE_SAVE_AS = "subscribe/index.html"
 HUB_URL = "knowledge-resources/"
 HUB_SAVE_AS = "knowledge-resources/index.html"
 SEARCH_URL = "search/"
@@ -105,10 +110,9 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# Feeds: only the site-wide RSS feed for now.
-FEED_DOMAIN = SITEURL
-FEED_ALL_RSS = "feeds/rss.xml"
+# Feeds come from the feeds plugin (feedgen): Pelican's own feed writer is switched off.
 FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
 FEED_ATOM = None
 FEED_RSS = None
 CATEGORY_FEED_ATOM = None
@@ -120,7 +124,7 @@ TAG_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 50
-RSS_FEED_SUMMARY_ONLY = True
+FEEDS = {"logo": "logo.png", "icon": "favicon.svg", "stylesheet": "feeds/feed.xsl"}
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

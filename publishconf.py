@@ -9,5 +9,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SITEURL", "https://children-first.example").rstrip("/")
-FEED_DOMAIN = SITEURL
 OUTPUT_PATH = "public"

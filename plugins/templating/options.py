@@ -33,6 +33,9 @@ DEFAULTS = {
     ],
     # Share links under each article, in this order; each is a plain link that loads nothing until clicked.
     "share_networks": ["email", "linkedin", "x", "facebook"],
+    # Optional newsletter sign-up on /subscribe/, posted straight to your mailing-list provider, or None:
+    # {"action": "https://lists.example.org/subscribe", "field": "email", "text": "One line about it."}
+    "newsletter": None,
 }
 BANNER_KEYS = {"heading": "Announcement", "title": None, "text": "", "links": []}
 SHARE_URLS = {
@@ -91,6 +94,25 @@ def load_options(settings: dict) -> tuple[dict, list[Problem]]:
         problems += _links_problems(settings, "navigation", options["navigation"], ("text", "url"))
     problems += _links_problems(settings, "social_links", options["social_links"], ("name", "url"))
     problems += _links_problems(settings, "helplines", options["helplines"], ("name", "number"))
+    newsletter = options["newsletter"]
+    if newsletter is not None and not (
+        isinstance(newsletter, dict) and str(newsletter.get("action", "")).startswith("https://")
+    ):
+        problems.append(
+            config_problem(
+                settings,
+                "newsletter",
+                "THEME_OPTIONS `newsletter` needs an `action` address starting https://",
+                'write it as "newsletter": {"action": "https://...", "field": "email"}',
+            )
+        )
+        options["newsletter"] = None
+    elif newsletter is not None:
+        options["newsletter"] = {
+            "field": "email",
+            "text": "Prefer email? Sign up for our newsletter.",
+            **newsletter,
+        }
     unknown_networks = [n for n in options["share_networks"] if n not in SHARE_URLS]
     if unknown_networks:
         problems.append(

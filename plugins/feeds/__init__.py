@@ -1,0 +1,84 @@
+"""feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, each category and each topic, with feedgen.
+
+Pelican's own feed writer is switched off (every *_FEED_* setting is None). Feeds are written by a
+generator of their own, from the articles Pelican has read, into the same staging output as every page.
+Pages find their feeds in the context: `SITE_FEEDS`, and `feeds` on each category and topic.
+"""
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican import signals
+from pelican.generators import Generator
+from safe_build import plugin_settings, report
+
+from .build import FeedConfig, feed_bytes, language_tag, plan_feeds
+
+logger = logging.getLogger(__name__)
+
+# The FEEDS setting; `max_items` falls back to Pelican's FEED_MAX_ITEMS.
+DEFAULTS = {
+    "max_items": 50,
+    "logo": "logo.png",
+    "icon": "favicon.svg",
+    "stylesheet": "feeds/feed.xsl",
+}
+
+
+def _pairs(groups) -> list:
+    return list(groups.items()) if isinstance(groups, dict) else list(groups)
+
+
+class FeedsGenerator(Generator):
+    def generate_context(self) -> None:
+        defaults = {**DEFAULTS, "max_items": self.settings.get("FEED_MAX_ITEMS") or DEFAULTS["max_items"]}
+        options, problems = plugin_settings(self.settings, "FEEDS", defaults)
+        for problem in problems:
+            report(problem)
+        self.config = FeedConfig(
+            siteurl=self.settings["SITEURL"],
+            sitename=self.settings["SITENAME"],
+            language=language_tag(self.settings.get("DEFAULT_LANG", "en-GB")),
+            publisher=self.settings.get("ORGANISATION", {}).get("name") or self.settings["SITENAME"],
+            logo=options["logo"],
+            icon=options["icon"],
+            stylesheet=options["stylesheet"],
+            content_root=Path(self.settings["PATH"]),
+        )
+        self.feeds = plan_feeds(
+            self.config.sitename,
+            self.settings.get("SITE_DESCRIPTION", ""),
+            self.context.get("articles", []),
+            _pairs(self.context.get("categories", [])),
+            _pairs(self.context.get("tags", [])),
+            int(options["max_items"]),
+        )
+        self.context["SITE_FEEDS"] = self.feeds[0].links
+        self.context["GROUP_FEEDS"] = self.feeds[1:]
+        for feed in self.feeds[1:]:
+            feed.owner.feeds = feed.links
+
+    def generate_output(self, writer) -> None:
+        output = Path(self.output_path)
+        site_root = urlsplit(self.config.siteurl).path.rstrip("/")
+        stylesheet = f"{site_root}/{self.config.stylesheet}"
+        xsl = (Path(__file__).parent / "feed.xsl").read_text(encoding="utf-8")
+        (output / self.config.stylesheet).parent.mkdir(parents=True, exist_ok=True)
+        (output / self.config.stylesheet).write_text(
+            xsl.replace("__SITE_ROOT__", site_root), encoding="utf-8"
+        )
+        for feed in self.feeds:
+            for link in feed.links:
+                target = output / link.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(feed_bytes(feed, self.config, link, stylesheet))
+        logger.info("feeds: wrote %d feeds", len(self.feeds))
+
+
+def get_generators(pelican) -> type:
+    return FeedsGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,264 @@
+"""Feeds as plain functions: which feeds the site has, and each one as RSS 2.0, Atom 1.0 or JSON Feed 1.1.
+
+Every date comes from the content (the newest entry dates the feed), so two builds of the same content
+give byte-identical feeds, and every date is written in UTC, as the RSS Best Practices Profile advises.
+"""
+
+import json
+import mimetypes
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+from lxml import html as lxml_html
+
+GENERATOR = "Children First (Pelican and python-feedgen)"
+RSS = "application/rss+xml"
+ATOM = "application/atom+xml"
+JSON_FEED = "application/feed+json"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One file of one feed, as pages link to it."""
+
+    mime: str
+    title: str
+    path: str
+
+    @property
+    def format_name(self) -> str:
+        return {RSS: "RSS", ATOM: "Atom", JSON_FEED: "JSON Feed"}[self.mime]
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """What every feed of the site shares."""
+
+    siteurl: str
+    sitename: str
+    language: str
+    publisher: str
+    logo: str
+    icon: str
+    stylesheet: str
+    content_root: Path
+
+    def url(self, path: str) -> str:
+        return f"{self.siteurl.rstrip('/')}/{path.lstrip('/')}"
+
+
+@dataclass
+class Feed:
+    """One feed (the whole site, a category or a topic) and the articles it carries, newest first."""
+
+    title: str
+    description: str
+    page_path: str
+    articles: list
+    links: list[FeedLink]
+    # the Category or Tag the feed follows; None for the site-wide feed
+    owner: object = None
+
+
+def updated(article) -> datetime:
+    return getattr(article, "modified", None) or article.date
+
+
+def newest_first(articles, limit: int) -> list:
+    """By publication date, so an update does not push an old article to the top of a reader."""
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))[:limit]
+
+
+def language_tag(value: str) -> str:
+    """`en-GB` however the setting is written (Pelican lower-cases DEFAULT_LANG)."""
+    language, _, region = value.partition("-")
+    return f"{language.lower()}-{region.upper()}" if region else language.lower()
+
+
+def site_feed_links(sitename: str) -> list[FeedLink]:
+    return [
+        FeedLink(RSS, f"{sitename}: all articles (RSS)", "feeds/rss.xml"),
+        FeedLink(ATOM, f"{sitename}: all articles (Atom)", "feeds/atom.xml"),
+        FeedLink(JSON_FEED, f"{sitename}: all articles (JSON Feed)", "feeds/feed.json"),
+    ]
+
+
+def group_feed_links(sitename: str, kind: str, wrapper) -> list[FeedLink]:
+    return [
+        FeedLink(RSS, f"{sitename}: {wrapper.name} (RSS)", f"feeds/{kind}/{wrapper.slug}.rss.xml"),
+        FeedLink(ATOM, f"{sitename}: {wrapper.name} (Atom)", f"feeds/{kind}/{wrapper.slug}.atom.xml"),
+    ]
+
+
+def plan_feeds(sitename: str, description: str, articles, categories, topics, limit: int) -> list[Feed]:
+    """The site feed, then one per category and one per topic that has articles."""
+    feeds = [Feed(sitename, description, "", newest_first(articles, limit), site_feed_links(sitename))]
+    for kind, groups in (("category", categories), ("topic", topics)):
+        for wrapper, members in sorted(groups, key=lambda pair: pair[0].slug):
+            feeds.append(
+                Feed(
+                    f"{sitename}: {wrapper.name}",
+                    f"{wrapper.name} from {sitename}.",
+                    wrapper.url,
+                    newest_first(members, limit),
+                    group_feed_links(sitename, kind, wrapper),
+                    wrapper,
+                )
+            )
+    return feeds
+
+
+def absolutise_html(fragment: str, base_url: str) -> str:
+    """The article HTML with every relative link and image address made absolute, for feed readers."""
+    if not fragment.strip():
+        return fragment
+    wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    wrapper.make_links_absolute(base_url, resolve_base_href=False)
+    return (
+        "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
+        if len(wrapper)
+        else (wrapper.text or "")
+    )
+
+
+def image_enclosure(article, config: FeedConfig) -> dict | None:
+    image = getattr(article, "image", None)
+    if not image:
+        return None
+    mime = mimetypes.guess_type(image)[0] or "application/octet-stream"
+    length = (config.content_root / image).stat().st_size
+    return {"url": config.url(image), "length": str(length), "type": mime}
+
+
+def build_feedgen(feed: Feed, config: FeedConfig, self_url: str) -> FeedGenerator:
+    """The feed for feedgen, as served from `self_url` (its RSS or its Atom file)."""
+    page_url = config.url(feed.page_path)
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.title(feed.title)
+    generator.id(page_url)
+    # feedgen takes the RSS <link> from the last link given, so the page comes after the self link.
+    generator.link(href=self_url, rel="self")
+    generator.link(href=page_url, rel="alternate")
+    generator.description(feed.description)
+    generator.subtitle(feed.description)
+    generator.language(config.language)
+    generator.generator(GENERATOR, uri=config.url(""))
+    generator.logo(config.url(config.logo))
+    generator.icon(config.url(config.icon))
+    generator.image(config.url(config.logo), title=feed.title, link=page_url)
+    if feed.articles:
+        newest = max(updated(a) for a in feed.articles).astimezone(UTC)
+        generator.updated(newest)
+        generator.lastBuildDate(newest)
+        generator.pubDate(max(a.date for a in feed.articles).astimezone(UTC))
+        generator.copyright(f"© {newest.year} {config.publisher}")
+    for article in feed.articles:
+        add_entry(generator, article, config)
+    return generator
+
+
+def add_entry(generator: FeedGenerator, article, config: FeedConfig) -> None:
+    permalink = config.url(article.url)
+    entry = generator.add_entry(order="append")
+    # The permalink comes from the slug, which a retitled article keeps: the id never changes.
+    entry.id(permalink)
+    entry.guid(permalink, permalink=True)
+    entry.title(article.title)
+    entry.link(href=permalink, rel="alternate")
+    for author in article.authors:
+        entry.author(name=author.name, uri=config.url(author.url))
+        entry.dc.dc_creator(author.name)
+    entry.category(term=article.category.name, scheme=config.url(article.category.url))
+    for topic in getattr(article, "tags", []):
+        entry.category(term=topic.name, scheme=config.url(topic.url))
+    entry.published(article.date.astimezone(UTC))
+    entry.updated(updated(article).astimezone(UTC))
+    entry.summary(article.teaser)
+    entry.content(absolutise_html(article.content, permalink), type="html")
+    enclosure = image_enclosure(article, config)
+    if enclosure:
+        entry.enclosure(**enclosure)
+
+
+def with_stylesheet(xml: bytes, stylesheet_url: str) -> bytes:
+    """Insert the processing instruction that lets a browser show the feed as a readable page."""
+    declaration, _, rest = xml.partition(b"?>")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet_url}"?>'.encode()
+    return declaration + b"?>\n" + instruction + rest
+
+
+def feed_bytes(feed: Feed, config: FeedConfig, link: FeedLink, stylesheet_url: str) -> bytes:
+    """The file for one link of a feed: RSS or Atom through feedgen, or JSON Feed."""
+    self_url = config.url(link.path)
+    if link.mime == JSON_FEED:
+        return json_feed(feed, config, self_url).encode()
+    generator = build_feedgen(feed, config, self_url)
+    if link.mime == RSS:
+        xml = generator.rss_str(pretty=True)
+    else:
+        xml = mark_atom_enclosures(generator.atom_str(pretty=True), feed.articles, config)
+    return with_stylesheet(xml, stylesheet_url)
+
+
+def mark_atom_enclosures(xml: bytes, articles, config: FeedConfig) -> bytes:
+    """Give each Atom enclosure link its rel, type and length.
+
+    feedgen 1.0.0 drops every attribute but href from an entry's Atom links (the loop variable is
+    reused for the new element), which turns an enclosure into a second "alternate" link.
+    """
+    enclosures = {}
+    for article in articles:
+        enclosure = image_enclosure(article, config)
+        if enclosure:
+            enclosures[enclosure["url"]] = enclosure
+    if not enclosures:
+        return xml
+    root = etree.fromstring(xml)
+    for link in root.iterfind(f"{{{ATOM_NS}}}entry/{{{ATOM_NS}}}link"):
+        enclosure = enclosures.get(link.get("href"))
+        if enclosure:
+            link.set("rel", "enclosure")
+            link.set("type", enclosure["type"])
+            link.set("length", enclosure["length"])
+    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+
+
+def json_feed(feed: Feed, config: FeedConfig, self_url: str) -> str:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+    items = []
+    for article in feed.articles:
+        permalink = config.url(article.url)
+        item = {
+            "id": permalink,
+            "url": permalink,
+            "title": article.title,
+            "content_html": absolutise_html(article.content, permalink),
+            "summary": article.teaser,
+            "date_published": article.date.astimezone(UTC).isoformat(timespec="seconds"),
+            "date_modified": updated(article).astimezone(UTC).isoformat(timespec="seconds"),
+            "authors": [{"name": a.name, "url": config.url(a.url)} for a in article.authors],
+            "tags": [article.category.name, *(t.name for t in getattr(article, "tags", []))],
+            "language": config.language,
+        }
+        enclosure = image_enclosure(article, config)
+        if enclosure:
+            item["image"] = enclosure["url"]
+        items.append(item)
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": config.url(feed.page_path),
+        "feed_url": self_url,
+        "description": feed.description,
+        "icon": config.url(config.logo),
+        "favicon": config.url(config.icon),
+        "language": config.language,
+        "authors": [{"name": config.publisher, "url": config.url("")}],
+        "items": items,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

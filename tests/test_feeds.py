@@ -1,0 +1,243 @@
+"""Every feed of the published site, read the way feed readers and the W3C validator read it."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from conftest import PUBLISH_SITEURL, ROOT, run_pelican, tree_digest
+from lxml import etree, html
+from sample_content import read_articles
+
+ARTICLES = read_articles(ROOT / "content")
+PUBLIC = sorted((a for a in ARTICLES if a.is_public), key=lambda a: (-a.date.timestamp(), a.slug))
+HIDDEN = [a for a in ARTICLES if not a.is_public]
+VALIDATOR = ROOT.parent / "shared" / "bin" / "validate-feeds"
+
+
+def permalink(article) -> str:
+    return f"{PUBLISH_SITEURL}/articles/{article.slug}/"
+
+
+def xml_feeds(site):
+    return sorted(p for p in (site / "feeds").rglob("*.xml"))
+
+
+def parse(path):
+    feed = feedparser.parse(path.read_bytes())
+    assert feed.bozo == 0, f"{path}: {feed.get('bozo_exception')}"
+    return feed
+
+
+def expected_files() -> set[str]:
+    files = {"feeds/rss.xml", "feeds/atom.xml", "feeds/feed.json"}
+    for article in PUBLIC:
+        files |= {f"feeds/category/{article.meta['category'].lower()}.{kind}.xml" for kind in ("rss", "atom")}
+        for topic in article.meta.get("topics", []):
+            slug = topic.lower().replace(" ", "-")
+            files |= {f"feeds/topic/{slug}.{kind}.xml" for kind in ("rss", "atom")}
+    return files
+
+
+def test_every_feed_exists_and_no_other(published_site):
+    written = {
+        p.relative_to(published_site).as_posix()
+        for p in (published_site / "feeds").rglob("*")
+        if p.is_file() and p.suffix in (".xml", ".json")
+    }
+    assert written == expected_files()
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_site_feed_lists_every_public_article_newest_first(published_site, name):
+    feed = parse(published_site / "feeds" / name)
+    assert [entry.link for entry in feed.entries] == [permalink(a) for a in PUBLIC]
+    assert feed.feed.language.lower() == "en-gb"
+    assert feed.feed.title == "Children First"
+    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_links == [f"{PUBLISH_SITEURL}/feeds/{name}"]
+
+
+def test_every_feed_parses_cleanly_with_only_public_articles(published_site):
+    hidden_links = {permalink(a) for a in HIDDEN}
+    for path in xml_feeds(published_site):
+        feed = parse(path)
+        assert feed.entries, path
+        links = [entry.link for entry in feed.entries]
+        assert not hidden_links & set(links), path
+        assert len(set(links)) == len(links), path
+        dates = [entry.published_parsed for entry in feed.entries]
+        assert dates == sorted(dates, reverse=True), path
+
+
+def test_category_and_topic_feeds_hold_exactly_their_articles(published_site):
+    for article in PUBLIC:
+        category = parse(
+            published_site / "feeds" / "category" / f"{article.meta['category'].lower()}.atom.xml"
+        )
+        assert permalink(article) in {e.link for e in category.entries}
+    for path in (published_site / "feeds" / "topic").glob("*.rss.xml"):
+        feed = parse(path)
+        topic = feed.feed.title.removeprefix("Children First: ")
+        assert {e.link for e in feed.entries} == {
+            permalink(a) for a in PUBLIC if topic in a.meta.get("topics", [])
+        }
+
+
+def test_rss_dates_ids_and_categories(published_site):
+    raw = (published_site / "feeds" / "rss.xml").read_bytes()
+    tree = etree.fromstring(raw)
+    for item in tree.iter("item"):
+        assert item.findtext("pubDate").endswith(" +0000")
+        guid = item.find("guid")
+        assert guid.get("isPermaLink") == "true"
+        assert guid.text == item.findtext("link")
+    summer = next(a for a in PUBLIC if a.date.utcoffset().total_seconds() == 3600)
+    entry = next(
+        e for e in parse(published_site / "feeds" / "rss.xml").entries if e.link == permalink(summer)
+    )
+    assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == summer.date.astimezone(UTC)
+    assert {t.term for t in entry.tags} == {summer.meta["category"], *summer.meta.get("topics", [])}
+
+
+def test_atom_ids_dates_and_authors(published_site):
+    feed = parse(published_site / "feeds" / "atom.xml")
+    for entry, article in zip(feed.entries, PUBLIC, strict=True):
+        assert entry.id == permalink(article)
+        assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == article.date.astimezone(UTC)
+        assert [a.name for a in entry.authors] == (article.meta.get("authors") or ["Children First"])
+    newest = max(datetime(*e.updated_parsed[:6], tzinfo=UTC) for e in feed.entries)
+    assert datetime(*feed.feed.updated_parsed[:6], tzinfo=UTC) == newest
+
+
+def test_content_links_and_images_are_absolute(published_site):
+    for name in ("rss.xml", "atom.xml"):
+        for entry in parse(published_site / "feeds" / name).entries:
+            body = html.fromstring(f"<div>{entry.content[0].value}</div>")
+            for _, _, url, _ in body.iterlinks():
+                assert urlsplit(url).scheme in ("http", "https", "mailto", "tel"), (entry.link, url)
+
+
+def test_article_image_travels_as_an_enclosure(published_site):
+    article = next(a for a in PUBLIC if "image" in a.meta)
+    image_url = f"{PUBLISH_SITEURL}/{article.meta['image']}"
+    size = str((ROOT / "content" / article.meta["image"]).stat().st_size)
+    for name in ("rss.xml", "atom.xml"):
+        entry = next(
+            e for e in parse(published_site / "feeds" / name).entries if e.link == permalink(article)
+        )
+        assert [(e.href, e.length, e.type) for e in entry.enclosures] == [(image_url, size, "image/svg+xml")]
+
+
+def test_json_feed_follows_version_1_1(published_site):
+    document = json.loads((published_site / "feeds" / "feed.json").read_text())
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert document["title"]
+    assert document["feed_url"] == f"{PUBLISH_SITEURL}/feeds/feed.json"
+    assert document["home_page_url"] == f"{PUBLISH_SITEURL}/"
+    for key in ("icon", "favicon"):
+        assert document[key].startswith(PUBLISH_SITEURL + "/")
+    ids = [item["id"] for item in document["items"]]
+    assert len(ids) == len(set(ids))
+    assert [item["url"] for item in document["items"]] == [permalink(a) for a in PUBLIC]
+    for item in document["items"]:
+        assert isinstance(item["id"], str)
+        assert item.get("content_html") or item.get("content_text")
+        datetime.fromisoformat(item["date_published"])
+        assert datetime.fromisoformat(item["date_modified"]) >= datetime.fromisoformat(item["date_published"])
+        assert all(author["name"] for author in item["authors"])
+        if "image" in item:
+            assert item["image"].startswith(PUBLISH_SITEURL + "/")
+
+
+def test_w3c_feed_validator_finds_nothing(published_site):
+    """The W3C Feed Validation Service's own code: no error and no warning on any RSS or Atom feed."""
+    if not VALIDATOR.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{VALIDATOR} is missing in CI")
+        pytest.skip("../shared/bin/validate-feeds is not beside this checkout")
+    result = subprocess.run(
+        [sys.executable, str(VALIDATOR), str(published_site), PUBLISH_SITEURL],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(xml_feeds(published_site))} valid, 0 with errors or warnings" in result.stdout
+
+
+def test_feeds_link_a_stylesheet_that_makes_them_readable(published_site):
+    rss = published_site / "feeds" / "rss.xml"
+    assert b'<?xml-stylesheet type="text/xsl" href="/feeds/feed.xsl"?>' in rss.read_bytes()[:200]
+    transform = etree.XSLT(etree.parse(str(published_site / "feeds" / "feed.xsl")))
+    for name in ("rss.xml", "atom.xml"):
+        page = html.fromstring(str(transform(etree.parse(str(published_site / "feeds" / name)))))
+        assert page.findtext(".//h1") == "Children First"
+        assert "This is a web feed" in page.text_content()
+        assert page.xpath("//a[@href='/subscribe/']")
+        assert len(page.xpath("//article//h2/a")) == len(PUBLIC)
+
+
+def test_every_page_advertises_the_site_feeds_and_its_own(published_site):
+    site_feeds = {f"{PUBLISH_SITEURL}/feeds/{n}" for n in ("rss.xml", "atom.xml", "feed.json")}
+    for path in published_site.rglob("*.html"):
+        page = html.fromstring(path.read_bytes())
+        advertised = set(page.xpath("//link[@rel='alternate']/@href"))
+        assert site_feeds <= advertised, path
+        folder = path.relative_to(published_site).parts
+        if folder[0] in ("category", "topic") and len(folder) >= 3:
+            own = {f"{PUBLISH_SITEURL}/feeds/{folder[0]}/{folder[1]}.{k}.xml" for k in ("rss", "atom")}
+            assert own <= advertised, path
+        for url in advertised:
+            assert (published_site / url.removeprefix(PUBLISH_SITEURL + "/")).is_file()
+
+
+def test_subscribe_page_lists_every_feed(published_site):
+    page = html.fromstring((published_site / "subscribe" / "index.html").read_bytes())
+    linked = {href.lstrip("/") for href in page.xpath("//main//a/@href") if href.startswith("/feeds/")}
+    assert linked == expected_files()
+    shown = {code.text for code in page.xpath("//main//code")}
+    assert shown == {f"{PUBLISH_SITEURL}/{path}" for path in expected_files()}
+    assert not page.xpath("//form[contains(@class, 'newsletter')]")
+
+
+def test_newsletter_form_appears_when_configured(project):
+    output = project / "output"
+    options = json.dumps({"newsletter": {"action": "https://lists.example.org/subscribe"}})
+    result = run_pelican(project, "publishconf.py", output, "-e", f"THEME_OPTIONS={options}")
+    assert result.returncode == 0, result.stderr
+    form = html.fromstring((output / "subscribe" / "index.html").read_bytes()).xpath(
+        "//form[@class='newsletter']"
+    )[0]
+    assert form.get("action") == "https://lists.example.org/subscribe"
+    assert form.xpath(".//input[@type='email'][@name='email'][@id=//label/@for]")
+
+
+def feed_digest(folder):
+    return {path: digest for path, digest in tree_digest(folder).items() if path.startswith("feeds/")}
+
+
+def test_feeds_are_byte_identical_across_builds_and_a_retitle_keeps_the_id(project):
+    first, second = project / "first", project / "second"
+    assert run_pelican(project, "publishconf.py", first).returncode == 0
+    assert run_pelican(project, "publishconf.py", second).returncode == 0
+    assert feed_digest(first) == feed_digest(second)
+    article = PUBLIC[0]
+    source = project / "content" / "articles" / article.path.name
+    source.write_text(source.read_text().replace(article.meta["title"], "A completely new headline", 1))
+    assert run_pelican(project, "publishconf.py", second).returncode == 0
+    entries = [e for e in parse(second / "feeds" / "atom.xml").entries if e.id == permalink(article)]
+    assert [e.title for e in entries] == ["A completely new headline"]
+
+
+def test_feed_length_is_capped(project):
+    output = project / "output"
+    assert run_pelican(project, "publishconf.py", output, "-e", 'FEEDS={"max_items": 3}').returncode == 0
+    for path in xml_feeds(output):
+        assert len(parse(path).entries) <= 3
+    assert [e.link for e in parse(output / "feeds" / "rss.xml").entries] == [permalink(a) for a in PUBLIC[:3]]
