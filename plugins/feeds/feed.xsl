@@ -40,7 +40,6 @@
   <xsl:template match="item">
     <article class="card">
       <h2 class="card-title"><a href="{link}"><xsl:value-of select="title"/></a></h2>
-      <p class="meta"><xsl:value-of select="pubDate"/></p>
       <p class="teaser"><xsl:value-of select="description"/></p>
     </article>
   </xsl:template>
@@ -48,7 +47,6 @@
   <xsl:template match="atom:entry">
     <article class="card">
       <h2 class="card-title"><a href="{atom:link[@rel='alternate']/@href}"><xsl:value-of select="atom:title"/></a></h2>
-      <p class="meta"><xsl:value-of select="substring(atom:published, 1, 10)"/></p>
       <p class="teaser"><xsl:value-of select="atom:summary"/></p>
     </article>
   </xsl:template>
