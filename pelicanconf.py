@@ -24,7 +24,17 @@ PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
 READERS = {"html": None, "htm": None, "rst": None}
 # safe_build reports every problem together and swaps a good build into place.
-PLUGINS = ["safe_build", "front_matter", "templating", "related", "structured_data", "feeds", "sitemap"]
+PLUGINS = [
+    "safe_build",
+    "front_matter",
+    "templating",
+    "related",
+    "structured_data",
+    "feeds",
+    "hub",
+    "search",
+    "sitemap",
+]
 
 # Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not
 # second-guess it.

@@ -50,11 +50,9 @@ def published_site(tmp_path_factory) -> Path:
     return output
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A private copy of the project that a test may change."""
-    copy = tmp_path / "project"
-    copy.mkdir()
+def copy_project(copy: Path) -> Path:
+    """A private copy of the project's sources at `copy`, for a test that changes them."""
+    copy.mkdir(parents=True)
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
@@ -62,6 +60,12 @@ def project(tmp_path: Path) -> Path:
         else:
             shutil.copy2(source, copy / name)
     return copy
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project that a test may change."""
+    return copy_project(tmp_path / "project")
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,5 +1,6 @@
 """The published site in real headless Chromium: accessibility (axe-core), layout, privacy, no-JavaScript."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +20,10 @@ PAGES = {
     "topic": "/topic/fostering/",
     "author": "/author/" + NAMED_AUTHOR.meta["authors"][0].lower().replace(" ", "-") + "/",
     "hub": "/knowledge-resources/",
+    "hub facet": "/knowledge-resources/topic/fostering/",
+    "hub filtered in place": "/knowledge-resources/?category=features&year=2025",
     "search": "/search/",
+    "search with results": "/search/?q=children&sort=date",
     "subscribe": "/subscribe/",
     "contact": "/contact/",
     "not found": "/404.html",
@@ -42,6 +46,11 @@ def page_at(browser, site_url):
         page.on("request", lambda request: page.requests.append(request.url))
         response = page.goto(site_url + path)
         assert response.ok or path == "/404.html", f"{path}: HTTP {response.status}"
+        if "?" in path and options.get("java_script_enabled", True):
+            # Wait for the script to finish: it announces every outcome in its status line.
+            page.wait_for_function(
+                "[...document.querySelectorAll('[role=status]')].some(s => /\\d/.test(s.textContent))"
+            )
         return page
 
     yield open_page
@@ -174,3 +183,74 @@ def test_readable_without_css(page_at):
         ".map(s => document.querySelector(s).getBoundingClientRect().top)"
     )
     assert order == sorted(order)
+
+
+def distinctive_title_word():
+    """(article, word): a long word from one article's title that the fewest other articles contain."""
+    texts = {a.slug: (a.meta["title"] + " " + a.body).lower() for a in PUBLIC}
+    best = None
+    for article in PUBLIC:
+        for word in re.findall(r"[A-Za-z]{6,}", article.meta["title"]):
+            others = sum(word.lower() in text for slug, text in texts.items() if slug != article.slug)
+            if best is None or others < best[0]:
+                best = (others, article, word)
+    return best[1], best[2]
+
+
+def result_titles(page) -> list[str]:
+    return page.locator(".search-result h2").all_text_contents()
+
+
+def test_search_puts_the_article_first_and_filters_by_category(page_at):
+    article, word = distinctive_title_word()
+    page = page_at(f"/search/?q={word}")
+    assert result_titles(page)[0] == article.meta["title"]
+    status = page.get_by_role("status").first.text_content()
+    assert status.startswith(f"{len(result_titles(page))} result")
+    page.select_option("#filter-category", article.meta["category"])
+    page.wait_for_function("document.querySelector('[role=status]').textContent.includes('result')")
+    assert result_titles(page)[0] == article.meta["title"]
+    assert f"category={article.meta['category']}" in page.url
+    other = next(c for c in ("News", "Research", "Guidance") if c != article.meta["category"])
+    page.select_option("#filter-category", other)
+    page.wait_for_url(f"**category={other}**")
+    page.wait_for_timeout(300)
+    assert article.meta["title"] not in result_titles(page)
+
+
+def test_header_search_box_leads_to_results(page_at):
+    article, word = distinctive_title_word()
+    page = page_at("/")
+    page.locator("#site-search").fill(word)
+    page.locator("#site-search").press("Enter")
+    page.wait_for_selector(".search-result")
+    assert page.locator("#search-query").input_value() == word
+    assert result_titles(page)[0] == article.meta["title"]
+
+
+def test_search_without_javascript_points_to_the_hub(page_at):
+    page = page_at("/search/?q=fostering", java_script_enabled=False)
+    fallback = page.locator("[data-search-fallback]")
+    assert fallback.is_visible()
+    assert "needs JavaScript" in fallback.text_content()
+    assert (
+        fallback.get_by_role("link", name="Fostering").get_attribute("href")
+        == "/knowledge-resources/topic/fostering/"
+    )
+
+
+def test_hub_filter_narrows_the_list_in_place(page_at):
+    page = page_at("/knowledge-resources/?topic=fostering")
+    expected = [
+        a.meta["title"]
+        for a in sorted(PUBLIC, key=lambda a: (-a.date.timestamp(), a.slug))
+        if "Fostering" in a.meta.get("topics", [])
+    ]
+    cards = page.locator("[data-hub-results] .card-title").all_text_contents()
+    assert cards == expected
+    status = page.locator(".hub-filter [role=status]").text_content()
+    assert status == f"{len(expected)} {'article matches' if len(expected) == 1 else 'articles match'}."
+    assert page.locator(".pagination").count() == 0
+    page.get_by_role("button", name="Clear filters").click()
+    page.wait_for_url("**/knowledge-resources/")
+    assert page.locator("[data-hub-results] .card-title").count() == min(len(PUBLIC), 20)

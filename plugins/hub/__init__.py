@@ -1,0 +1,64 @@
+"""hub: the Knowledge & Resources hub's facet pages, by category, topic and year.
+
+Each facet is a real, paginated page that works without JavaScript:
+/knowledge-resources/category/{slug}/, /knowledge-resources/topic/{slug}/, /knowledge-resources/{year}/.
+The hub itself is Pelican's `hub` direct template; this plugin puts the facets (with their counts) in the
+context for it, writes the facet pages with the same template, and writes the small JSON index that the
+optional filter panel reads.
+"""
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .facets import build_facets, filter_index
+
+logger = logging.getLogger(__name__)
+
+FILTER_INDEX = "knowledge-resources/articles.json"
+
+
+class HubGenerator(Generator):
+    def generate_context(self) -> None:
+        self.articles = list(self.context.get("articles", []))
+        self.facets = build_facets(self.articles, self.settings["HUB_URL"])
+        self.context["HUB_FACETS"] = self.facets
+        self.context["HUB_FILTER_INDEX"] = FILTER_INDEX
+
+    def generate_output(self, writer) -> None:
+        template = self.get_template("hub")
+        for value in self.facets.all():
+            owner = _feed_owner(value, self.context)
+            writer.write_file(
+                value.save_as,
+                template,
+                self.context,
+                paginated={"articles": value.articles},
+                template_name="hub",
+                url=value.url,
+                facet=value,
+                facet_feeds=getattr(owner, "feeds", []),
+            )
+        site_root = urlsplit(self.settings["SITEURL"]).path.rstrip("/")
+        target = Path(self.output_path) / FILTER_INDEX
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(filter_index(self.articles, site_root), encoding="utf-8")
+        logger.info("hub: %d facet pages", len(self.facets.all()))
+
+
+def _feed_owner(value, context):
+    """The Category or Tag whose feeds a facet page advertises (year pages have the site feeds only)."""
+    groups = {"category": context.get("categories", []), "topic": context.get("tags", [])}.get(value.kind, [])
+    pairs = groups.items() if isinstance(groups, dict) else groups
+    return next((wrapper for wrapper, _ in pairs if wrapper.slug == value.slug), None)
+
+
+def get_generators(pelican) -> type:
+    return HubGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

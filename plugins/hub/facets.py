@@ -1,0 +1,86 @@
+"""The Knowledge & Resources facets: which category, topic and year pages exist, and what each lists."""
+
+import json
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FacetValue:
+    """One page of the hub narrowed to a category, a topic or a year, with the articles it lists."""
+
+    kind: str
+    name: str
+    slug: str
+    url: str
+    save_as: str
+    articles: list = field(default_factory=list)
+    feeds: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass
+class Facets:
+    categories: list[FacetValue]
+    topics: list[FacetValue]
+    years: list[FacetValue]
+
+    def all(self) -> list[FacetValue]:
+        return [*self.categories, *self.topics, *self.years]
+
+
+def newest_first(articles) -> list:
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
+
+
+def build_facets(articles, hub_url: str) -> Facets:
+    """Every category, topic and year that has at least one article: a facet never leads to nothing."""
+    hub_url = hub_url.rstrip("/")
+    groups: dict[tuple[str, str], FacetValue] = {}
+
+    def add(kind: str, name: str, slug: str, article) -> None:
+        key = (kind, slug)
+        if key not in groups:
+            url = f"{hub_url}/{slug}/" if kind == "year" else f"{hub_url}/{kind}/{slug}/"
+            groups[key] = FacetValue(kind, name, slug, url, f"{url}index.html")
+        groups[key].articles.append(article)
+
+    for article in articles:
+        add("category", article.category.name, article.category.slug, article)
+        for topic in getattr(article, "tags", []):
+            add("topic", topic.name, topic.slug, article)
+        add("year", str(article.date.year), str(article.date.year), article)
+    for value in groups.values():
+        value.articles = newest_first(value.articles)
+
+    def of_kind(kind: str, key) -> list[FacetValue]:
+        return sorted((v for v in groups.values() if v.kind == kind), key=key)
+
+    return Facets(
+        categories=of_kind("category", lambda v: v.name.casefold()),
+        topics=of_kind("topic", lambda v: v.name.casefold()),
+        years=of_kind("year", lambda v: -int(v.slug)),
+    )
+
+
+def filter_index(articles, site_root: str) -> str:
+    """Every article as JSON for the optional in-page filter: only what a card shows, newest first."""
+    items = [
+        {
+            "title": a.title,
+            "url": f"{site_root}/{a.url}",
+            "date": a.date.isoformat(timespec="seconds"),
+            "year": str(a.date.year),
+            "category": {
+                "name": a.category.name,
+                "slug": a.category.slug,
+                "url": f"{site_root}/{a.category.url}",
+            },
+            "topics": [{"name": t.name, "slug": t.slug, "url": f"{site_root}/{t.url}"} for t in a.tags],
+            "teaser": a.teaser,
+        }
+        for a in newest_first(articles)
+    ]
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))

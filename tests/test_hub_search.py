@@ -1,0 +1,144 @@
+"""Knowledge & Resources facets and Pagefind search, checked against the content itself."""
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_pelican
+from lxml import html
+from sample_content import read_articles
+
+CATEGORIES = ["News", "Features", "Research", "Guidance", "Interviews", "Opinion"]
+TOPICS = [
+    "Safeguarding",
+    "Fostering",
+    "Adoption",
+    "Care leavers",
+    "Family justice",
+    "Mental health",
+    "Policy",
+]
+HUB = "knowledge-resources"
+
+
+def write_many_articles(articles_folder: Path, count: int) -> None:
+    """Enough extra articles that the hub and its facets run to several pages."""
+    chooser = random.Random(7)
+    for number in range(count):
+        year = 2023 + number % 3
+        topics = chooser.sample(TOPICS, k=1 + number % 3)
+        (articles_folder / f"generated-{number:03d}.md").write_text(
+            "---\n"
+            f'title: "Generated story number {number}"\n'
+            f"date: {year}-{1 + number % 12:02d}-{1 + number % 27:02d}T{8 + number % 10:02d}:15\n"
+            f"category: {CATEGORIES[number % len(CATEGORIES)]}\n"
+            f"topics: [{', '.join(topics)}]\n"
+            "---\n"
+            f"Story {number} reports on practice in children's services, word{number}unique.\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory):
+    """The sample site plus 60 generated articles, published: enough for real pagination everywhere."""
+    project = copy_project(tmp_path_factory.mktemp("large") / "project")
+    write_many_articles(project / "content" / "articles", 60)
+    output = project / "output"
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    return project, output
+
+
+def public_articles(project: Path):
+    return [a for a in read_articles(project / "content") if a.is_public]
+
+
+def listed(output: Path, first_page: str) -> list[str]:
+    """Every article link on a paginated listing, following rel=next to the end."""
+    slugs, path = [], first_page
+    while path:
+        page = html.fromstring((output / path.lstrip("/") / "index.html").read_bytes())
+        section = page.xpath("//section[@data-hub-results]")[0]
+        slugs += [href.split("/")[-2] for href in section.xpath(".//h3[@class='card-title']/a/@href")]
+        following = page.xpath("//nav[contains(@class, 'pagination')]//a[@rel='next']/@href")
+        path = following[0] if following else None
+    return slugs
+
+
+def expected_facets(articles) -> dict[str, dict[str, list]]:
+    facets: dict[str, dict[str, list]] = {"category": {}, "topic": {}, "year": {}}
+    for article in articles:
+        facets["category"].setdefault(article.meta["category"].lower(), []).append(article)
+        for topic in article.meta.get("topics", []):
+            facets["topic"].setdefault(topic.lower().replace(" ", "-"), []).append(article)
+        facets["year"].setdefault(str(article.date.year), []).append(article)
+    return facets
+
+
+def newest_slugs(articles) -> list[str]:
+    return [a.slug for a in sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))]
+
+
+def test_hub_pages_cover_every_article_once_newest_first(large_site):
+    project, output = large_site
+    articles = public_articles(project)
+    slugs = listed(output, f"/{HUB}/")
+    assert slugs == newest_slugs(articles)
+    assert (output / HUB / "page" / "4" / "index.html").is_file()
+    page = html.fromstring((output / HUB / "page" / "2" / "index.html").read_bytes())
+    assert page.xpath("//nav[contains(@class,'pagination')]/p/text()") == ["Page 2 of 4"]
+
+
+def test_each_facet_page_lists_exactly_its_articles(large_site):
+    project, output = large_site
+    facets = expected_facets(public_articles(project))
+    for kind, values in facets.items():
+        for slug, members in values.items():
+            first = f"/{HUB}/{slug}/" if kind == "year" else f"/{HUB}/{kind}/{slug}/"
+            assert listed(output, first) == newest_slugs(members), first
+
+
+def test_facet_navigation_counts_and_links(large_site):
+    project, output = large_site
+    facets = expected_facets(public_articles(project))
+    page = html.fromstring((output / HUB / "index.html").read_bytes())
+    for kind, values in facets.items():
+        links = page.xpath(f"//ul[@aria-labelledby='facet-{kind}']//a")
+        found = {
+            a.get("href").rstrip("/").split("/")[-1]: a.xpath(".//span[@class='count']")[0].text_content()
+            for a in links
+        }
+        assert found == {
+            slug: f"({len(m)} article{'s' if len(m) != 1 else ''})" for slug, m in values.items()
+        }
+        for a in links:
+            assert (output / a.get("href").lstrip("/") / "index.html").is_file()
+
+
+def test_a_facet_page_marks_itself_and_links_its_feeds(published_site):
+    page = html.fromstring((published_site / HUB / "category" / "news" / "index.html").read_bytes())
+    assert page.xpath("//a[@aria-current='page']/@href")[-1] == f"/{HUB}/category/news/"
+    assert f"{PUBLISH_SITEURL}/feeds/category/news.rss.xml" in page.xpath("//link[@rel='alternate']/@href")
+    assert page.xpath("//p[@class='facet-feed']/a/@href") == ["/feeds/category/news.rss.xml"]
+    assert page.findtext(".//title").startswith("News | Knowledge & Resources")
+
+
+def test_facets_without_articles_have_no_page(published_site):
+    used = {t for a in read_articles(ROOT / "content") if a.is_public for t in a.meta.get("topics", [])}
+    pages = {p.name for p in (published_site / HUB / "topic").iterdir()}
+    assert pages == {t.lower().replace(" ", "-") for t in used}
+
+
+def test_search_index_covers_only_article_pages(large_site):
+    project, output = large_site
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == len(public_articles(project))
+
+
+def test_sitemap_lists_the_facet_pages(published_site):
+    sitemap = (published_site / "sitemap.xml").read_text()
+    assert f"{PUBLISH_SITEURL}/{HUB}/category/news/" in sitemap
+    assert f"{PUBLISH_SITEURL}/{HUB}/2025/" in sitemap
