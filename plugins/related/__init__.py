@@ -4,7 +4,10 @@ Related articles share topics with the article (more shared topics first), then 
 older, and the slug breaks any remaining tie, so the choice never depends on file-system order.
 """
 
+import heapq
 import logging
+from collections import Counter
+from itertools import chain
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
@@ -20,25 +23,47 @@ def _newest_first(article) -> tuple:
     return (-article.date.timestamp(), article.slug)
 
 
-def related_articles(article, candidates, limit: int) -> list:
-    """Up to `limit` other articles sharing topics or the category, best match first."""
-    topics = {tag.slug for tag in getattr(article, "tags", [])}
-    scored = []
-    for other in candidates:
-        if other is article:
-            continue
-        shared = len(topics & {tag.slug for tag in getattr(other, "tags", [])})
-        same_category = other.category == article.category
-        if shared or same_category:
-            scored.append(((-shared, -int(same_category), *_newest_first(other)), other))
-    return [other for _, other in sorted(scored, key=lambda pair: pair[0])[:limit]]
+class RelatedIndex:
+    """Articles by topic and by category, each list in newest-first order, for fast related lookups.
+
+    Comparing every article with every other is quadratic (minutes at 5,000 articles); counting shared
+    topics over the articles of the same topics only is not.
+    """
+
+    def __init__(self, articles) -> None:
+        self.ordered = sorted(articles, key=_newest_first)
+        self.rank = {id(article): rank for rank, article in enumerate(self.ordered)}
+        self.by_topic: dict[str, list[int]] = {}
+        self.by_category: dict[str, list[int]] = {}
+        for rank, article in enumerate(self.ordered):
+            for tag in getattr(article, "tags", []):
+                self.by_topic.setdefault(tag.slug, []).append(rank)
+            self.by_category.setdefault(article.category.slug, []).append(rank)
+
+    def related(self, article, limit: int) -> list:
+        """Most shared topics first, then same category, then newest (then slug): the best `limit`."""
+        own = self.rank[id(article)]
+        category = article.category.slug
+        shared = Counter(chain.from_iterable(self.by_topic[tag.slug] for tag in getattr(article, "tags", [])))
+        shared.pop(own, None)
+        same_category = set(self.by_category[category])
+        best = heapq.nsmallest(
+            limit, shared.items(), key=lambda item: (-item[1], item[0] not in same_category, item[0])
+        )
+        chosen = [rank for rank, _ in best]
+        for rank in self.by_category[category]:
+            if len(chosen) >= limit:
+                break
+            if rank != own and rank not in shared:
+                chosen.append(rank)
+        return [self.ordered[rank] for rank in chosen]
 
 
 def category_neighbours(articles) -> dict:
     """For each article, the (older, newer) article in its category, either of which may be None."""
     by_category: dict = {}
     for article in articles:
-        by_category.setdefault(article.category, []).append(article)
+        by_category.setdefault(article.category.slug, []).append(article)
     neighbours = {}
     for members in by_category.values():
         ordered = sorted(members, key=_newest_first)
@@ -57,8 +82,9 @@ def attach(generators) -> None:
         for problem in problems:
             report(problem)
         neighbours = category_neighbours(generator.articles)
+        index = RelatedIndex(generator.articles)
         for article in generator.articles:
-            article.related = related_articles(article, generator.articles, config["max_related"])
+            article.related = index.related(article, config["max_related"])
             article.older_in_category, article.newer_in_category = neighbours[id(article)]
 
 
