@@ -34,6 +34,7 @@ PLUGINS = [
     "hub",
     "search",
     "sitemap",
+    "link_check",
 ]
 
 # Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not
