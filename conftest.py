@@ -80,15 +80,32 @@ CHROMIUM_ARGS = [
 ]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+def read_headers_file(site: Path) -> list[tuple[str, str]]:
+    """The headers `_headers` gives every page (the site writes one `/*` block)."""
+    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
+    return [tuple(part.strip() for part in line.split(":", 1)) for line in lines if line.startswith("  ")]
+
+
+class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder the way Netlify or Cloudflare Pages would: with its `_headers`."""
+
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers:
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format, *args):
         pass
 
 
 @pytest.fixture(scope="session")
 def site_url(published_site) -> str:
-    """The published sample site served over HTTP on a free local port, as a static host would."""
-    handler = functools.partial(QuietHandler, directory=str(published_site))
+    """The published sample site served over HTTP on a free local port, with its security headers."""
+    headers = tuple(read_headers_file(published_site))
+    handler_class = type("PublishedSiteHandler", (StaticHostHandler,), {"extra_headers": headers})
+    handler = functools.partial(handler_class, directory=str(published_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -35,6 +35,7 @@ PLUGINS = [
     "search",
     "sitemap",
     "link_check",
+    "security_headers",
 ]
 
 # Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not

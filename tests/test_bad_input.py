@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import run_pelican, tree_digest
 from lxml import html
 
 import pelicanconf
+from conftest import run_pelican, tree_digest
 
 GOOD = "---\ntitle: A good article\ndate: 2025-05-01\ncategory: News\n---\nSome text.\n"
 BAD_FILES = {

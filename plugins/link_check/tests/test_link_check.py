@@ -1,6 +1,7 @@
 """Broken internal links fail the build with the article's file and line; good and external links pass."""
 
 import pytest
+
 from conftest import run_pelican, tree_digest
 
 ARTICLE = "---\ntitle: Links\ndate: 2025-05-01\ncategory: News\n---\nIntro.\n\n{body}\n"
