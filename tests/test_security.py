@@ -9,9 +9,9 @@ import subprocess
 import threading
 
 import pytest
+from lxml import html
 
 from conftest import ROOT, StaticHostHandler, read_headers_file
-from lxml import html
 
 SCANNER = ROOT / "node_modules" / "@mdn" / "mdn-http-observatory" / "bin" / "wrapper.js"
 # These two need HTTPS, which a loopback test server does not have; a real host passes them with HSTS
