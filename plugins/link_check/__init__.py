@@ -29,11 +29,12 @@ class Sources:
     def record(self, path: str, context: dict) -> None:
         content = context.get("article") or context.get("page")
         if content is not None and getattr(content, "source_path", None):
-            self.by_page[str(Path(path).resolve())] = (content.source_path, True)
+            self.by_page[path] = (content.source_path, True)
 
     def check(self, pelican) -> None:
         output, final = Path(pelican.output_path), Path(pelican.settings["OUTPUT_PATH"])
-        for problem in broken_links(output, pelican.settings["SITEURL"], self.by_page, final):
+        pages = {Path(path).relative_to(output).as_posix(): source for path, source in self.by_page.items()}
+        for problem in broken_links(output, pelican.settings["SITEURL"], pages, final):
             report(problem)
 
 
