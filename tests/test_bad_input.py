@@ -221,3 +221,22 @@ def test_a_check_over_the_written_output_can_discard_the_build(built):
     assert "The new build was discarded" in result.stderr
     assert tree_digest(output) == before
     assert not list(project.glob(".pelican-build-*"))
+
+
+@pytest.mark.parametrize("kind", ["article", "image", "folder"])
+def test_links_out_of_the_content_folder_are_refused(built, tmp_path, kind):
+    project, output, before = built
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "notes.md").write_text(GOOD)
+    (secret / "photo.png").write_bytes(b"\x89PNG")
+    link = {
+        "article": (project / "content" / "articles" / "leak.md", secret / "notes.md"),
+        "image": (project / "content" / "images" / "leak.png", secret / "photo.png"),
+        "folder": (project / "content" / "images" / "elsewhere", secret),
+    }[kind]
+    link[0].symlink_to(link[1])
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, [f"content/{link[0].relative_to(project / 'content').as_posix()}:1:"])
+    assert "outside the content folder" in result.stderr
+    assert tree_digest(output) == before

@@ -81,8 +81,29 @@ def unread_files(generators, settings: dict) -> list[Path]:
     return unread
 
 
+def outside_links(content_root: Path) -> list[tuple[Path, Path]]:
+    """Symbolic links in the content folder that lead out of it, with where they lead."""
+    root = content_root.resolve()
+    found = []
+    for folder, subfolders, names in os.walk(content_root):
+        for name in sorted([*subfolders, *names]):
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append((path, path.resolve()))
+    return sorted(found)
+
+
 def site_problems(generators, settings: dict) -> list[Problem]:
     problems = [
+        Problem(
+            str(path),
+            1,
+            f"this is a link to {target}, outside the content folder",
+            "copy the file into content/ instead of linking to it; the build reads nothing from outside",
+        )
+        for path, target in outside_links(Path(settings["PATH"]))
+    ]
+    problems += [
         Problem(
             str(path),
             1,
