@@ -40,7 +40,7 @@ class ContentRejected(ValueError):
 def display_path(path: str | os.PathLike) -> str:
     """The path relative to the working directory when it lies below it, so messages stay short."""
     # abspath, not resolve: a symbolic link must be named as itself, not as the file it leads to.
-    absolute = Path(os.path.abspath(path))
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100
     try:
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
@@ -64,7 +64,7 @@ class ProblemLog:
         self._problems.clear()
 
     def paths(self) -> set[str]:
-        return {Path(os.path.abspath(p.path)).as_posix() for p in self._problems}
+        return {Path(os.path.abspath(p.path)).as_posix() for p in self._problems}  # noqa: PTH100
 
     def sorted(self) -> list[Problem]:
         return sorted(self._problems)
