@@ -240,3 +240,37 @@ def test_links_out_of_the_content_folder_are_refused(built, tmp_path, kind):
     assert_clean_failure(result, [f"content/{link[0].relative_to(project / 'content').as_posix()}:1:"])
     assert "outside the content folder" in result.stderr
     assert tree_digest(output) == before
+
+
+def test_removed_markup_is_reported_as_a_warning_with_its_line(project):
+    body = 'Intro.\n\nText <script>alert(1)</script> and <a href="javascript:x()" onclick="y()">bad</a>.\n'
+    (project / "content" / "articles" / "raw.md").write_text(GOOD.replace("Some text.\n", body))
+    result = run_pelican(project, "publishconf.py", project / "output")
+    assert result.returncode == 0, result.stderr
+    for fragment in (
+        "removed the <script> element",
+        "removed the `onclick` attribute of <a>",
+        "removed the link `javascript:x()` on <a>",
+    ):
+        assert re.search(
+            rf"^content/articles/raw\.md:8: warning: {re.escape(fragment)} — ", result.stderr, re.M
+        )
+    assert "3 warnings." in result.stderr
+
+
+def test_iframes_only_from_configured_hosts(project):
+    with (project / "pelicanconf.py").open("a") as settings:
+        settings.write('\nFRONT_MATTER["iframe_hosts"] = ["www.youtube-nocookie.com"]\n')
+    body = (
+        '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Video"></iframe>\n\n'
+        '<iframe src="https://tracker.example/embed" title="Other"></iframe>\n'
+    )
+    (project / "content" / "articles" / "video.md").write_text(GOOD.replace("Some text.\n", body))
+    output = project / "output"
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    page = html.fromstring((output / "articles" / "video" / "index.html").read_bytes())
+    assert page.xpath("//iframe/@src") == ["https://www.youtube-nocookie.com/embed/abc"]
+    assert "removed the iframe from `https://tracker.example/embed`" in result.stderr
+    headers = (output / "_headers").read_text()
+    assert "frame-src https://www.youtube-nocookie.com" in headers

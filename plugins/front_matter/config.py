@@ -20,6 +20,9 @@ DEFAULTS = {
     "timezone": "Europe/London",
     # words read per minute, for the reading time shown on articles
     "reading_words_per_minute": 200,
+    # hosts whose https iframes (video players, say) may stay in article HTML; none by default, so no
+    # page loads anything from another site
+    "iframe_hosts": [],
 }
 
 
@@ -48,6 +51,7 @@ class ContentConfig:
     teaser_words: int
     timezone: str
     reading_words_per_minute: int
+    iframe_hosts: tuple[str, ...] = ()
 
 
 def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
@@ -71,6 +75,7 @@ def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
         teaser_words=merged["teaser_words"],
         timezone=merged["timezone"],
         reading_words_per_minute=merged["reading_words_per_minute"],
+        iframe_hosts=tuple(merged["iframe_hosts"]),
     )
     return config, problems
 

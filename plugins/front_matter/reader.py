@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
-from safe_build import ContentRejected, report
+from safe_build import ContentRejected, Problem, report, warn
 
 from .config import ContentConfig, load_config
-from .render import markdown_to_html, plain_text, teaser
+from .render import Removal, Sanitiser, markdown_to_html, plain_text, teaser
 from .schema import Context, Document, read_document
 
 
@@ -51,8 +51,26 @@ class FrontMatterReader(BaseReader):
             for problem in document.problems:
                 report(problem)
             raise ContentRejected(f"{path} has {len(document.problems)} front-matter problem(s)")
-        body_html = markdown_to_html(document.body)
+        body_html, removals = markdown_to_html(document.body, Sanitiser(frozenset(config.iframe_hosts)))
+        for removal in removals:
+            warn(removal_warning(document, removal))
         return body_html, pelican_metadata(document, body_html, config, self.settings, build_time())
+
+
+def removal_warning(document: Document, removal: Removal) -> Problem:
+    """Where in the source the removed markup was written, found by its text."""
+    line = document.body_line
+    for offset, text in enumerate(document.body.splitlines()):
+        if removal.needle.lower() in text.lower():
+            line = document.body_line + offset
+            break
+    return Problem(
+        str(document.path),
+        line,
+        f"removed {removal.what}",
+        "raw HTML may not run scripts, load other sites or carry event handlers; "
+        "remove it from the article (the page was built without it)",
+    )
 
 
 def pelican_metadata(

@@ -2,6 +2,9 @@
 
 import html
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -36,21 +39,98 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 WHITESPACE = re.compile(r"\s+")
 
 
-def markdown_to_html(text: str) -> str:
+IFRAME_ATTRIBUTES = {"src", "title", "width", "height", "allow", "allowfullscreen", "loading"}
+# Elements dropped together with everything inside them.
+DROPPED_WITH_CONTENT = {"script", "style"}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Something the sanitiser took out, and a piece of the source to find its line by."""
+
+    what: str
+    needle: str
+
+
+@dataclass(frozen=True)
+class Sanitiser:
+    """nh3 with the site's allow-list; iframes only from `iframe_hosts` (none by default)."""
+
+    iframe_hosts: frozenset[str] = frozenset()
+
+    def allowed_tags(self) -> set[str]:
+        return ALLOWED_TAGS | ({"iframe"} if self.iframe_hosts else set())
+
+    def allowed_attributes(self) -> dict[str, set[str]]:
+        return {**ALLOWED_ATTRIBUTES, **({"iframe": IFRAME_ATTRIBUTES} if self.iframe_hosts else {})}
+
+    def iframe_allowed(self, src: str) -> bool:
+        parts = urlsplit(src)
+        return parts.scheme == "https" and parts.hostname in self.iframe_hosts
+
+    def _filter(self, tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src" and not self.iframe_allowed(value):
+            return None
+        return value
+
+    def clean(self, fragment: str) -> str:
+        """HTML that cannot run anything: only allow-listed tags, attributes and URL schemes remain."""
+        return nh3.clean(
+            fragment,
+            tags=self.allowed_tags(),
+            clean_content_tags=DROPPED_WITH_CONTENT,
+            attributes=self.allowed_attributes(),
+            attribute_filter=self._filter,
+            url_schemes=URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+        )
+
+    def removals(self, fragment: str) -> list[Removal]:
+        """What `clean` takes out of `fragment`, so the author can be told."""
+        finder = _RemovalFinder(self)
+        finder.feed(fragment)
+        finder.close()
+        return finder.found
+
+
+class _RemovalFinder(HTMLParser):
+    def __init__(self, sanitiser: Sanitiser) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sanitiser = sanitiser
+        self.tags = sanitiser.allowed_tags()
+        self.attributes = sanitiser.allowed_attributes()
+        self.found: list[Removal] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.tags:
+            self.found.append(Removal(f"the <{tag}> element", f"<{tag}"))
+            return
+        allowed = self.attributes.get(tag, set()) | self.attributes.get("*", set())
+        for name, value in attrs:
+            if name not in allowed:
+                self.found.append(Removal(f"the `{name}` attribute of <{tag}>", f"{name}="))
+            elif (
+                name in ("href", "src")
+                and value
+                and urlsplit(value.strip()).scheme.lower() not in (URL_SCHEMES | {""})
+            ):
+                self.found.append(Removal(f"the link `{value.strip()[:40]}` on <{tag}>", value.strip()[:20]))
+            elif tag == "iframe" and name == "src" and not self.sanitiser.iframe_allowed(value or ""):
+                hosts = ", ".join(sorted(self.sanitiser.iframe_hosts))
+                self.found.append(
+                    Removal(f"the iframe from `{value}` (allowed: {hosts})", value or "<iframe")
+                )
+
+    def handle_comment(self, data: str) -> None:
+        self.found.append(Removal("an HTML comment", "<!--"))
+
+
+def markdown_to_html(text: str, sanitiser: Sanitiser) -> tuple[str, list[Removal]]:
+    """The body as safe HTML, converted once, with what the sanitiser had to remove."""
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
-    return sanitise(converter.convert(text))
-
-
-def sanitise(fragment: str) -> str:
-    """HTML that cannot run anything: only allow-listed tags, attributes and URL schemes remain."""
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+    raw = converter.convert(text)
+    return sanitiser.clean(raw), sanitiser.removals(raw)
 
 
 def plain_text(fragment: str) -> str:

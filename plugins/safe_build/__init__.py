@@ -13,7 +13,15 @@ from blinker import signal
 from pelican import signals
 
 from .output import prepare_staging, remove_tree, swap_into_place
-from .problems import BuildFailed, ContentRejected, Problem, ProblemLog, display_path, print_report
+from .problems import (
+    BuildFailed,
+    ContentRejected,
+    Problem,
+    ProblemLog,
+    display_path,
+    print_report,
+    print_warnings,
+)
 from .settings import config_problem, plugin_settings
 
 __all__ = [
@@ -26,6 +34,7 @@ __all__ = [
     "plugin_settings",
     "register",
     "report",
+    "warn",
 ]
 
 logger = logging.getLogger(__name__)
@@ -39,10 +48,17 @@ before_publish = signal("safe_build.before_publish")
 DEFAULTS = {"check_only": False}
 
 problem_log = ProblemLog()
+warning_log = ProblemLog()
 
 
 def report(problem: Problem) -> None:
+    """A problem that stops the build."""
     problem_log.add(problem)
+
+
+def warn(problem: Problem) -> None:
+    """Something the build put right by itself but the author should know about; it does not stop it."""
+    warning_log.add(problem)
 
 
 class SkipRejectedFiles(logging.Filter):
@@ -66,6 +82,7 @@ def _check_only(pelican) -> bool:
 def start_build(pelican) -> None:
     """Runs at the start of every build (also each rebuild of an autoreloading Pelican)."""
     problem_log.clear()
+    warning_log.clear()
     problem_log.extend(plugin_settings(pelican.settings, "SAFE_BUILD", DEFAULTS)[1])
     logging.getLogger("pelican.generators").addFilter(rejected_files_filter)
     if _check_only(pelican):
@@ -80,6 +97,7 @@ def stop_on_problems(pelican) -> None:
     if problem_log:
         _fail(pelican, "Nothing was written: the previous output is unchanged.")
     if _check_only(pelican):
+        print_warnings(warning_log.sorted())
         print("All content is valid.", flush=True)
         raise SystemExit(0)
 
@@ -92,6 +110,7 @@ def publish(pelican) -> None:
         Path(pelican.output_path), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"]
     )
     pelican.output_path = pelican.settings["OUTPUT_PATH"]
+    print_warnings(warning_log.sorted())
 
 
 def _fail(pelican, outcome: str) -> None:
@@ -100,6 +119,7 @@ def _fail(pelican, outcome: str) -> None:
     if not _check_only(pelican):
         remove_tree(Path(pelican.output_path))
         pelican.output_path = pelican.settings["OUTPUT_PATH"]
+    print_warnings(warning_log.sorted())
     print_report(problems, outcome)
     raise BuildFailed
 

@@ -82,3 +82,15 @@ def print_report(problems: list[Problem], outcome: str, stream=None) -> None:
     noun = "problem" if len(problems) == 1 else "problems"
     where = "file" if files == 1 else "files"
     print(f"\n{len(problems)} {noun} in {files} {where}. {outcome}", file=stream, flush=True)
+
+
+def print_warnings(warnings: list[Problem], stream=None) -> None:
+    """Each warning as `path:line: warning: what — fix`, on standard error."""
+    stream = stream or sys.stderr
+    for warning in warnings:
+        print(
+            f"{display_path(warning.path)}:{warning.line}: warning: {warning.message} — {warning.fix}",
+            file=stream,
+        )
+    if warnings:
+        print(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}.", file=stream, flush=True)

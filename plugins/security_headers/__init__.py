@@ -39,15 +39,20 @@ DEFAULTS = {
 }
 
 
-def content_security_policy(directives: dict[str, list[str]], form_actions: list[str]) -> str:
+def content_security_policy(
+    directives: dict[str, list[str]], form_actions: list[str], frames: list[str]
+) -> str:
     merged = {**directives, "form-action": [*directives.get("form-action", []), *form_actions]}
+    if frames:
+        merged["frame-src"] = frames
     return "; ".join(" ".join([name, *values]) for name, values in merged.items())
 
 
-def site_headers(options: dict, form_actions: list[str]) -> dict[str, str]:
+def site_headers(options: dict, form_actions: list[str], frames: list[str]) -> dict[str, str]:
     """Every header for every page, in the order they are written."""
+    policy = content_security_policy(options["content_security_policy"], form_actions, frames)
     return {
-        "Content-Security-Policy": content_security_policy(options["content_security_policy"], form_actions),
+        "Content-Security-Policy": policy,
         "Strict-Transport-Security": options["strict_transport_security"],
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
@@ -75,7 +80,10 @@ def write_headers(pelican) -> None:
     options, problems = plugin_settings(pelican.settings, "SECURITY_HEADERS", DEFAULTS)
     for problem in problems:
         report(problem)
-    headers = site_headers(options, newsletter_origin(pelican.settings))
+    frames = [
+        f"https://{host}" for host in (pelican.settings.get("FRONT_MATTER") or {}).get("iframe_hosts", [])
+    ]
+    headers = site_headers(options, newsletter_origin(pelican.settings), frames)
     site_root = urlsplit(pelican.settings["SITEURL"]).path.rstrip("/")
     (Path(pelican.output_path) / "_headers").write_text(netlify_headers(headers, site_root), encoding="utf-8")
 
