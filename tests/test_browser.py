@@ -5,9 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sample_content import read_articles
 
 from conftest import ROOT
+from sample_content import read_articles
 
 PUBLIC = [a for a in read_articles(ROOT / "content") if a.is_public]
 WITH_NOTE = next(a for a in PUBLIC if "content_note" in a.meta)

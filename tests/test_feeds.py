@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from conftest import PUBLISH_SITEURL, ROOT, run_pelican, tree_digest
 from lxml import etree, html
+
+from conftest import PUBLISH_SITEURL, ROOT, run_pelican, tree_digest
 from sample_content import read_articles
 
 ARTICLES = read_articles(ROOT / "content")

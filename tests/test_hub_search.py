@@ -5,8 +5,9 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_pelican
 from lxml import html
+
+from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_pelican
 from sample_content import read_articles
 
 CATEGORIES = ["News", "Features", "Research", "Guidance", "Interviews", "Opinion"]

@@ -6,9 +6,9 @@ import sys
 from datetime import UTC, datetime
 
 from lxml import html
-from sample_content import read_articles
 
 from conftest import PUBLISH_SITEURL, copy_project, tree_digest
+from sample_content import read_articles
 
 # Pagefind writes its filter and metadata indexes in an arbitrary order (upstream: Pagefind issue #638,
 # fixed for the fragment files in 1.3.0 but not for these), so those two kinds of file are compared by

@@ -9,8 +9,9 @@ from urllib.parse import urldefrag, urlsplit
 import feedparser
 import markdown
 import pytest
-from conftest import PUBLISH_SITEURL, ROOT
 from lxml import etree, html
+
+from conftest import PUBLISH_SITEURL, ROOT
 from sample_content import read_articles
 
 ARTICLES = read_articles(ROOT / "content")

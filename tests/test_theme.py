@@ -4,11 +4,11 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import PUBLISH_SITEURL, ROOT
 from lxml import html
-from sample_content import read_articles
 
 import pelicanconf
+from conftest import PUBLISH_SITEURL, ROOT
+from sample_content import read_articles
 
 PUBLIC = sorted(
     (a for a in read_articles(ROOT / "content") if a.is_public), key=lambda a: a.date, reverse=True

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
+
 from safe_build import plugin_settings, report
 
 from .build import FeedConfig, feed_bytes, language_tag, plan_feeds

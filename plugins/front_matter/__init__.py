@@ -8,6 +8,7 @@ converted once and sanitised with nh3.
 import logging
 
 from pelican import signals
+
 from safe_build import report
 
 from .config import load_config

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
+
 from safe_build import ContentRejected, Problem, report, warn
 
 from .config import ContentConfig, load_config

@@ -15,9 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from safe_build import Problem
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from safe_build import Problem
 
 from .config import SLUG_PATTERN, ContentConfig, Vocabulary
 from .source import Entry, Source, SourceError, node_line, read_source

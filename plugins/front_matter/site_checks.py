@@ -5,6 +5,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
+
 from safe_build import Problem, display_path
 
 

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from pelican import signals
+
 from safe_build import before_publish, report
 
 from .check import broken_links

@@ -11,6 +11,7 @@ from itertools import chain
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+
 from safe_build import plugin_settings, report
 
 logger = logging.getLogger(__name__)

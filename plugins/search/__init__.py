@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from pelican import signals
+
 from safe_build import Problem, before_publish, plugin_settings, report
 
 logger = logging.getLogger(__name__)

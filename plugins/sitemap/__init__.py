@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pelican import signals
+
 from safe_build import before_publish
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+
 from safe_build import report
 
 from .options import load_options, share_links

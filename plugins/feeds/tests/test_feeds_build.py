@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from feeds.build import absolutise_html, language_tag, newest_first, with_stylesheet
 
 LONDON = ZoneInfo("Europe/London")

@@ -5,6 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from front_matter.config import load_config
 from front_matter.schema import Context, read_document, validate
 from front_matter.source import SourceError, decode, parse

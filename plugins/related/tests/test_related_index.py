@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from related import RelatedIndex, category_neighbours
 
 START = datetime(2024, 1, 1, tzinfo=ZoneInfo("Europe/London"))
