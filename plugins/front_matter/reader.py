@@ -52,7 +52,18 @@ class FrontMatterReader(BaseReader):
             for problem in document.problems:
                 report(problem)
             raise ContentRejected(f"{path} has {len(document.problems)} front-matter problem(s)")
-        body_html, removals = markdown_to_html(document.body, Sanitiser(frozenset(config.iframe_hosts)))
+        try:
+            body_html, removals = markdown_to_html(document.body, Sanitiser(frozenset(config.iframe_hosts)))
+        except RecursionError as error:
+            report(
+                Problem(
+                    str(path),
+                    document.body_line,
+                    "the text is nested too deeply to convert",
+                    "use fewer levels of quotes, lists or HTML elements inside each other",
+                )
+            )
+            raise ContentRejected(f"{path} is nested too deeply") from error
         for removal in removals:
             warn(removal_warning(document, removal))
         return body_html, pelican_metadata(document, body_html, config, self.settings, build_time())

@@ -97,6 +97,12 @@ def parse(text: str) -> Source:
             f"front matter is not valid YAML: {problem}",
             "check the indentation and put text containing ':' or '#' in quotes",
         ) from error
+    except RecursionError as error:
+        raise SourceError(
+            first_yaml_line,
+            "the front matter is nested too deeply to read",
+            "write one `key: value` per line; lists and sources need only one or two levels",
+        ) from error
     except yaml.reader.ReaderError as error:
         character = error.character if isinstance(error.character, int) else ord(error.character)
         raise SourceError(
