@@ -59,6 +59,24 @@ def check(c):
     succeed(pelican(c, "pelicanconf.py", OUTPUT, "-e", 'SAFE_BUILD={"check_only": true}'))
 
 
+@task(help={"timeout": "seconds to wait for each site (default 10)"})
+def check_links(c, timeout=10.0):
+    """Check the external links of the last build in output/ (never part of a build)."""
+    from pelican.settings import read_settings
+
+    from link_check.external import broken_external_links
+
+    if not (OUTPUT / "index.html").is_file():
+        raise Exit("No build in output/: run `invoke build` first.", code=1)
+    siteurl = read_settings(str(ROOT / "pelicanconf.py"))["SITEURL"]
+    broken = broken_external_links(OUTPUT, siteurl, float(timeout))
+    for url, problem, pages in broken:
+        print(f"{url}: {problem} — on {', '.join(pages[:3])}{' …' if len(pages) > 3 else ''}")
+    print(f"{len(broken)} broken external link{'s' if len(broken) != 1 else ''}.")
+    if broken:
+        raise Exit(code=1)
+
+
 @task(help={"port": "port to serve on (default 8000)"})
 def serve(c, port=8000):
     """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes."""
