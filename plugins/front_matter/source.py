@@ -80,6 +80,17 @@ def split(text: str) -> tuple[str, str, int]:
     )
 
 
+def yaml_fix(yaml_text: str, index: int) -> str:
+    """The fix for a YAML error, made specific for the commonest one: a colon inside a title."""
+    lines = yaml_text.split("\n")
+    key, colon, value = (lines[index] if 0 <= index < len(lines) else "").partition(":")
+    value = value.strip()
+    if colon and value and ": " in value and not value.startswith(("'", '"')):
+        quoted = value.replace('"', '\\"')
+        return f'put the whole value in double quotes: {key.strip()}: "{quoted}"'
+    return "check the indentation, and put text containing ':' or '#' in double quotes"
+
+
 def parse(text: str) -> Source:
     """Compose the front matter into YAML nodes (not Python values), so each key keeps its line."""
     yaml_text, body, body_line = split(text)
@@ -93,9 +104,7 @@ def parse(text: str) -> Source:
         if error.context and error.context_mark and error.problem_mark:
             problem += f" ({error.context} that starts on line {first_yaml_line + error.context_mark.line})"
         raise SourceError(
-            line,
-            f"front matter is not valid YAML: {problem}",
-            "check the indentation and put text containing ':' or '#' in quotes",
+            line, f"front matter is not valid YAML: {problem}", yaml_fix(yaml_text, line - first_yaml_line)
         ) from error
     except RecursionError as error:
         raise SourceError(

@@ -250,3 +250,10 @@ def test_vocabulary_slugs_must_be_valid_and_unique():
         "FRONT_MATTER topics: `Bad` has the slug 'Not A Slug'",
         "FRONT_MATTER topics: `Foster care` and `Fostering` share the slug `fostering`",
     ]
+
+
+def test_a_colon_in_a_title_gets_a_precise_fix():
+    with pytest.raises(SourceError) as caught:
+        parse('---\ntitle: Court days: a "record" year\ndate: 2026-01-01\n---\n')
+    assert caught.value.line == 2
+    assert caught.value.fix == 'put the whole value in double quotes: title: "Court days: a \\"record\\" year"'
