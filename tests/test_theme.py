@@ -3,11 +3,12 @@
 import json
 from urllib.parse import parse_qs, urlsplit
 
+import feedparser
 import pytest
 from lxml import html
 
 import pelicanconf
-from conftest import PUBLISH_SITEURL, ROOT
+from conftest import PUBLISH_SITEURL, ROOT, run_pelican
 from sample_content import read_articles
 
 PUBLIC = sorted(
@@ -62,21 +63,42 @@ def test_article_metadata(published_site, article):
         assert meta(page, "property", "og:image") == f"{PUBLISH_SITEURL}/{article.meta['image']}"
 
 
-def test_json_ld_cannot_break_out_of_its_script(project):
-    from conftest import run_pelican
+HOSTILE = """</script><script>alert(1)</script> "quoted" & 'single' <b>bold</b> <!--"""
 
-    hostile = "</script><script>alert(1)</script> & <!--"
+
+def test_front_matter_text_is_escaped_everywhere(project):
+    """Hostile text in every front-matter field comes out as the same text, never as markup."""
+    yaml_text = HOSTILE.replace('"', '\\"')
     (project / "content" / "articles" / "hostile-title.md").write_text(
-        f'---\ntitle: "{hostile}"\ndate: 2025-01-01\ncategory: News\n---\nText.\n'
+        f'---\ntitle: "{yaml_text}"\ndate: 2025-01-01\ncategory: News\nauthors: ["{yaml_text}"]\n'
+        f'summary: "{yaml_text}"\ncontent_note: "{yaml_text}"\nkey_points: ["{yaml_text}"]\n'
+        f'sources:\n  - title: "{yaml_text}"\n    url: https://example.org/report\n---\nText.\n'
     )
     output = project / "output"
-    assert run_pelican(project, "publishconf.py", output).returncode == 0
-    raw = (output / "articles" / "hostile-title" / "index.html").read_text()
-    page = html.fromstring(raw)
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    page = html.fromstring((output / "articles" / "hostile-title" / "index.html").read_bytes())
     assert len(page.xpath("//script")) == 1
-    assert json.loads(page.xpath("//script")[0].text)["headline"] == hostile
-    assert page.findtext(".//h1") == hostile
-    assert page.findtext(".//title") == f"{hostile} | Children First"
+    assert not page.xpath("//b")
+    assert json.loads(page.xpath("//script")[0].text)["headline"] == HOSTILE
+    assert page.findtext(".//h1") == HOSTILE
+    assert page.findtext(".//title") == f"{HOSTILE} | Children First"
+    assert meta(page, "name", "description") == HOSTILE
+    assert meta(page, "property", "og:title") == HOSTILE
+    assert page.findtext(".//p[@class='standfirst']") == HOSTILE
+    assert page.xpath("//div[@class='content-note']/p")[0].text == HOSTILE
+    assert page.xpath("//div[@class='key-points']//li")[0].text == HOSTILE
+    assert page.xpath("//section[@class='sources']//a")[0].text == HOSTILE
+    assert page.xpath("//dl[@class='article-meta']//a")[0].text == HOSTILE
+    feed = feedparser.parse((output / "feeds" / "rss.xml").read_bytes())
+    assert feed.bozo == 0
+    entry = next(e for e in feed.entries if e.link.endswith("/articles/hostile-title/"))
+    assert entry.title == HOSTILE
+    items = json.loads((output / "feeds" / "feed.json").read_text())["items"]
+    assert next(i for i in items if i["url"].endswith("/articles/hostile-title/"))["title"] == HOSTILE
+    hub = html.fromstring((output / "knowledge-resources" / "index.html").read_bytes())
+    assert HOSTILE in [a.text_content() for a in hub.xpath("//h3[@class='card-title']/a")]
+    assert not hub.xpath("//b")
 
 
 def test_article_page_parts(published_site):
@@ -156,8 +178,6 @@ def test_banner_is_a_labelled_region_with_its_calls_to_action(published_site):
 
 
 def test_banner_is_off_when_unset(project):
-    from conftest import run_pelican
-
     output = project / "output"
     result = run_pelican(project, "publishconf.py", output, "-e", 'THEME_OPTIONS={"banner": null}')
     assert result.returncode == 0, result.stderr

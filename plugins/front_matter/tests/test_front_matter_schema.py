@@ -256,4 +256,6 @@ def test_a_colon_in_a_title_gets_a_precise_fix():
     with pytest.raises(SourceError) as caught:
         parse('---\ntitle: Court days: a "record" year\ndate: 2026-01-01\n---\n')
     assert caught.value.line == 2
-    assert caught.value.fix == 'put the whole value in double quotes: title: "Court days: a \\"record\\" year"'
+    assert (
+        caught.value.fix == 'put the whole value in double quotes: title: "Court days: a \\"record\\" year"'
+    )
