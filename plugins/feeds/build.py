@@ -117,7 +117,8 @@ def absolutise_html(fragment: str, base_url: str) -> str:
     if not fragment.strip():
         return fragment
     wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    wrapper.make_links_absolute(base_url, resolve_base_href=False)
+    # "ignore": an address that is not a URL at all (the link check reports it) stays as written.
+    wrapper.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
     return (
         "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
         if len(wrapper)

@@ -44,6 +44,19 @@ IFRAME_ATTRIBUTES = {"src", "title", "width", "height", "allow", "allowfullscree
 DROPPED_WITH_CONTENT = {"script", "style"}
 
 
+def safe_split(url: str):
+    """urlsplit, or None for text that is not a URL at all (urlsplit raises on some, e.g. `https://[x`)."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
+def _scheme(url: str) -> str:
+    parts = safe_split(url)
+    return parts.scheme.lower() if parts is not None else "invalid"
+
+
 @dataclass(frozen=True)
 class Removal:
     """Something the sanitiser took out, and a piece of the source to find its line by."""
@@ -65,8 +78,8 @@ class Sanitiser:
         return {**ALLOWED_ATTRIBUTES, **({"iframe": IFRAME_ATTRIBUTES} if self.iframe_hosts else {})}
 
     def iframe_allowed(self, src: str) -> bool:
-        parts = urlsplit(src)
-        return parts.scheme == "https" and parts.hostname in self.iframe_hosts
+        parts = safe_split(src)
+        return parts is not None and parts.scheme == "https" and parts.hostname in self.iframe_hosts
 
     def _filter(self, tag: str, attribute: str, value: str) -> str | None:
         if tag == "iframe" and attribute == "src" and not self.iframe_allowed(value):
@@ -110,11 +123,7 @@ class _RemovalFinder(HTMLParser):
         for name, value in attrs:
             if name not in allowed:
                 self.found.append(Removal(f"the `{name}` attribute of <{tag}>", f"{name}="))
-            elif (
-                name in ("href", "src")
-                and value
-                and urlsplit(value.strip()).scheme.lower() not in (URL_SCHEMES | {""})
-            ):
+            elif name in ("href", "src") and value and _scheme(value) not in (URL_SCHEMES | {""}):
                 self.found.append(Removal(f"the link `{value.strip()[:40]}` on <{tag}>", value.strip()[:20]))
             elif tag == "iframe" and name == "src" and not self.sanitiser.iframe_allowed(value or ""):
                 hosts = ", ".join(sorted(self.sanitiser.iframe_hosts))

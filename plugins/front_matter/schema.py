@@ -229,7 +229,10 @@ def check_sources(entry: Entry, context: Context) -> list[dict[str, str]]:
         missing = [key for key in ("title", "url") if key not in found]
         if missing:
             raise Invalid(f"a source has no `{missing[0]}`", f"write each as {example}", line)
-        parts = urlsplit(found["url"])
+        try:
+            parts = urlsplit(found["url"])
+        except ValueError:  # e.g. an unclosed [ in the host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise Invalid(
                 f"the source URL `{found['url']}` is not a web address",

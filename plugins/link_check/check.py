@@ -78,8 +78,11 @@ def broken_links(
         ids.setdefault(relative, set(ID.findall(text)))
         source, from_content = sources.get(relative, (str(final_output / relative), False))
         for url in dict.fromkeys(LINK.findall(text)):
-            parts = urlsplit(url.replace("&amp;", "&"))
-            path = site_path(url.replace("&amp;", "&"), siteurl)
+            try:
+                parts = urlsplit(url.replace("&amp;", "&"))
+                path = site_path(url.replace("&amp;", "&"), siteurl)
+            except ValueError:  # not a URL at all, e.g. an unclosed [ in the host
+                parts, path = urlsplit(""), url
             if path is None:
                 continue
             if path == "":

@@ -38,3 +38,14 @@ def test_good_and_external_links_pass(project):
     (project / "content" / "articles" / "links.md").write_text(ARTICLE.format(body=body))
     result = run_pelican(project, "publishconf.py", project / "output")
     assert result.returncode == 0, result.stderr
+
+
+def test_an_address_that_is_not_a_url_is_dropped_with_a_warning(project):
+    (project / "content" / "articles" / "links.md").write_text(
+        ARTICLE.format(body="A [garbled](https://[oops/x).")
+    )
+    output = project / "output"
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stderr
+    assert "content/articles/links.md:8: warning: removed the link `https://[oops/x`" in result.stderr
+    assert "https://[oops" not in (output / "articles" / "links" / "index.html").read_text()
