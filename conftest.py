@@ -17,10 +17,12 @@ PROJECT_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.p
 PUBLISH_SITEURL = "https://children-first.example"
 
 
-def run_pelican(project: Path, settings: str, output: Path, *extra: str) -> subprocess.CompletedProcess:
-    """The plain Pelican command a newcomer would type, run in `project`."""
-    env = {**os.environ, "SITEURL": PUBLISH_SITEURL, "COLUMNS": "200"}
-    env.pop("SOURCE_DATE_EPOCH", None)
+def run_pelican(
+    project: Path, settings: str, output: Path, *extra: str, environment: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The plain Pelican command a newcomer would type, run in `project` (with `environment` added)."""
+    env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+    env.update(SITEURL=PUBLISH_SITEURL, COLUMNS="200", **(environment or {}))
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), *extra],
         cwd=project,

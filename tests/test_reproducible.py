@@ -1,13 +1,10 @@
 """Two publish builds of the same commit are byte-identical, wherever, whenever and in whatever locale."""
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 
 from lxml import html
 
-from conftest import PUBLISH_SITEURL, copy_project, tree_digest
+from conftest import copy_project, run_pelican, tree_digest
 from sample_content import read_articles
 
 # Pagefind writes its filter and metadata indexes in an arbitrary order (upstream: Pagefind issue #638,
@@ -17,17 +14,7 @@ UNSTABLE_UPSTREAM = ("pagefind/filter/", "pagefind/pagefind.", "pagefind/pagefin
 
 
 def build(project, output, **environment):
-    env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
-    env.update(SITEURL=PUBLISH_SITEURL, **environment)
-    result = subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py", "-o", str(output)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    result = run_pelican(project, "publishconf.py", output, environment=environment)
     assert result.returncode == 0, result.stderr
     return {
         path: digest for path, digest in tree_digest(output).items() if not path.startswith(UNSTABLE_UPSTREAM)
