@@ -43,7 +43,8 @@ PLUGINS = [
 WITH_FUTURE_DATES = True
 SLUGIFY_SOURCE = "basename"
 DELETE_OUTPUT_DIRECTORY = False
-OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]
+# "pagefind": development builds keep the last search index (serve refreshes it in the background).
+OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME", "pagefind"]
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
@@ -112,6 +113,9 @@ SUBSCRIBE_URL = "subscribe/"
 SUBSCRIBE_SAVE_AS = "subscribe/index.html"
 HUB_URL = "knowledge-resources/"
 HUB_SAVE_AS = "knowledge-resources/index.html"
+# Indexing 5,000 articles takes Pagefind about 12 s, so development builds skip it: publish builds,
+# `invoke search-index` and the background step of `invoke serve` build it.
+SEARCH = {"index": False}
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 ROBOTS_SAVE_AS = "robots.txt"

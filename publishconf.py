@@ -10,3 +10,5 @@ from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SITEURL", "https://children-first.example").rstrip("/")
 OUTPUT_PATH = "public"
+OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]
+SEARCH = {"index": True}

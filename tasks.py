@@ -4,6 +4,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -59,6 +60,24 @@ def check(c):
     succeed(pelican(c, "pelicanconf.py", OUTPUT, "-e", 'SAFE_BUILD={"check_only": true}'))
 
 
+def index_output() -> bool:
+    """Build the Pagefind search index over output/, as a publish build does; False if it failed."""
+    from search import build_index
+
+    ok, message = build_index(OUTPUT, "pagefind")
+    print(f"Search index for output/: {message}", flush=True)
+    return ok
+
+
+@task
+def search_index(c):
+    """Build the search index over the development build in output/ (publish builds always do)."""
+    if not (OUTPUT / "index.html").is_file():
+        raise Exit("No build in output/: run `invoke build` first.", code=1)
+    if not index_output():
+        raise Exit(code=1)
+
+
 @task(help={"timeout": "seconds to wait for each site (default 10)"})
 def check_links(c, timeout=10.0):
     """Check the external links of the last build in output/ (never part of a build)."""
@@ -84,7 +103,10 @@ def serve(c, port=8000):
 
     def rebuild() -> None:
         # A failed rebuild prints its problems here and leaves the served site as it was.
-        subprocess.run(pelican_command("pelicanconf.py", OUTPUT), cwd=ROOT, check=False)
+        built = subprocess.run(pelican_command("pelicanconf.py", OUTPUT), cwd=ROOT, check=False)
+        if built.returncode == 0:
+            # The search index is refreshed behind the scenes, so a save is in the browser at once.
+            threading.Thread(target=index_output, daemon=True).start()
 
     rebuild()
     OUTPUT.mkdir(exist_ok=True)

@@ -2,6 +2,8 @@
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,23 @@ def test_sitemap_lists_the_facet_pages(published_site):
     sitemap = (published_site / "sitemap.xml").read_text()
     assert f"{PUBLISH_SITEURL}/{HUB}/category/news/" in sitemap
     assert f"{PUBLISH_SITEURL}/{HUB}/2025/" in sitemap
+
+
+def test_development_builds_leave_indexing_to_its_own_step(project):
+    """No Pagefind run on every save: `invoke search-index` (or serve's background step) builds it, and a
+    rebuild keeps the index it finds."""
+    output = project / "output"
+    result = run_pelican(project, "pelicanconf.py", output)
+    assert result.returncode == 0, result.stderr
+    assert not (output / "pagefind").exists()
+    index = subprocess.run(
+        [sys.executable, "-m", "invoke", "search-index"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert index.returncode == 0, index.stderr
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert run_pelican(project, "pelicanconf.py", output).returncode == 0
+    assert (output / "pagefind" / "pagefind.js").is_file()
