@@ -1,5 +1,6 @@
 """Project tasks: `invoke --list` (or `python3 dev.py --list`) shows them all."""
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -241,44 +242,57 @@ def bench_corpus(count: int) -> list[dict]:
     return articles
 
 
-def write_ours(folder: Path, articles: list[dict]) -> None:
+def write_articles(folder: Path, articles: list[dict], header) -> None:
+    """Each article as `folder/{slug}.md`: `header(article)` in the generator's own format, then the body."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for article in articles:
+        (folder / f"{article['slug']}.md").write_text(
+            f"{header(article)}{article['body']}\n", encoding="utf-8"
+        )
+
+
+def fresh_folder(folder: Path) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_ours(folder: Path, articles: list[dict]) -> None:
+    fresh_folder(folder)
     for name in ("theme", "plugins", "content"):
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
     for name in ("pelicanconf.py", "publishconf.py"):
         shutil.copy2(ROOT / name, folder / name)
-    for article in articles:
-        topics = ", ".join(article["topics"])
-        (folder / "content" / "articles" / f"{article['slug']}.md").write_text(
-            f'---\ntitle: "{article["title"]}"\ndate: {article["date"]}\ncategory: {article["category"]}\n'
-            f"topics: [{topics}]\n---\n{article['body']}\n",
-            encoding="utf-8",
-        )
+    write_articles(
+        folder / "content" / "articles",
+        articles,
+        lambda a: (
+            f'---\ntitle: "{a["title"]}"\ndate: {a["date"]}\ncategory: {a["category"]}\n'
+            f"topics: [{', '.join(a['topics'])}]\n---\n"
+        ),
+    )
 
 
 def write_vanilla(folder: Path, articles: list[dict]) -> None:
     """The same articles in Pelican's own Markdown metadata format, for Pelican with its default theme."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    (folder / "content").mkdir(parents=True)
+    fresh_folder(folder)
     (folder / "pelicanconf.py").write_text(
         'SITENAME = "Bench"\nPATH = "content"\nTIMEZONE = "Europe/London"\n'
     )
-    for article in articles:
-        (folder / "content" / f"{article['slug']}.md").write_text(
-            f"Title: {article['title']}\nDate: {article['date'].replace('T', ' ')}\n"
-            f"Category: {article['category']}\nTags: {', '.join(article['topics'])}\n\n{article['body']}\n",
-            encoding="utf-8",
-        )
+    write_articles(
+        folder / "content",
+        articles,
+        lambda a: (
+            f"Title: {a['title']}\nDate: {a['date'].replace('T', ' ')}\n"
+            f"Category: {a['category']}\nTags: {', '.join(a['topics'])}\n\n"
+        ),
+    )
 
 
 def write_hugo(folder: Path, articles: list[dict]) -> None:
     """The same articles for Hugo, with minimal list and single templates."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    posts = folder / "content" / "articles"
-    posts.mkdir(parents=True)
+    fresh_folder(folder)
     (folder / "hugo.toml").write_text(
         'baseURL = "https://bench.example/"\ntitle = "Bench"\n'
         '[taxonomies]\ncategory = "categories"\ntag = "tags"\n'
@@ -294,13 +308,14 @@ def write_hugo(folder: Path, articles: list[dict]) -> None:
         '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
         '<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}{{ end }}'
     )
-    for article in articles:
-        topics = ", ".join(f'"{t}"' for t in article["topics"])
-        (posts / f"{article['slug']}.md").write_text(
-            f'---\ntitle: "{article["title"]}"\ndate: {article["date"]}:00Z\n'
-            f'categories: ["{article["category"]}"]\ntags: [{topics}]\n---\n{article["body"]}\n',
-            encoding="utf-8",
-        )
+    write_articles(
+        folder / "content" / "articles",
+        articles,
+        lambda a: (
+            f'---\ntitle: "{a["title"]}"\ndate: {a["date"]}:00Z\ncategories: ["{a["category"]}"]\n'
+            f"tags: {json.dumps(a['topics'])}\n---\n"
+        ),
+    )
 
 
 def bench_venv() -> Path:
