@@ -79,6 +79,11 @@ SAME_SLUG = GOOD.replace("---\nSome", "slug: same-slug\n---\nSome")
             "content/pages/clash.md:3:",
             "already taken by the hub page",
         ),
+        (
+            {"pages/theme.md": "---\ntitle: Our theme\nslug: theme\n---\nx\n"},
+            "content/pages/theme.md:3:",
+            "inside /theme/, which the site uses for its own files",
+        ),
     ],
 )
 def test_clashing_addresses_are_refused(built, files, where, says):

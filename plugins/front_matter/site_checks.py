@@ -4,9 +4,24 @@ import fnmatch
 import os
 from pathlib import Path, PurePosixPath
 
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from safe_build import Problem, display_path
+
+# Folders the site fills with its own files: a page there would mix with them.
+RESERVED_FOLDERS = {
+    "articles",
+    "author",
+    "category",
+    "extra",
+    "feeds",
+    "images",
+    "page",
+    "pagefind",
+    "theme",
+    "topic",
+}
 
 
 def _line(content, key: str) -> int:
@@ -131,6 +146,17 @@ def site_problems(generators, settings: dict) -> list[Problem]:
     outputs = {os.path.normpath(path): what for path, what in reserved_outputs(generators, settings).items()}
     for content in published:
         if content.source_path in clashing:
+            continue
+        top_folder = PurePosixPath(content.save_as).parts[0] if content.save_as else ""
+        if not isinstance(content, Article) and top_folder in RESERVED_FOLDERS:
+            problems.append(
+                Problem(
+                    content.source_path,
+                    _line(content, "slug"),
+                    f"its URL /{content.url} is inside /{top_folder}/, which the site uses for its own files",
+                    "choose another `slug:` for this page",
+                )
+            )
             continue
         save_as = content.save_as
         source = display_path(content.source_path)
