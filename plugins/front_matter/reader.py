@@ -42,18 +42,23 @@ class FrontMatterReader(BaseReader):
     enabled = True
     file_extensions = ("md", "markdown")
 
+    def __init__(self, settings: dict) -> None:
+        super().__init__(settings)
+        # Once per reader, not per file: the configuration's own problems are reported by add_reader.
+        self.config, _ = load_config(settings)
+        self.context = validation_context(settings, self.config)
+        self.sanitiser = Sanitiser(frozenset(self.config.iframe_hosts))
+
     def read(self, source_path: str) -> tuple[str, dict]:
-        config, _ = load_config(self.settings)
+        config = self.config
         path = Path(source_path)
-        document = read_document(
-            path, document_kind(path, self.settings), validation_context(self.settings, config)
-        )
+        document = read_document(path, document_kind(path, self.settings), self.context)
         if document.problems:
             for problem in document.problems:
                 report(problem)
             raise ContentRejected(f"{path} has {len(document.problems)} front-matter problem(s)")
         try:
-            body_html, removals = markdown_to_html(document.body, Sanitiser(frozenset(config.iframe_hosts)))
+            body_html, removals = markdown_to_html(document.body, self.sanitiser)
         except RecursionError as error:
             report(
                 Problem(
