@@ -26,6 +26,7 @@ READERS = {"html": None, "htm": None, "rst": None}
 # safe_build reports every problem together and swaps a good build into place.
 PLUGINS = [
     "safe_build",
+    "incremental",
     "front_matter",
     "templating",
     "related",

@@ -49,7 +49,8 @@ def publish(c):
 @task
 def clean(c):
     """Remove built output and caches."""
-    for path in (OUTPUT, PUBLISH_OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"):
+    caches = sorted(ROOT.glob(".pelican-cache-*"))
+    for path in (OUTPUT, PUBLISH_OUTPUT, *caches, ROOT / "cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"):
         if path.exists():
             shutil.rmtree(path)
             print(f"removed {path.relative_to(ROOT)}/")

@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
+from incremental import ReadResult, file_digest, reads
 from safe_build import ContentRejected, Problem, report, warn
 
 from .config import ContentConfig, load_config
@@ -50,9 +51,16 @@ class FrontMatterReader(BaseReader):
         self.sanitiser = Sanitiser(frozenset(self.config.iframe_hosts))
 
     def read(self, source_path: str) -> tuple[str, dict]:
-        config = self.config
         path = Path(source_path)
-        document = read_document(path, document_kind(path, self.settings), self.context)
+        kind = document_kind(path, self.settings)
+        result = reads.read(path, kind, file_digest(path), lambda: self.read_afresh(path, kind))
+        for warning in result.warnings:
+            warn(warning)
+        return result.body_html, pelican_metadata(result, self.config, self.settings, build_time())
+
+    def read_afresh(self, path: Path, kind: str) -> ReadResult:
+        """Validate and convert one file; a file with problems reports them and is rejected."""
+        document = read_document(path, kind, self.context)
         if document.problems:
             for problem in document.problems:
                 report(problem)
@@ -69,9 +77,19 @@ class FrontMatterReader(BaseReader):
                 )
             )
             raise ContentRejected(f"{path} is nested too deeply") from error
-        for removal in removals:
-            warn(removal_warning(document, removal))
-        return body_html, pelican_metadata(document, body_html, config, self.settings, build_time())
+        text = plain_text(body_html)
+        image = document.values.get("image")
+        return ReadResult(
+            kind=kind,
+            source_digest=file_digest(path),
+            values=document.values,
+            lines=dict(document.lines),
+            body_html=body_html,
+            teaser=document.values.get("summary") or teaser(text, self.config.teaser_words),
+            word_count=len(text.split()),
+            warnings=tuple(removal_warning(document, removal) for removal in removals),
+            required_files=(str(self.context.content_root / image),) if image else (),
+        )
 
 
 def removal_warning(document: Document, removal: Removal) -> Problem:
@@ -90,24 +108,21 @@ def removal_warning(document: Document, removal: Removal) -> Problem:
     )
 
 
-def pelican_metadata(
-    document: Document, body_html: str, config: ContentConfig, settings: dict, now: datetime
-) -> dict:
-    """Pelican's metadata for a validated document; extra keys become attributes of the article."""
-    values = document.values
-    text = plain_text(body_html)
-    teaser_text = values.get("summary") or teaser(text, config.teaser_words)
+def pelican_metadata(read: ReadResult, config: ContentConfig, settings: dict, now: datetime) -> dict:
+    """Pelican's metadata for a validated file; extra keys become attributes of the article."""
+    values = read.values
     metadata = {
         "title": values["title"],
         "slug": values["slug"],
         # Pelican treats `summary` as HTML; ours is plain text, so it is escaped here once.
-        "summary": html.escape(teaser_text, quote=False),
-        "teaser": teaser_text,
+        "summary": html.escape(read.teaser, quote=False),
+        "teaser": read.teaser,
         "standfirst": values.get("summary"),
-        "front_matter_lines": dict(document.lines),
-        "word_count": len(text.split()),
+        "front_matter_lines": dict(read.lines),
+        "word_count": read.word_count,
+        "source_digest": read.source_digest,
     }
-    if document.kind == "page":
+    if read.kind == "page":
         return metadata
     names = values.get("authors") or ([values["author"]] if "author" in values else [config.default_author])
     category = Category(values["category"], settings)

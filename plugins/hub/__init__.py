@@ -25,7 +25,7 @@ class HubGenerator(Generator):
     def generate_context(self) -> None:
         self.articles = list(self.context.get("articles", []))
         self.facets = build_facets(self.articles, self.settings["HUB_URL"])
-        self.context["HUB_FACETS"] = self.facets
+        self.context["HUB_FACETS"] = self.facets.menu()
         self.context["HUB_FILTER_INDEX"] = FILTER_INDEX
 
     def generate_output(self, writer) -> None:
@@ -39,7 +39,7 @@ class HubGenerator(Generator):
                 paginated={"articles": value.articles},
                 template_name="hub",
                 url=value.url,
-                facet=value,
+                facet=value.link(),
                 facet_feeds=getattr(owner, "feeds", []),
             )
         site_root = urlsplit(self.settings["SITEURL"]).path.rstrip("/")

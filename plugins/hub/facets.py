@@ -4,6 +4,25 @@ import json
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class FacetLink:
+    """What a template shows of a facet: no article list, so a page that links every facet is not
+    re-rendered each time an article in one of them is edited (see the incremental plugin)."""
+
+    kind: str
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FacetMenu:
+    categories: tuple[FacetLink, ...]
+    topics: tuple[FacetLink, ...]
+    years: tuple[FacetLink, ...]
+
+
 @dataclass
 class FacetValue:
     """One page of the hub narrowed to a category, a topic or a year, with the articles it lists."""
@@ -20,6 +39,9 @@ class FacetValue:
     def count(self) -> int:
         return len(self.articles)
 
+    def link(self) -> FacetLink:
+        return FacetLink(self.kind, self.name, self.slug, self.url, self.count)
+
 
 @dataclass
 class Facets:
@@ -29,6 +51,11 @@ class Facets:
 
     def all(self) -> list[FacetValue]:
         return [*self.categories, *self.topics, *self.years]
+
+    def menu(self) -> FacetMenu:
+        return FacetMenu(
+            *(tuple(v.link() for v in values) for values in (self.categories, self.topics, self.years))
+        )
 
 
 def newest_first(articles) -> list:

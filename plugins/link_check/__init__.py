@@ -11,11 +11,15 @@ from pathlib import Path
 
 from pelican import signals
 
+from incremental import store, stored
 from safe_build import before_publish, report
 
-from .check import broken_links
+from .check import LinkState, broken_links
 
 logger = logging.getLogger(__name__)
+
+# The incremental cache keeps the last good build's links, so unchanged pages are not read again.
+STATE = "link_check"
 
 
 class Sources:
@@ -35,8 +39,17 @@ class Sources:
     def check(self, pelican) -> None:
         output, final = Path(pelican.output_path), Path(pelican.settings["OUTPUT_PATH"])
         pages = {Path(path).relative_to(output).as_posix(): source for path, source in self.by_page.items()}
-        for problem in broken_links(output, pelican.settings["SITEURL"], pages, final):
+        problems, state = broken_links(
+            output, pelican.settings["SITEURL"], pages, final, previous=_previous_state()
+        )
+        for problem in problems:
             report(problem)
+        store(STATE, state)
+
+
+def _previous_state() -> LinkState | None:
+    state = stored(STATE)
+    return state if isinstance(state, LinkState) else None
 
 
 sources = Sources()

@@ -2,6 +2,8 @@
 
 import os
 import re
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -51,33 +53,89 @@ def line_of(source: Path, needle: str) -> int:
     return 1
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """The links and ids of one built page, and which file (inode, size, mtime) they were read from."""
+
+    identity: tuple[int, int, int]
+    ids: frozenset[str]
+    links: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What one check saw: every file of the site, and the links and ids of each page."""
+
+    files: frozenset[str]
+    pages: dict[str, PageLinks]
+
+
+def site_files(output: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under `output` (relative, POSIX) with its identity."""
+    found = {}
+    folders = [output]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                else:
+                    stat = entry.stat()
+                    relative = Path(entry.path).relative_to(output).as_posix()
+                    found[relative] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def read_page(path: Path, identity: tuple[int, int, int]) -> PageLinks:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    # Interned: most links repeat on every page, and the stored state then holds each once.
+    return PageLinks(
+        identity,
+        frozenset(map(sys.intern, ID.findall(text))),
+        tuple(map(sys.intern, dict.fromkeys(LINK.findall(text)))),
+    )
+
+
 def broken_links(
-    output: Path, siteurl: str, sources: dict[str, tuple[str, bool]], final_output: Path
-) -> list[Problem]:
+    output: Path,
+    siteurl: str,
+    sources: dict[str, tuple[str, bool]],
+    final_output: Path,
+    previous: LinkState | None = None,
+) -> tuple[list[Problem], LinkState]:
     """Problems for broken internal links in `output` (the staging folder that becomes `final_output`).
 
     Every file name is listed once and each distinct URL resolved once, so checking 10,000 pages costs
-    seconds, not a file-system call per link.
+    seconds, not a file-system call per link. With `previous` (the state of the last good build, where
+    every link worked), a page whose file is the same is not read again, and when no file was added or
+    removed and no changed page lost or gained an id, only the changed pages are checked.
     """
-    files = {
-        (Path(folder) / name).relative_to(output).as_posix()
-        for folder, _, names in os.walk(output)
-        for name in names
-    }
-    resolved: dict[str, str | None] = {}
-    ids: dict[str, set[str]] = {}
-
-    def ids_of(relative: str) -> set[str]:
-        if relative not in ids:
-            ids[relative] = set(ID.findall((output / relative).read_text(encoding="utf-8", errors="replace")))
-        return ids[relative]
-
-    problems = []
+    found = site_files(output)
+    files = frozenset(found)
+    pages: dict[str, PageLinks] = {}
+    changed = []
     for relative in sorted(f for f in files if f.endswith(".html")):
-        text = (output / relative).read_text(encoding="utf-8", errors="replace")
-        ids.setdefault(relative, set(ID.findall(text)))
+        kept = previous.pages.get(relative) if previous is not None else None
+        if kept is not None and kept.identity == found[relative]:
+            pages[relative] = kept
+        else:
+            pages[relative] = read_page(output / relative, found[relative])
+            changed.append(relative)
+    same_targets = (
+        previous is not None
+        and previous.files == files
+        and all(pages[r].ids == previous.pages[r].ids for r in changed if r in previous.pages)
+    )
+    checked = changed if same_targets else list(pages)
+    return _problems(checked, pages, files, siteurl, sources, final_output), LinkState(files, pages)
+
+
+def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
+    resolved: dict[str, str | None] = {}
+    problems = []
+    for relative in checked:
         source, from_content = sources.get(relative, (str(final_output / relative), False))
-        for url in dict.fromkeys(LINK.findall(text)):
+        for url in pages[relative].links:
             try:
                 parts = urlsplit(url.replace("&amp;", "&"))
                 path = site_path(url.replace("&amp;", "&"), siteurl)
@@ -93,9 +151,7 @@ def broken_links(
                 target = resolved[path]
             if target is None:
                 problem = f"the link `{url}` on {relative} leads to a page or file that does not exist"
-            elif (
-                parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in ids_of(target)
-            ):
+            elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
                 problem = (
                     f"the link `{url}` on {relative} points at `#{parts.fragment}`, which is not on that page"
                 )

@@ -4,6 +4,7 @@ Related articles share topics with the article (more shared topics first), then 
 older, and the slug breaks any remaining tie, so the choice never depends on file-system order.
 """
 
+import hashlib
 import heapq
 import logging
 from collections import Counter
@@ -12,12 +13,14 @@ from itertools import chain
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from incremental import store, stored
 from safe_build import plugin_settings, report
 
 logger = logging.getLogger(__name__)
 
 # The RELATED setting.
 DEFAULTS = {"max_related": 3}
+STATE = "related"
 
 
 def _newest_first(article) -> tuple:
@@ -75,6 +78,34 @@ def category_neighbours(articles) -> dict:
     return neighbours
 
 
+def choose(articles, limit: int) -> dict[str, tuple[list[str], str | None, str | None]]:
+    """For each article (by source path): its related articles, and its older and newer in its category."""
+    neighbours = category_neighbours(articles)
+    index = RelatedIndex(articles)
+
+    def path_of(article) -> str | None:
+        return article.source_path if article is not None else None
+
+    return {
+        article.source_path: (
+            [related.source_path for related in index.related(article, limit)],
+            *(path_of(other) for other in neighbours[id(article)]),
+        )
+        for article in articles
+    }
+
+
+def shape(articles, limit: int) -> bytes:
+    """Everything the choice depends on; an edit to an article's text leaves it unchanged."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(str(limit).encode())
+    for article in sorted(articles, key=lambda a: a.source_path):
+        tags = ",".join(tag.slug for tag in getattr(article, "tags", []))
+        fields = (article.source_path, article.slug, article.date.isoformat(), article.category.slug, tags)
+        hasher.update("\0".join(fields).encode("utf-8", "surrogatepass") + b"\1")
+    return hasher.digest()
+
+
 def attach(generators) -> None:
     for generator in generators:
         if not isinstance(generator, ArticlesGenerator):
@@ -82,11 +113,22 @@ def attach(generators) -> None:
         config, problems = plugin_settings(generator.settings, "RELATED", DEFAULTS)
         for problem in problems:
             report(problem)
-        neighbours = category_neighbours(generator.articles)
-        index = RelatedIndex(generator.articles)
+        limit = config["max_related"]
+        # The choice depends only on dates, categories and topics: the last good build's choice is
+        # reused while they are unchanged.
+        digest = shape(generator.articles, limit)
+        kept = stored(STATE)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:
+            choices = kept[1]
+        else:
+            choices = choose(generator.articles, limit)
+        store(STATE, (digest, choices))
+        by_path = {article.source_path: article for article in generator.articles}
         for article in generator.articles:
-            article.related = index.related(article, config["max_related"])
-            article.older_in_category, article.newer_in_category = neighbours[id(article)]
+            related, older, newer = choices[article.source_path]
+            article.related = [by_path[path] for path in related]
+            article.older_in_category = by_path.get(older) if older else None
+            article.newer_in_category = by_path.get(newer) if newer else None
 
 
 def register() -> None:

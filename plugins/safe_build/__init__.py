@@ -28,6 +28,7 @@ __all__ = [
     "BuildFailed",
     "ContentRejected",
     "Problem",
+    "after_publish",
     "before_publish",
     "config_problem",
     "display_path",
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 # Sent with the Pelican object once every file is written to the staging folder and before it is
 # swapped in; receivers inspect `pelican.output_path` and `report()` what is wrong.
 before_publish = signal("safe_build.before_publish")
+# Sent with the Pelican object once the new output is in place (caches record what it was made from).
+after_publish = signal("safe_build.after_publish")
 
 # The SAFE_BUILD setting. `check_only` reads and validates everything, then stops before writing:
 # that is `invoke check`.
@@ -110,6 +113,7 @@ def publish(pelican) -> None:
         Path(pelican.output_path), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"]
     )
     pelican.output_path = pelican.settings["OUTPUT_PATH"]
+    after_publish.send(pelican)
     print_warnings(warning_log.sorted())
 
 

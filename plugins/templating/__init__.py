@@ -6,6 +6,7 @@ path for host-independent links, absolute URLs for canonical links and feeds, an
 """
 
 import logging
+from collections import Counter
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -65,13 +66,22 @@ def add_helpers(generator) -> None:
     generator.env.globals.update(SITE_ROOT=site_root(siteurl), theme_options=options)
 
 
-def add_site_dates(generators) -> None:
-    """The newest article's date, for the copyright line: taken from the content, never the clock."""
+def add_site_summary(generators) -> None:
+    """Site-wide facts the theme shows on many pages, as small values of their own.
+
+    The newest article's date (for the copyright line, never the clock), the featured article, the article
+    count and each category's count. A page that shows only these is not re-rendered when an article's
+    text changes, as it would be if it read the whole `articles` or `categories` list (see incremental).
+    """
     articles = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.articles]
-    if articles:
-        generators[0].context["NEWEST_ARTICLE_DATE"] = max(a.date for a in articles)
+    context = generators[0].context
+    context["NEWEST_ARTICLE_DATE"] = max((a.date for a in articles), default=None)
+    context["FEATURED_ARTICLE"] = next((a for a in articles if getattr(a, "featured", False)), None)
+    context["ARTICLE_COUNT"] = len(articles)
+    counts = Counter(a.category for a in articles)
+    context["CATEGORY_COUNTS"] = sorted(counts.items(), key=lambda item: item[0].name)
 
 
 def register() -> None:
     signals.generator_init.connect(add_helpers)
-    signals.all_generators_finalized.connect(add_site_dates)
+    signals.all_generators_finalized.connect(add_site_summary)

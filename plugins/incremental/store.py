@@ -1,0 +1,114 @@
+"""The cache folder: what each source file read to, and what each output file was rendered from.
+
+Everything here is a cache: deleting the folder only makes the next build a cold one. Entries are written
+to a temporary name and renamed, so an interrupted build never leaves a half-written entry behind.
+"""
+
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# Bumped when the layout of cached entries changes, so an old cache is ignored rather than misread.
+FORMAT = 1
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink()
+        raise
+
+
+def load_pickle(path: Path):
+    """The pickled value at `path`, or None when it is missing or unreadable (a cache miss, not an error)."""
+    try:
+        with path.open("rb") as stream:
+            stored_format, value = pickle.load(stream)
+    except FileNotFoundError:
+        return None
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+    ) as error:
+        logger.debug("ignoring unreadable cache entry %s: %s", path, error)
+        return None
+    return value if stored_format == FORMAT else None
+
+
+def dump_pickle(path: Path, value) -> None:
+    write_atomically(path, pickle.dumps((FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class ContentCache:
+    """Reader results by key (a digest of the source bytes, its path and the site token), one file each."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def get(self, key: str):
+        value = load_pickle(self._path(key))
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def put(self, key: str, value) -> None:
+        dump_pickle(self._path(key), value)
+        self.used.add(key)
+
+    def prune(self) -> int:
+        """Remove entries this build did not use (old versions of edited files, deleted files)."""
+        removed = 0
+        if not self.folder.is_dir():
+            return removed
+        for shard in self.folder.iterdir():
+            if not shard.is_dir():
+                continue
+            for entry in shard.iterdir():
+                if entry.name not in self.used:
+                    entry.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """How one output file was made: its fingerprint, the names its template read, and the file it became."""
+
+    template: str
+    fingerprint: bytes
+    names: tuple[str, ...]
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def remove_other_namespaces(root: Path, keep: set[str]) -> None:
+    """Caches made with other settings or code are never read again once a build has replaced them."""
+    if not root.is_dir():
+        return
+    for child in root.iterdir():
+        if child.is_dir() and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
