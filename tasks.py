@@ -50,7 +50,14 @@ def publish(c):
 def clean(c):
     """Remove built output and caches."""
     caches = sorted(ROOT.glob(".pelican-cache-*"))
-    for path in (OUTPUT, PUBLISH_OUTPUT, *caches, ROOT / "cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"):
+    for path in (
+        OUTPUT,
+        PUBLISH_OUTPUT,
+        *caches,
+        ROOT / "cache",
+        ROOT / ".pytest_cache",
+        ROOT / ".ruff_cache",
+    ):
         if path.exists():
             shutil.rmtree(path)
             print(f"removed {path.relative_to(ROOT)}/")
