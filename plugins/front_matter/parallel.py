@@ -14,10 +14,10 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from incremental import file_digest, reads
+from incremental import reads
 from safe_build import ContentRejected
 
-from .reader import FrontMatterReader, document_kind
+from .reader import FrontMatterReader, document_kind, read_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,9 @@ def _read_in_worker(path: Path) -> None:
     assert _worker_reader is not None
     kind = document_kind(path, _worker_reader.settings)
     # A rejected file is left to Pelican's own read, which reports its problems.
+    raw, source_digest = read_bytes(path)
     with contextlib.suppress(ContentRejected):
-        reads.read(path, kind, file_digest(path), lambda: _worker_reader.read_afresh(path, kind))
+        reads.read(path, kind, source_digest, lambda: _worker_reader.read_afresh(path, kind, raw))
 
 
 def warm_read_cache(settings: dict) -> int:

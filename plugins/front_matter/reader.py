@@ -1,5 +1,6 @@
 """The Pelican reader for Markdown with YAML front matter."""
 
+import hashlib
 import html
 import os
 from datetime import UTC, datetime
@@ -8,7 +9,7 @@ from pathlib import Path
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from incremental import ReadResult, file_digest, reads
+from incremental import ReadResult, reads
 from safe_build import ContentRejected, Problem, report, warn
 
 from .config import ContentConfig, load_config
@@ -25,12 +26,22 @@ def build_time() -> datetime:
 
 
 def document_kind(path: Path, settings: dict) -> str:
-    content_root = Path(settings["PATH"]).resolve()
-    resolved = path.resolve()
+    """ "page" for a file in one of the PAGE_PATHS, otherwise "article" (by path, as Pelican decides)."""
+    content_root = Path(settings["PATH"]).absolute()
+    absolute = Path(path).absolute()
     for folder in settings.get("PAGE_PATHS", []):
-        if resolved.is_relative_to(content_root / folder):
+        if absolute.is_relative_to(content_root / folder):
             return "page"
     return "article"
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, str]:
+    """A file's bytes and their SHA-256 (None and "" when it cannot be read: the reader reports that)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None, ""
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 def validation_context(settings: dict, config: ContentConfig) -> Context:
@@ -53,14 +64,19 @@ class FrontMatterReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict]:
         path = Path(source_path)
         kind = document_kind(path, self.settings)
-        result = reads.read(path, kind, file_digest(path), lambda: self.read_afresh(path, kind))
+        # One read of the bytes for both the cache key and the parse, so the two always agree.
+        raw, source_digest = read_bytes(path)
+        result = reads.read(path, kind, source_digest, lambda: self.read_afresh(path, kind, raw))
         for warning in result.warnings:
             warn(warning)
         return result.body_html, pelican_metadata(result, self.config, self.settings, build_time())
 
-    def read_afresh(self, path: Path, kind: str) -> ReadResult:
-        """Validate and convert one file; a file with problems reports them and is rejected."""
-        document = read_document(path, kind, self.context)
+    def read_afresh(self, path: Path, kind: str, raw: bytes | None = None) -> ReadResult:
+        """Validate and convert one file (its bytes `raw`, if already read); a file with problems reports
+        them and is rejected."""
+        if raw is None:
+            raw, _ = read_bytes(path)
+        document = read_document(path, kind, self.context, raw)
         if document.problems:
             for problem in document.problems:
                 report(problem)
@@ -81,7 +97,7 @@ class FrontMatterReader(BaseReader):
         image = document.values.get("image")
         return ReadResult(
             kind=kind,
-            source_digest=file_digest(path),
+            source_digest=hashlib.sha256(raw).hexdigest() if raw is not None else "",
             values=document.values,
             lines=dict(document.lines),
             body_html=body_html,

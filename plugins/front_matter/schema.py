@@ -384,10 +384,11 @@ def _check_combinations(document: Document, problem: Callable[[int, str, str], N
         )
 
 
-def read_document(path: Path, kind: str, context: Context) -> Document:
-    """Read and validate one file; problems that stop reading it at all come back as a document too."""
+def read_document(path: Path, kind: str, context: Context, raw: bytes | None = None) -> Document:
+    """Read and validate one file (or its bytes, `raw`); problems that stop reading it at all come back
+    as a document too."""
     try:
-        source = read_source(path)
+        source = read_source(path, raw)
     except SourceError as error:
         return Document(path, kind, problems=[Problem(str(path), error.line, error.message, error.fix)])
     return validate(source, path, kind, context)

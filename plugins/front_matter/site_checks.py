@@ -85,14 +85,14 @@ def unread_files(generators, settings: dict) -> list[Path]:
     content_root = Path(settings["PATH"])
     # Pelican records every source file it tried, read or failed, relative to the content folder.
     tried = generators[0].context.get("generated_content", {}) if generators else {}
-    read = {(content_root / path).resolve() for path in tried}
+    read = {Path(path).as_posix() for path in tried}
     ignored = settings.get("IGNORE_FILES", [])
     unread = []
     for folder in (*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])):
         for path in sorted((content_root / folder).rglob("*")):
             hidden = any(part.startswith(".") for part in path.relative_to(content_root).parts)
             skipped = hidden or any(fnmatch.fnmatch(path.name, pattern) for pattern in ignored)
-            if path.is_file() and not skipped and path.resolve() not in read:
+            if path.relative_to(content_root).as_posix() not in read and not skipped and path.is_file():
                 unread.append(path)
     return unread
 
@@ -147,7 +147,8 @@ def site_problems(generators, settings: dict) -> list[Problem]:
     for content in published:
         if content.source_path in clashing:
             continue
-        top_folder = PurePosixPath(content.save_as).parts[0] if content.save_as else ""
+        save_as = content.save_as
+        top_folder = PurePosixPath(save_as).parts[0] if save_as else ""
         if not isinstance(content, Article) and top_folder in RESERVED_FOLDERS:
             problems.append(
                 Problem(
@@ -158,10 +159,10 @@ def site_problems(generators, settings: dict) -> list[Problem]:
                 )
             )
             continue
-        save_as = content.save_as
-        source = display_path(content.source_path)
+        source = content.source_path
         other = outputs.setdefault(os.path.normpath(save_as), source)
         if other != source:
+            other = display_path(other) if Path(other).is_absolute() else other
             problems.append(
                 Problem(
                     content.source_path,

@@ -145,9 +145,13 @@ def parse(text: str) -> Source:
     return Source(entries, body, body_line, duplicates)
 
 
-def read_source(path: Path) -> Source:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(1, f"the file cannot be read: {error.strerror}", "check its permissions") from error
+def read_source(path: Path, raw: bytes | None = None) -> Source:
+    """The file at `path`, or `raw` when the caller has already read its bytes."""
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SourceError(
+                1, f"the file cannot be read: {error.strerror}", "check its permissions"
+            ) from error
     return parse(decode(raw))

@@ -152,14 +152,13 @@ class Fingerprinter:
         )
 
     def _source_of(self, content: Content) -> bytes:
-        """What an article's own fields come from: its file, its status, where it is published."""
+        """What an article's own fields come from: its file and its status (which changes with the clock).
+        Its URL comes from these and the settings."""
         return digest(
             b"c",
             _text(str(content.source_path)),
             _text(str(getattr(content, "source_digest", ""))),
             _text(str(getattr(content, "status", ""))),
-            _text(content.url),
-            _text(content.save_as),
             _text(_resolved_links(content)),
         )
 

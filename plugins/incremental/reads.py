@@ -73,5 +73,6 @@ class ReadCache:
             return found
         self.misses += 1
         result = produce()
-        self.cache.put(key, result)
+        if result.source_digest == source_digest:
+            self.cache.put(key, result)
         return result

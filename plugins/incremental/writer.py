@@ -10,6 +10,7 @@ keep their identity and modification time for link checking and deploys.
 """
 
 import contextlib
+import io
 import logging
 import os
 from pathlib import Path
@@ -108,13 +109,19 @@ class Outputs:
         )
         return text
 
+    def expects(self, name: str) -> bool:
+        return name in self._pending
+
+    def is_kept(self, name: str) -> bool:
+        return name in self._reused
+
     def settle(self, path: Path, name: str) -> None:
         """After Pelican has written `path`: link the previous file in its place when it is the same."""
         template, fingerprint, names = self._pending.pop(name)
         previous = self.previous_output / name
         if name in self._reused:
             self._reused.discard(name)
-            path.unlink()
+            path.unlink(missing_ok=True)
             os.link(previous, path)
             self.reused += 1
         else:
@@ -151,16 +158,17 @@ class _RecordedTemplate:
 
 
 class _SettledFile:
-    """Pelican's open output file; on close, the output is settled against the previous build."""
+    """Pelican's open output file (or, for a kept page, nothing to write); on close, the output is settled
+    against the previous build."""
 
     def __init__(self, stream, path: Path, name: str, outputs: Outputs) -> None:
         self._stream, self._path, self._name, self._outputs = stream, path, name, outputs
 
     def __enter__(self):
-        return self._stream.__enter__()
+        return self._stream.__enter__() if self._stream is not None else io.StringIO()
 
     def __exit__(self, *exc_info):
-        result = self._stream.__exit__(*exc_info)
+        result = self._stream.__exit__(*exc_info) if self._stream is not None else None
         if exc_info[0] is None:
             self._outputs.settle(self._path, self._name)
         return result
@@ -177,11 +185,19 @@ class IncrementalWriter(Writer):
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
-        stream = super()._open_w(filename, encoding, override)
         path = Path(filename)
-        if self.outputs is None or stream.name != filename or not path.is_relative_to(self.output_path):
-            return stream
+        if self.outputs is None or not path.is_relative_to(self.output_path):
+            return super()._open_w(filename, encoding, override)
         name = path.relative_to(self.output_path).as_posix()
-        if name not in self.outputs._pending:
+        if not self.outputs.expects(name):
+            return super()._open_w(filename, encoding, override)
+        if self.outputs.is_kept(name) and filename not in self._written_files | self._overridden_files:
+            # Pelican's bookkeeping for a first write, without creating a file the link replaces.
+            if override:
+                self._overridden_files.add(filename)
+            self._written_files.add(filename)
+            return _SettledFile(None, path, name, self.outputs)
+        stream = super()._open_w(filename, encoding, override)
+        if stream.name != filename:  # Pelican skips a second write of a file it was told to keep
             return stream
         return _SettledFile(stream, path, name, self.outputs)
