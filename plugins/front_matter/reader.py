@@ -60,6 +60,7 @@ class FrontMatterReader(BaseReader):
         self.config, _ = load_config(settings)
         self.context = validation_context(settings, self.config)
         self.sanitiser = Sanitiser(frozenset(self.config.iframe_hosts))
+        self.wrappers: dict = {}
 
     def read(self, source_path: str) -> tuple[str, dict]:
         path = Path(source_path)
@@ -69,7 +70,8 @@ class FrontMatterReader(BaseReader):
         result = reads.read(path, kind, source_digest, lambda: self.read_afresh(path, kind, raw))
         for warning in result.warnings:
             warn(warning)
-        return result.body_html, pelican_metadata(result, self.config, self.settings, build_time())
+        metadata = pelican_metadata(result, self.config, self.settings, build_time(), self.wrappers)
+        return result.body_html, metadata
 
     def read_afresh(self, path: Path, kind: str, raw: bytes | None = None) -> ReadResult:
         """Validate and convert one file (its bytes `raw`, if already read); a file with problems reports
@@ -124,9 +126,24 @@ def removal_warning(document: Document, removal: Removal) -> Problem:
     )
 
 
-def pelican_metadata(read: ReadResult, config: ContentConfig, settings: dict, now: datetime) -> dict:
-    """Pelican's metadata for a validated file; extra keys become attributes of the article."""
+def pelican_metadata(
+    read: ReadResult, config: ContentConfig, settings: dict, now: datetime, wrappers: dict | None = None
+) -> dict:
+    """Pelican's metadata for a validated file; extra keys become attributes of the article.
+
+    `wrappers` shares one Category, Tag or Author object per name among the files of a build, as
+    Pelican's own grouping expects (and each is fingerprinted once, not once per article)."""
     values = read.values
+    wrappers = {} if wrappers is None else wrappers
+
+    def wrapper(kind, name: str, slug: str | None = None):
+        if (kind, name) not in wrappers:
+            made = kind(name, settings)
+            if slug is not None:
+                made.slug = slug
+            wrappers[kind, name] = made
+        return wrappers[kind, name]
+
     metadata = {
         "title": values["title"],
         "slug": values["slug"],
@@ -141,19 +158,14 @@ def pelican_metadata(read: ReadResult, config: ContentConfig, settings: dict, no
     if read.kind == "page":
         return metadata
     names = values.get("authors") or ([values["author"]] if "author" in values else [config.default_author])
-    category = Category(values["category"], settings)
-    category.slug = config.categories.slugs[values["category"]]
-    topics = []
-    for name in values.get("topics", []):
-        topic = Tag(name, settings)
-        topic.slug = config.topics.slugs[name]
-        topics.append(topic)
+    category = wrapper(Category, values["category"], config.categories.slugs[values["category"]])
+    topics = [wrapper(Tag, name, config.topics.slugs[name]) for name in values.get("topics", [])]
     scheduled = values["date"] > now
     metadata.update(
         date=values["date"],
         category=category,
         tags=topics,
-        authors=[Author(name, settings) for name in names],
+        authors=[wrapper(Author, name) for name in names],
         status="draft" if scheduled or values.get("status") == "draft" else "published",
         scheduled=scheduled and values.get("status") != "draft",
         featured=values.get("featured", False),

@@ -185,12 +185,13 @@ class IncrementalWriter(Writer):
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
-        path = Path(filename)
-        if self.outputs is None or not path.is_relative_to(self.output_path):
+        prefix = str(self.output_path).rstrip(os.sep) + os.sep
+        if self.outputs is None or not filename.startswith(prefix):
             return super()._open_w(filename, encoding, override)
-        name = path.relative_to(self.output_path).as_posix()
+        name = filename[len(prefix) :].replace(os.sep, "/")
         if not self.outputs.expects(name):
             return super()._open_w(filename, encoding, override)
+        path = Path(filename)
         if self.outputs.is_kept(name) and filename not in self._written_files | self._overridden_files:
             # Pelican's bookkeeping for a first write, without creating a file the link replaces.
             if override:
