@@ -33,6 +33,7 @@ PLUGINS = [
     "structured_data",
     "feeds",
     "hub",
+    "redirects",
     "search",
     "sitemap",
     "link_check",

@@ -21,6 +21,10 @@ BAD_FILES = {
     "impossible-date.md": (b"---\ntitle: T\ndate: 2025-02-29\ncategory: News\n---\nx\n", 3),
     "typo.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategroy: News\n---\nx\n", 4),
     "escaping-slug.md": (b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\nslug: ../../../etc\n---\nx\n", 5),
+    "escaping-alias.md": (
+        b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\naliases:\n  - /../../etc/x\n---\n",
+        6,
+    ),
     "Upper-Case-Extension.MD": (GOOD.encode(), 1),
     "notes.txt": (b"An author's notes that would otherwise vanish.\n", 1),
 }
@@ -78,6 +82,19 @@ SAME_SLUG = GOOD.replace("---\nSome", "slug: same-slug\n---\nSome")
             {"pages/clash.md": "---\ntitle: Clash\nslug: knowledge-resources\n---\nx\n"},
             "content/pages/clash.md:3:",
             "already taken by the hub page",
+        ),
+        (
+            {"articles/moved.md": GOOD.replace("---\nSome", "aliases: [/knowledge-resources/]\n---\nSome")},
+            "content/articles/moved.md:5:",
+            "the alias `/knowledge-resources/` would replace the hub page",
+        ),
+        (
+            {
+                "articles/first.md": SAME_SLUG.replace("same-slug", "first"),
+                "articles/moved.md": GOOD.replace("---\nSome", "aliases: [/articles/first/]\n---\nSome"),
+            },
+            "content/articles/moved.md:5:",
+            "the alias `/articles/first/` would replace content/articles/first.md",
         ),
         (
             {"pages/theme.md": "---\ntitle: Our theme\nslug: theme\n---\nx\n"},

@@ -183,7 +183,9 @@ def test_sitemap_and_robots(published_site):
     assert f"{PUBLISH_SITEURL}/404.html" not in urls
     assert all(lastmod for lastmod in urls.values())
     pages = {local_target(published_site, url) for url in urls}
-    assert pages == {p for p in html_pages(published_site) if p.name != "404.html"}
+    redirects = {p for p in html_pages(published_site) if b'http-equiv="refresh"' in p.read_bytes()}
+    assert redirects, "the sample content has aliases, so the site has redirect pages"
+    assert pages == {p for p in html_pages(published_site) if p.name != "404.html"} - redirects
     robots = (published_site / "robots.txt").read_text()
     assert f"Sitemap: {PUBLISH_SITEURL}/sitemap.xml" in robots
 
@@ -193,6 +195,23 @@ def test_rss_feed_parses_and_lists_public_articles(published_site):
     assert feed.bozo == 0
     links = {entry.link for entry in feed.entries}
     assert links == {f"{PUBLISH_SITEURL}/articles/{a.slug}/" for a in PUBLIC}
+
+
+def test_old_addresses_redirect_to_the_moved_article(published_site):
+    moved = [a for a in PUBLIC if a.meta.get("aliases")]
+    assert moved, "the sample content should have an article with aliases"
+    rules = (published_site / "_redirects").read_text(encoding="utf-8").splitlines()
+    for article in moved:
+        new_path = f"/articles/{article.slug}/"
+        for alias in article.meta["aliases"]:
+            assert f"{alias} {new_path} 301" in rules
+            page = parse(local_target(published_site, PUBLISH_SITEURL + alias))
+            assert page.xpath("//link[@rel='canonical']/@href") == [PUBLISH_SITEURL + new_path]
+            refresh = page.xpath("//meta[@http-equiv='refresh']/@content")
+            assert refresh == [f"0; url={new_path}"]
+            assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+            assert new_path in page.xpath("//main//a/@href")
+            assert local_target(published_site, PUBLISH_SITEURL + new_path).is_file()
 
 
 def test_dates_are_written_the_british_way(published_site):

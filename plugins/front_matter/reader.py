@@ -154,6 +154,7 @@ def pelican_metadata(
         "front_matter_lines": dict(read.lines),
         "word_count": read.word_count,
         "source_digest": read.source_digest,
+        "aliases": values.get("aliases", []),
     }
     if read.kind == "page":
         return metadata

@@ -30,6 +30,8 @@ ISO_DATE = re.compile(
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+# An old address on this site: from the root, URL-safe characters only, no query or fragment.
+ALIAS_PATTERN = re.compile(r"/[A-Za-z0-9._~%/-]*")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 # Tab and newline are ordinary in text; every other control character is invisible and breaks feeds.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -124,6 +126,22 @@ def check_slug(entry: Entry, context: Context) -> str:
             f"use `slug: {slugify(text) or 'my-article'}`",
         )
     return text
+
+
+def check_aliases(entry: Entry, context: Context) -> list[str]:
+    aliases = []
+    for node in _items(entry, "`aliases: [/news/old-address/]`"):
+        text = _scalar_text(node, "each item of `aliases`", "an old path such as /news/old-address/")
+        segments = text.split("/")[1:]
+        if not ALIAS_PATTERN.fullmatch(text) or any(s in {".", ".."} for s in segments) or "//" in text:
+            raise Invalid(
+                f"the alias `{text}` is not a path on this site",
+                "write the old address from the site root, e.g. `/news/2019/old-title/` "
+                "(letters, digits, - _ . ~ and /; no domain, no ?query or #anchor)",
+                node_line(node, context.first_yaml_line),
+            )
+        aliases.append(text)
+    return aliases
 
 
 def check_status(entry: Entry, context: Context) -> str:
@@ -287,6 +305,7 @@ ARTICLE_FIELDS = (
     Field("featured", check_bool, "true to lead the home page.", "true"),
     Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
     Field("key_points", check_key_points, "List of short key points.", '["First point"]'),
+    Field("aliases", check_aliases, "Old addresses that redirect here.", "[/news/2019/old-title/]"),
     Field(
         "sources",
         check_sources,
@@ -298,6 +317,7 @@ PAGE_FIELDS = (
     Field("title", check_text, "Page heading.", "About us", True),
     Field("slug", check_slug, "The page's URL, /{slug}/; defaults to the file name.", "about"),
     Field("summary", check_text, "Description for search engines and listings.", '"Who we are."'),
+    Field("aliases", check_aliases, "Old addresses that redirect here.", "[/old-about/]"),
 )
 FIELDS = {"article": {f.name: f for f in ARTICLE_FIELDS}, "page": {f.name: f for f in PAGE_FIELDS}}
 

@@ -26,7 +26,7 @@ class Sitemap:
         self.entries = {}
 
     def add(self, path: str, context: dict) -> None:
-        if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES:
+        if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES or context.get("redirect_target"):
             return
         self.entries[path] = page_lastmod(context)
 

@@ -69,17 +69,21 @@ def add_helpers(generator) -> None:
 def add_site_summary(generators) -> None:
     """Site-wide facts the theme shows on many pages, as small values of their own.
 
-    The newest article's date (for the copyright line, never the clock), the featured article, the article
-    count and each category's count. A page that shows only these is not re-rendered when an article's
-    text changes, as it would be if it read the whole `articles` or `categories` list (see incremental).
+    The copyright year (the newest article's, never the clock's), the featured article, the article
+    count, each category's count, and which categories have articles. A page that shows only these is not
+    re-rendered when an article's text changes, as it would be if it read the whole `articles` or
+    `categories` list (see incremental).
     """
     articles = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.articles]
     context = generators[0].context
-    context["NEWEST_ARTICLE_DATE"] = max((a.date for a in articles), default=None)
+    newest = max((a.date for a in articles), default=None)
+    context["COPYRIGHT_YEAR"] = newest.year if newest else None
     context["FEATURED_ARTICLE"] = next((a for a in articles if getattr(a, "featured", False)), None)
     context["ARTICLE_COUNT"] = len(articles)
     counts = Counter(a.category for a in articles)
     context["CATEGORY_COUNTS"] = sorted(counts.items(), key=lambda item: item[0].name)
+    # The navigation needs only which categories have articles: a new article does not change it.
+    context["CATEGORY_SLUGS"] = tuple(sorted(category.slug for category in counts))
 
 
 def register() -> None:
