@@ -34,6 +34,7 @@ PLUGINS = [
     "feeds",
     "hub",
     "redirects",
+    "optimise",
     "search",
     "sitemap",
     "link_check",

@@ -12,3 +12,4 @@ SITEURL = os.environ.get("SITEURL", "https://children-first.example").rstrip("/"
 OUTPUT_PATH = "public"
 OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]
 SEARCH = {"index": True}
+OPTIMISE = {"minify": True, "fingerprint": True, "compress": True}

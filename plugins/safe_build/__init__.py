@@ -32,6 +32,7 @@ __all__ = [
     "before_publish",
     "config_problem",
     "display_path",
+    "finishing",
     "plugin_settings",
     "register",
     "report",
@@ -43,6 +44,9 @@ logger = logging.getLogger(__name__)
 # Sent with the Pelican object once every file is written to the staging folder and before it is
 # swapped in; receivers inspect `pelican.output_path` and `report()` what is wrong.
 before_publish = signal("safe_build.before_publish")
+# Sent once every check has passed, just before the swap: last touches that add files but change no page
+# (precompressed copies), so they see the final bytes.
+finishing = signal("safe_build.finishing")
 # Sent with the Pelican object once the new output is in place (caches record what it was made from).
 after_publish = signal("safe_build.after_publish")
 
@@ -109,6 +113,7 @@ def publish(pelican) -> None:
     before_publish.send(pelican)
     if problem_log:
         _fail(pelican, "The new build was discarded: the previous output is unchanged.")
+    finishing.send(pelican)
     swap_into_place(
         Path(pelican.output_path), pelican.settings["OUTPUT_PATH"], pelican.settings["OUTPUT_RETENTION"]
     )

@@ -1,0 +1,170 @@
+"""optimise: the production touches a publish build makes to the finished output.
+
+Over the staging folder, before any check runs over it (so the link check, the search index and every test
+see exactly what is deployed):
+
+- **fingerprint**: each stylesheet and script under `theme/` is also written under a name with a digest of
+  its bytes (`site.3fa2c1d9e0.css`), and every page, stylesheet and script refers to that name, so hosts can
+  cache them for a year (`_headers` says so). The plain name stays, for pages cached before a deploy.
+- **minify**: HTML with minify-html (closing tags, `<html>` and `<head>` kept), CSS with rcssmin and JS with
+  rjsmin.
+
+And last, once every check has passed (safe_build's `finishing` signal):
+
+- **compress**: a `.gz` and a `.br` beside every text file over 512 bytes, for hosts that serve them
+  (nginx `gzip_static`/`brotli_static`, Caddy `precompressed`). Both are byte-for-byte reproducible.
+
+The OPTIMISE setting turns each on (all off by default, so development output stays readable); publishconf.py
+turns them all on.
+"""
+
+import gzip
+import hashlib
+import logging
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import brotli
+import minify_html
+import rcssmin
+import rjsmin
+
+from safe_build import before_publish, finishing, plugin_settings, report
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"minify": False, "fingerprint": False, "compress": False}
+FINGERPRINTED = (".css", ".js")
+REFERRING = (".html", ".css", ".js", ".xsl")
+COMPRESSED = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".xsl", ".webmanifest")
+SMALLEST_COMPRESSED = 512
+ASSET_FOLDER = "theme"
+IMMUTABLE_HEADERS = f"/{ASSET_FOLDER}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+
+
+def options(settings: dict) -> dict:
+    chosen, problems = plugin_settings(settings, "OPTIMISE", DEFAULTS)
+    for problem in problems:
+        report(problem)
+    return chosen
+
+
+def fingerprinted_name(relative: str, data: bytes) -> str:
+    stem, dot, suffix = relative.rpartition(".")
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{suffix}"
+
+
+def theme_assets(output: Path) -> list[Path]:
+    return sorted(p for p in (output / ASSET_FOLDER).rglob("*") if p.is_file() and p.suffix in FINGERPRINTED)
+
+
+def fingerprint_assets(output: Path, site_root: str) -> dict[str, str]:
+    """Copy each theme stylesheet and script to a name with a digest of its (final) bytes; returns the map
+    from old address to new."""
+    renamed = {}
+    for path in theme_assets(output):
+        relative = path.relative_to(output).as_posix()
+        data = path.read_bytes()
+        new = fingerprinted_name(relative, data)
+        (output / new).write_bytes(data)
+        renamed[f"{site_root}/{relative}"] = f"{site_root}/{new}"
+    return renamed
+
+
+def rewrite_references(text: str, renamed: dict[str, str]) -> str:
+    """Point every quoted or parenthesised reference to an old asset path at its new name."""
+    if not renamed:
+        return text
+    pattern = re.compile(r"(?<=[\"'(])(" + "|".join(re.escape(old) for old in renamed) + r")(?=[\"')?#])")
+    return pattern.sub(lambda match: renamed[match.group(1)], text)
+
+
+def minified(path: Path, text: str) -> str:
+    if path.suffix == ".html":
+        return minify_html.minify(
+            text,
+            keep_closing_tags=True,
+            keep_html_and_head_opening_tags=True,
+            minify_css=True,
+            minify_js=False,
+        )
+    if path.suffix == ".css":
+        return rcssmin.cssmin(text)
+    if path.suffix == ".js":
+        return rjsmin.jsmin(text)
+    return text
+
+
+def replace_file(path: Path, text: str) -> None:
+    # A new file, never a write through a hard link that the previous output may share.
+    path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
+def optimise_tree(output: Path, site_root: str, minify: bool, fingerprint: bool) -> tuple[int, int]:
+    """Minify the assets, fingerprint them (by their final bytes), then point every page at the new names
+    and minify it. Returns (assets fingerprinted, bytes saved)."""
+    saved = 0
+
+    def update(path: Path, renamed: dict[str, str]) -> None:
+        nonlocal saved
+        original = path.read_text(encoding="utf-8")
+        text = rewrite_references(original, renamed)
+        if minify:
+            text = minified(path, text)
+        if text != original:
+            replace_file(path, text)
+            saved += len(original.encode()) - len(text.encode())
+
+    assets = theme_assets(output)
+    for path in assets:
+        update(path, {})
+    renamed = fingerprint_assets(output, site_root) if fingerprint else {}
+    for path in sorted(output.rglob("*")):
+        skipped = path in assets or path.is_relative_to(output / "pagefind")
+        if path.suffix in REFERRING and path.is_file() and not skipped:
+            update(path, renamed)
+    return len(renamed), saved
+
+
+def compress_tree(output: Path) -> int:
+    """A reproducible `.gz` and `.br` beside each text file worth compressing; returns how many files."""
+    count = 0
+    for path in sorted(output.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESSED:
+            continue
+        data = path.read_bytes()
+        if len(data) < SMALLEST_COMPRESSED:
+            continue
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=9))
+        count += 1
+    return count
+
+
+def prepare(pelican) -> None:
+    chosen = options(pelican.settings)
+    if not (chosen["fingerprint"] or chosen["minify"]):
+        return
+    site_root = urlsplit(pelican.settings["SITEURL"]).path.rstrip("/")
+    count, saved = optimise_tree(
+        Path(pelican.output_path), site_root, chosen["minify"], chosen["fingerprint"]
+    )
+    logger.info("optimise: %d assets fingerprinted, %d KB saved by minifying", count, saved // 1024)
+
+
+def finish(pelican) -> None:
+    chosen = options(pelican.settings)
+    output = Path(pelican.output_path)
+    headers = output / "_headers"
+    if chosen["fingerprint"] and headers.is_file():
+        with headers.open("a", encoding="utf-8") as stream:
+            stream.write(IMMUTABLE_HEADERS)
+    if chosen["compress"]:
+        logger.info("optimise: %d files precompressed", compress_tree(output))
+
+
+def register() -> None:
+    before_publish.connect(prepare)
+    finishing.connect(finish)
