@@ -46,6 +46,52 @@ def publish(c):
     succeed(pelican(c, "publishconf.py", PUBLISH_OUTPUT))
 
 
+@task(
+    help={
+        "target": "dir, rsync, gh-pages or s3",
+        "dest": "where to: a folder (dir), user@host:/path (rsync) or a bucket (s3); default from DEPLOY",
+        "dry_run": "print what would be uploaded or deleted, change nothing",
+        "delete": "also delete files on the host that this build did not produce",
+        "no_build": "deploy public/ as it is, without running the publish build first",
+    }
+)
+def deploy(c, target, dest=None, dry_run=False, delete=False, no_build=False):
+    """Build the production site and put it on a host; prints every file it uploads."""
+    from pelican.settings import read_settings
+
+    import deploy as deploying
+
+    if not no_build:
+        succeed(pelican(c, "publishconf.py", PUBLISH_OUTPUT))
+    settings = read_settings(str(ROOT / "publishconf.py"))
+    options = deploying.deploy_settings(settings)
+    try:
+        deploying.check_complete(PUBLISH_OUTPUT, settings["SITEURL"])
+        if target == "dir":
+            destination = dest or options["dir"] or fail("give --dest FOLDER or DEPLOY['dir']")
+            plan = deploying.deploy_dir(PUBLISH_OUTPUT, Path(destination), delete, dry_run)
+            print(plan.describe(delete, dry_run))
+        elif target == "rsync":
+            destination = dest or options["rsync"] or fail("give --dest user@host:/path or DEPLOY['rsync']")
+            print(deploying.deploy_rsync(PUBLISH_OUTPUT, destination, delete, dry_run), end="")
+        elif target == "gh-pages":
+            message = f"Publish {datetime.now(ZoneInfo('Europe/London')):%d %B %Y %H:%M}"
+            plan = deploying.deploy_gh_pages(PUBLISH_OUTPUT, ROOT, options, delete, dry_run, message)
+            print(plan.describe(delete, dry_run))
+        elif target == "s3":
+            bucket = dest or options["s3_bucket"] or fail("give --dest BUCKET or DEPLOY['s3_bucket']")
+            plan = deploying.deploy_s3(PUBLISH_OUTPUT, options, bucket, delete, dry_run)
+            print(plan.describe(delete, dry_run))
+        else:
+            fail(f"unknown target {target!r}: use dir, rsync, gh-pages or s3")
+    except deploying.DeployError as error:
+        raise Exit(f"deploy: {error}", 1) from None
+
+
+def fail(message: str):
+    raise Exit(f"deploy: {message}", 1)
+
+
 @task
 def clean(c):
     """Remove built output and caches."""
@@ -110,20 +156,69 @@ def serve(c, port=8000):
     """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes."""
     from livereload import Server
 
+    failure: dict[str, str] = {}
+
     def rebuild() -> None:
-        # A failed rebuild prints its problems here and leaves the served site as it was.
-        built = subprocess.run(pelican_command("pelicanconf.py", OUTPUT), cwd=ROOT, check=False)
+        # Problems go to the terminal and, until the next good save, to the browser instead of the page.
+        built = subprocess.run(
+            pelican_command("pelicanconf.py", OUTPUT), cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        print(built.stdout + built.stderr, end="", flush=True)
         if built.returncode == 0:
+            failure.clear()
             # The search index is refreshed behind the scenes, so a save is in the browser at once.
             threading.Thread(target=index_output, daemon=True).start()
+        else:
+            failure["report"] = built.stderr or built.stdout
 
     rebuild()
     OUTPUT.mkdir(exist_ok=True)
-    server = Server()
+    server = Server(app=static_site(OUTPUT, failure))
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild, delay=0.3)
     print(f"Serving on http://localhost:{port}/ — edit and save, the browser reloads. Ctrl+C stops.")
-    server.serve(host="localhost", port=int(port), root=str(OUTPUT), open_url_delay=None, restart_delay=0)
+    server.serve(host="localhost", port=int(port), open_url_delay=None, restart_delay=0)
+
+
+def static_site(root: Path, failure: dict[str, str]):
+    """A WSGI app serving the built site as a static host would, or the build's problems after a bad save."""
+    import html
+    import mimetypes
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        target = (root / path.lstrip("/")).resolve()
+        if path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        wants_page = target.suffix in ("", ".html")
+        if failure and wants_page:
+            body = ERROR_PAGE.format(report=html.escape(failure["report"])).encode()
+            start_response("500 Build failed", [("Content-Type", "text/html; charset=utf-8")])
+            return [body]
+        status = "200 OK"
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
+            status, target = "404 Not Found", root / "404.html"
+        if not target.is_file():
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"Not found"]
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        charset = (
+            "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("javascript", "json")) else ""
+        )
+        start_response(status, [("Content-Type", kind + charset), ("Cache-Control", "no-store")])
+        return [target.read_bytes()]
+
+    return app
+
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>The last save did not build</title>
+<style>body{{font:1.1rem/1.5 system-ui,sans-serif;margin:2rem;color:#0b0c0c}}h1{{color:#d4351c}}
+pre{{white-space:pre-wrap;background:#f3f2f1;border-left:5px solid #d4351c;padding:1rem}}</style></head>
+<body><main><h1>The last save did not build</h1>
+<p>Nothing was published: fix what is listed below and save again; this page reloads by itself.</p>
+<pre>{report}</pre></main></body></html>
+"""
 
 
 def install_node_tools(c) -> None:
@@ -440,9 +535,7 @@ def bench(c, articles=5000):
             f"{pages:7d} {memory:8d}"
         )
     if differing:
-        print(
-            f"\nThe rebuilt output DIFFERS from a clean build in {len(differing)} files: {differing[:5]}"
-        )
+        print(f"\nThe rebuilt output DIFFERS from a clean build in {len(differing)} files: {differing[:5]}")
     else:
         print("\nThe rebuilt output is byte-identical to a clean build of the same content.")
     print(

@@ -9,9 +9,17 @@ from urllib.parse import unquote, urlsplit
 
 from safe_build import Problem
 
-# The theme and nh3 both write attributes in double quotes, so a pattern is enough (and fast at 10,000 pages).
-LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
-ID = re.compile(r'\sid="([^"]*)"')
+# A pattern is enough (and fast at 10,000 pages): the theme and nh3 write attributes in double quotes, and a
+# minified publish build leaves them unquoted where HTML allows it.
+_VALUE = r"""=(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+LINK = re.compile(r"\s(?:href|src)" + _VALUE)
+ID = re.compile(r"\sid" + _VALUE)
+
+
+def attribute_values(pattern: re.Pattern, text: str) -> list[str]:
+    return [quoted or single or bare for quoted, single, bare in pattern.findall(text)]
+
+
 SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript"}
 
 
@@ -91,8 +99,8 @@ def read_page(path: Path, identity: tuple[int, int, int]) -> PageLinks:
     # Interned: most links repeat on every page, and the stored state then holds each once.
     return PageLinks(
         identity,
-        frozenset(map(sys.intern, ID.findall(text))),
-        tuple(map(sys.intern, dict.fromkeys(LINK.findall(text)))),
+        frozenset(map(sys.intern, attribute_values(ID, text))),
+        tuple(map(sys.intern, dict.fromkeys(attribute_values(LINK, text)))),
     )
 
 

@@ -196,7 +196,7 @@ def test_pages_take_only_title_slug_and_summary(context):
     assert good.values["slug"] == "about"
     bad = check("---\ntitle: About us\ndate: 2026-01-01\n---\nText\n", context, "page", "about.md")
     assert messages(bad) == [
-        "3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary"
+        "3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary, aliases"
     ]
 
 
