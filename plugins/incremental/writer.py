@@ -13,6 +13,7 @@ import contextlib
 import io
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from jinja2.runtime import Context
@@ -122,18 +123,27 @@ class Outputs:
         if name in self._reused:
             self._reused.discard(name)
             path.unlink(missing_ok=True)
-            os.link(previous, path)
+            link_or_copy(previous, path)
             self.reused += 1
         else:
             self.rendered += 1
             if same_bytes(previous, path):
                 path.unlink()
-                os.link(previous, path)
+                link_or_copy(previous, path)
         found = path.stat()
         if fingerprint is not None:
             self.records[name] = OutputRecord(
                 template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino
             )
+
+
+def link_or_copy(previous: Path, path: Path) -> None:
+    """A hard link to the previous file (same bytes, same modification time), or a copy where the file
+    system has no hard links."""
+    try:
+        os.link(previous, path)
+    except OSError:
+        shutil.copy2(previous, path)
 
 
 def same_bytes(previous: Path, current: Path) -> bool:
