@@ -24,6 +24,8 @@ PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
 READERS = {"html": None, "htm": None, "rst": None}
 # safe_build reports every problem together and swaps a good build into place.
+# Order matters: a signal calls its receivers in this order (optimise rewrites the output before the
+# checks read it; incremental renders its deferred pages before either).
 PLUGINS = [
     "safe_build",
     "incremental",

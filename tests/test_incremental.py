@@ -212,3 +212,22 @@ def test_switching_the_cache_off_builds_everything(warm: Path):
     assert result.returncode == 0, log
     assert not STATS.search(log)
     assert (warm / "output" / "index.html").is_file()
+
+
+def test_pages_rendered_on_several_processes_equal_pages_rendered_in_order(project: Path, tmp_path: Path):
+    """Enough articles that changed pages are rendered by a pool of processes: the same bytes as one."""
+    for number in range(260):
+        (project / f"content/articles/many-{number:03d}.md").write_text(
+            f"---\ntitle: Article number {number}\ndate: 2025-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
+            f"category: {('News', 'Research', 'Guidance')[number % 3]}\ntopics: [Fostering]\n---\n"
+            f"Text of article {number}, with a [link](/contact/).\n",
+            encoding="utf-8",
+        )
+    parallel, log = build(project, tmp_path / "parallel" / "output")
+    assert parallel.returncode == 0, log
+    in_order = run_pelican(
+        project, "pelicanconf.py", tmp_path / "in-order" / "output", "-e", 'INCREMENTAL={"workers": 1}',
+        environment=EPOCH,
+    )  # fmt: skip
+    assert in_order.returncode == 0, in_order.stderr
+    assert tree_digest(tmp_path / "parallel" / "output") == tree_digest(tmp_path / "in-order" / "output")

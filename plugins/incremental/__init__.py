@@ -11,15 +11,16 @@ content, settings, theme, plugin code or library versions can never be served st
 
 The INCREMENTAL setting: `enabled` (default True) turns both off; `cache_path` (default None: beside the
 output folder) moves the cache; `workers` (default None: one per core) is how many processes convert
-changed files at once (see front_matter.parallel).
+changed files (see front_matter.parallel) and render changed pages at once.
 """
 
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
 
-from safe_build import after_publish, plugin_settings, report
+from safe_build import after_publish, before_publish, plugin_settings, report
 
 from .fingerprint import Fingerprinter, code_token, digest
 from .reads import ReadCache, ReadResult, file_digest
@@ -88,13 +89,21 @@ def start(pelican) -> None:
     reads.enable(ContentCache(root / f"reads-{read_token.hex()}"), read_token, options["workers"])
     _site_folder = root / f"site-{token.hex()}"
     previous = load_pickle(_site_folder / MANIFEST) or {}
+    # Relative URLs make Pelican change the shared context page by page, so those pages render in order.
+    workers = 1 if pelican.settings.get("RELATIVE_URLS") else options["workers"] or os.cpu_count() or 1
     IncrementalWriter.outputs = Outputs(
-        Fingerprinter(token), previous, Path(pelican.settings["OUTPUT_PATH"]).resolve()
+        Fingerprinter(token), previous, Path(pelican.settings["OUTPUT_PATH"]).resolve(), workers
     )
 
 
 def use_writer(pelican) -> type:
     return IncrementalWriter
+
+
+def render_pages(pelican) -> None:
+    """Before anything reads the output: the pages the writer put off, rendered on every core."""
+    if IncrementalWriter.outputs is not None:
+        IncrementalWriter.outputs.render_deferred()
 
 
 def remember(pelican) -> None:
@@ -120,4 +129,6 @@ def remember(pelican) -> None:
 def register() -> None:
     signals.get_generators.connect(start)
     signals.get_writer.connect(use_writer)
+    # incremental comes before every plugin that reads the output in PLUGINS, so this runs first.
+    before_publish.connect(render_pages)
     after_publish.connect(remember)

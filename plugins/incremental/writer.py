@@ -12,8 +12,10 @@ keep their identity and modification time for link checking and deploys.
 import contextlib
 import io
 import logging
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from jinja2.runtime import Context
@@ -47,18 +49,26 @@ def recorded_names():
 
 
 _MISSING = b"missing"
+# Below this many pages to render, forking the workers costs more than it saves.
+MINIMUM_PARALLEL = 200
 
 
 class Outputs:
     """What this build wrote, against what the previous build recorded for the same output folder."""
 
-    def __init__(self, fingerprinter: Fingerprinter, previous: dict, previous_output: Path) -> None:
+    def __init__(
+        self, fingerprinter: Fingerprinter, previous: dict, previous_output: Path, workers: int = 1
+    ) -> None:
         self.fingerprinter = fingerprinter
         self.previous: dict[str, OutputRecord] = previous
         self.previous_output = previous_output
+        self.workers = workers
         self.records: dict[str, OutputRecord] = {}
         self._pending: dict[str, tuple[str, bytes | None, tuple[str, ...]]] = {}
         self._reused: set[str] = set()
+        # Pages to render once Pelican's writer loop is over, on `workers` processes: name -> (template,
+        # the context Pelican gave it, the file Pelican wrote empty in its place).
+        self._deferred: dict[str, list] = {}
         self.rendered = 0
         self.reused = 0
 
@@ -100,15 +110,54 @@ class Outputs:
             self._reused.add(name)
             self._pending[name] = (record.template, record.fingerprint, record.names)
             return ""
+        if self.workers > 1:
+            self._deferred[name] = [template, localcontext, None]
+            self._pending[name] = (template.name, None, ())
+            return ""
+        text, self._pending[name] = self.render_now(template, name, localcontext)
+        return text
+
+    def render_now(self, template, name: str, localcontext: dict) -> tuple[str, tuple]:
+        """The page, and how it was made (template, fingerprint, the names it read)."""
         template.environment.context_class = RecordingContext
         with recorded_names() as names:
             text = template.render(localcontext)
-        self._pending[name] = (
+        made = (
             template.name,
             self.fingerprint(template.name, name, names, localcontext),
             tuple(sorted(names)),
         )
-        return text
+        return text, made
+
+    def render_deferred(self) -> None:
+        """Render the pages put off during Pelican's writer loop: in parallel when there are enough."""
+        global _rendering
+        names = list(self._deferred)
+        if not names:
+            return
+        parallel = len(names) >= MINIMUM_PARALLEL and "fork" in multiprocessing.get_all_start_methods()
+        if parallel:
+            _rendering = self
+            try:
+                context = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                    made = list(pool.map(_render_deferred_page, names, chunksize=64))
+            finally:
+                _rendering = None
+        else:
+            made = [self.write_deferred(name) for name in names]
+        for name, how in zip(names, made, strict=True):
+            path = self._deferred.pop(name)[2]
+            self._pending[name] = how
+            self.settle(path, name)
+
+    def write_deferred(self, name: str) -> tuple:
+        template, localcontext, path = self._deferred[name]
+        text, made = self.render_now(template, name, localcontext)
+        path.unlink()
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return made
 
     def expects(self, name: str) -> bool:
         return name in self._pending
@@ -118,6 +167,9 @@ class Outputs:
 
     def settle(self, path: Path, name: str) -> None:
         """After Pelican has written `path`: link the previous file in its place when it is the same."""
+        if name in self._deferred:
+            self._deferred[name][2] = path  # Pelican wrote it empty; the page comes in render_deferred
+            return
         template, fingerprint, names = self._pending.pop(name)
         previous = self.previous_output / name
         if name in self._reused:
@@ -135,6 +187,15 @@ class Outputs:
             self.records[name] = OutputRecord(
                 template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino
             )
+
+
+# Set in the parent just before the workers are forked, so they find the deferred pages in memory.
+_rendering: "Outputs | None" = None
+
+
+def _render_deferred_page(name: str) -> tuple:
+    assert _rendering is not None
+    return _rendering.write_deferred(name)
 
 
 def link_or_copy(previous: Path, path: Path) -> None:
