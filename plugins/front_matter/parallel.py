@@ -10,14 +10,13 @@ to pay for starting the workers.
 import contextlib
 import logging
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from incremental import reads
 from safe_build import ContentRejected
 
-from .reader import FrontMatterReader, document_kind, read_bytes
+from .reader import FrontMatterReader, document_kind
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +39,9 @@ def source_files(settings: dict) -> list[Path]:
 
 def _read_in_worker(path: Path) -> None:
     assert _worker_reader is not None
-    kind = document_kind(path, _worker_reader.settings)
     # A rejected file is left to Pelican's own read, which reports its problems.
-    raw, source_digest = read_bytes(path)
     with contextlib.suppress(ContentRejected):
-        reads.read(path, kind, source_digest, lambda: _worker_reader.read_afresh(path, kind, raw))
+        _worker_reader.cached_read(path)
 
 
 def warm_read_cache(settings: dict) -> int:
@@ -55,7 +52,7 @@ def warm_read_cache(settings: dict) -> int:
     missing = [
         path for path in source_files(settings) if not reads.holds(path, document_kind(path, settings))
     ]
-    workers = reads.workers or os.cpu_count() or 1
+    workers = reads.workers
     if len(missing) < MINIMUM_FILES or workers < 2:
         return len(missing)
     _worker_reader = FrontMatterReader(settings)

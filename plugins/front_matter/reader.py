@@ -1,6 +1,5 @@
 """The Pelican reader for Markdown with YAML front matter."""
 
-import hashlib
 import html
 import os
 from datetime import UTC, datetime
@@ -9,7 +8,7 @@ from pathlib import Path
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from incremental import ReadResult, reads
+from incremental import ReadResult, reads, source_bytes
 from safe_build import ContentRejected, Problem, report, warn
 
 from .config import ContentConfig, load_config
@@ -35,15 +34,6 @@ def document_kind(path: Path, settings: dict) -> str:
     return "article"
 
 
-def read_bytes(path: Path) -> tuple[bytes | None, str]:
-    """A file's bytes and their SHA-256 (None and "" when it cannot be read: the reader reports that)."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None, ""
-    return raw, hashlib.sha256(raw).hexdigest()
-
-
 def validation_context(settings: dict, config: ContentConfig) -> Context:
     return Context(config, Path(settings["PATH"]), tuple(settings.get("STATIC_PATHS", ())))
 
@@ -63,21 +53,25 @@ class FrontMatterReader(BaseReader):
         self.wrappers: dict = {}
 
     def read(self, source_path: str) -> tuple[str, dict]:
-        path = Path(source_path)
-        kind = document_kind(path, self.settings)
-        # One read of the bytes for both the cache key and the parse, so the two always agree.
-        raw, source_digest = read_bytes(path)
-        result = reads.read(path, kind, source_digest, lambda: self.read_afresh(path, kind, raw))
+        result = self.cached_read(Path(source_path))
         for warning in result.warnings:
             warn(warning)
         metadata = pelican_metadata(result, self.config, self.settings, build_time(), self.wrappers)
         return result.body_html, metadata
 
-    def read_afresh(self, path: Path, kind: str, raw: bytes | None = None) -> ReadResult:
-        """Validate and convert one file (its bytes `raw`, if already read); a file with problems reports
-        them and is rejected."""
+    def cached_read(self, path: Path) -> ReadResult:
+        """The file's read from the incremental cache, or read afresh (and cached)."""
+        kind = document_kind(path, self.settings)
+        raw, source_digest = source_bytes(path)
+        return reads.read(path, kind, source_digest, lambda: self.read_afresh(path, kind, raw, source_digest))
+
+    def read_afresh(
+        self, path: Path, kind: str, raw: bytes | None = None, source_digest: str = ""
+    ) -> ReadResult:
+        """Validate and convert one file (its bytes `raw` and their digest, if already read); a file with
+        problems reports them and is rejected."""
         if raw is None:
-            raw, _ = read_bytes(path)
+            raw, source_digest = source_bytes(path)
         document = read_document(path, kind, self.context, raw)
         if document.problems:
             for problem in document.problems:
@@ -99,7 +93,7 @@ class FrontMatterReader(BaseReader):
         image = document.values.get("image")
         return ReadResult(
             kind=kind,
-            source_digest=hashlib.sha256(raw).hexdigest() if raw is not None else "",
+            source_digest=source_digest,
             values=document.values,
             lines=dict(document.lines),
             body_html=body_html,

@@ -159,10 +159,8 @@ def site_problems(generators, settings: dict) -> list[Problem]:
                 )
             )
             continue
-        source = content.source_path
-        other = outputs.setdefault(os.path.normpath(save_as), source)
-        if other != source:
-            other = display_path(other) if Path(other).is_absolute() else other
+        other = _claim(outputs, save_as, content.source_path)
+        if other:
             problems.append(
                 Problem(
                     content.source_path,
@@ -171,4 +169,35 @@ def site_problems(generators, settings: dict) -> list[Problem]:
                     "choose another `slug:` for this file",
                 )
             )
+    for content in published:
+        for alias in getattr(content, "aliases", None) or []:
+            owner = f"the alias `{alias}` of {display_path(content.source_path)}"
+            other = _claim(outputs, alias_save_as(alias), owner)
+            if other:
+                problems.append(
+                    Problem(
+                        content.source_path,
+                        _line(content, "aliases"),
+                        f"the alias `{alias}` would replace {other}",
+                        "remove the alias, or correct it to the old address the article really had",
+                    )
+                )
     return problems
+
+
+def _claim(outputs: dict[str, str], save_as: str, owner: str) -> str | None:
+    """Record that `owner` writes `save_as`; if something already does, what (for a message)."""
+    other = outputs.setdefault(os.path.normpath(save_as), owner)
+    if other == owner:
+        return None
+    return display_path(other) if Path(other).is_absolute() else other
+
+
+def alias_save_as(alias: str) -> str:
+    """The output file an old address (an `aliases` entry) is served from by a static host."""
+    relative = alias.lstrip("/")
+    if not relative or relative.endswith("/"):
+        return f"{relative}index.html"
+    if relative.endswith((".html", ".htm")):
+        return relative
+    return f"{relative}/index.html"

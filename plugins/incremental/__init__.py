@@ -23,11 +23,11 @@ from pelican import signals
 from safe_build import after_publish, before_publish, plugin_settings, report
 
 from .fingerprint import Fingerprinter, code_token, digest
-from .reads import ReadCache, ReadResult, file_digest
+from .reads import ReadCache, ReadResult, source_bytes
 from .store import ContentCache, dump_pickle, load_pickle, remove_other_namespaces
 from .writer import IncrementalWriter, Outputs
 
-__all__ = ["ReadResult", "file_digest", "reads", "register", "store", "stored"]
+__all__ = ["ReadResult", "reads", "register", "source_bytes", "store", "stored"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +86,14 @@ def start(pelican) -> None:
         return
     read_token, token = tokens(pelican.settings, pelican.theme)
     root = cache_folder(pelican.settings, options["cache_path"])
-    reads.enable(ContentCache(root / f"reads-{read_token.hex()}"), read_token, options["workers"])
+    workers = options["workers"] or os.cpu_count() or 1
+    reads.enable(ContentCache(root / f"reads-{read_token.hex()}"), read_token, workers)
     _site_folder = root / f"site-{token.hex()}"
     previous = load_pickle(_site_folder / MANIFEST) or {}
     # Relative URLs make Pelican change the shared context page by page, so those pages render in order.
-    workers = 1 if pelican.settings.get("RELATIVE_URLS") else options["workers"] or os.cpu_count() or 1
+    render_workers = 1 if pelican.settings.get("RELATIVE_URLS") else workers
     IncrementalWriter.outputs = Outputs(
-        Fingerprinter(token), previous, Path(pelican.settings["OUTPUT_PATH"]).resolve(), workers
+        Fingerprinter(token), previous, Path(pelican.settings["OUTPUT_PATH"]).resolve(), render_workers
     )
 
 

@@ -29,12 +29,15 @@ class ReadResult:
     required_files: tuple[str, ...] = ()
 
 
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes, or "" when it cannot be read (the reader reports that itself)."""
+def source_bytes(path: Path) -> tuple[bytes | None, str]:
+    """A file's bytes and their SHA-256 (None and "" when it cannot be read: the reader reports that).
+
+    Read once for both the cache key and the parse, so the two always agree."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        raw = path.read_bytes()
     except OSError:
-        return ""
+        return None, ""
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 class ReadCache:
@@ -42,14 +45,14 @@ class ReadCache:
         self.cache: ContentCache | None = None
         self.token = b""
         self.misses = 0
-        # How many processes may convert files at once (None: one per core).
-        self.workers: int | None = None
+        # How many processes may convert files at once.
+        self.workers = 1
 
-    def enable(self, cache: ContentCache, token: bytes, workers: int | None = None) -> None:
+    def enable(self, cache: ContentCache, token: bytes, workers: int = 1) -> None:
         self.cache, self.token, self.misses, self.workers = cache, token, 0, workers
 
     def disable(self) -> None:
-        self.cache, self.token, self.misses = None, b"", 0
+        self.cache, self.token, self.misses, self.workers = None, b"", 0, 1
 
     def _key(self, path: Path, kind: str, source_digest: str) -> str:
         return digest(self.token, kind.encode(), str(path).encode(), source_digest.encode()).hex()
@@ -58,7 +61,7 @@ class ReadCache:
         """Whether the cache has a read of this file as it is now."""
         if self.cache is None:
             return False
-        source_digest = file_digest(path)
+        source_digest = source_bytes(path)[1]
         return bool(source_digest) and self.cache.has(self._key(path, kind, source_digest))
 
     def read(

@@ -157,7 +157,8 @@ def prepare(pelican) -> None:
 
 
 def finish(pelican) -> None:
-    chosen = options(pelican.settings)
+    # Its problems were reported by `prepare`, which stops the build before this runs.
+    chosen = plugin_settings(pelican.settings, "OPTIMISE", DEFAULTS)[0]
     output = Path(pelican.output_path)
     headers = output / "_headers"
     if chosen["fingerprint"] and headers.is_file():

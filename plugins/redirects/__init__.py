@@ -4,7 +4,7 @@ Each path in an article's or page's `aliases` (front matter, e.g. `/news/2019/ol
 page at that address that sends readers and search engines on: a meta refresh, a canonical link to the new
 address, `noindex`, and a plain link for anyone whose browser does not follow the refresh. Every alias is
 also a line of `_redirects`, which Netlify and Cloudflare Pages answer with a real 301. An alias that
-would overwrite any other output of the site is a problem that stops the build.
+would overwrite any other output of the site stops the build (front_matter's site checks).
 """
 
 import logging
@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
-from front_matter.site_checks import reserved_outputs
-from safe_build import Problem, display_path, report
+from front_matter.site_checks import alias_save_as
 
 logger = logging.getLogger(__name__)
 
@@ -30,44 +29,12 @@ class Redirect:
     target: object
 
 
-def alias_save_as(alias: str) -> str:
-    """The output file an old path is served from by a static host."""
-    relative = alias.lstrip("/")
-    if not relative or relative.endswith("/"):
-        return f"{relative}index.html"
-    if relative.endswith((".html", ".htm")):
-        return relative
-    return f"{relative}/index.html"
-
-
 def redirects_of(contents) -> list[Redirect]:
     return [
         Redirect(alias, alias_save_as(alias), content)
         for content in contents
         for alias in getattr(content, "aliases", None) or []
     ]
-
-
-def clash_problems(redirects: list[Redirect], taken: dict[str, str]) -> list[Problem]:
-    """An alias may not replace a page of the site (`taken`: output file to what writes it), nor another
-    alias."""
-    problems = []
-    seen = dict(taken)
-    for redirect in redirects:
-        source = redirect.target.source_path
-        other = seen.get(redirect.save_as)
-        if other is None:
-            seen[redirect.save_as] = f"the alias `{redirect.alias}` of {display_path(source)}"
-            continue
-        problems.append(
-            Problem(
-                source,
-                getattr(redirect.target, "front_matter_lines", {}).get("aliases", 1),
-                f"the alias `{redirect.alias}` would replace {other}",
-                "remove the alias, or correct it to the old address the article really had",
-            )
-        )
-    return problems
 
 
 def redirects_file(redirects: list[Redirect], site_root: str) -> str:
@@ -88,7 +55,6 @@ class RedirectsGenerator(Generator):
                 template,
                 self.context,
                 redirect_target=redirect.target,
-                alias=redirect.alias,
             )
         site_root = urlsplit(self.settings["SITEURL"]).path.rstrip("/")
         (Path(self.output_path) / REDIRECTS_FILE).write_text(
@@ -97,23 +63,9 @@ class RedirectsGenerator(Generator):
         logger.info("redirects: %d old addresses", len(self.redirects))
 
 
-def check_clashes(generators) -> None:
-    redirects = next((g.redirects for g in generators if isinstance(g, RedirectsGenerator)), [])
-    if not redirects:
-        return
-    settings = generators[0].settings
-    taken = dict(reserved_outputs(generators, settings))
-    for generator in generators:
-        for content in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]:
-            taken.setdefault(content.save_as, display_path(content.source_path))
-    for problem in clash_problems(redirects, taken):
-        report(problem)
-
-
 def get_generators(pelican) -> type:
     return RedirectsGenerator
 
 
 def register() -> None:
     signals.get_generators.connect(get_generators)
-    signals.all_generators_finalized.connect(check_clashes)
