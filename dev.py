@@ -42,7 +42,10 @@ def ensure_environment() -> None:
                 "On Debian or Ubuntu install the venv module first: sudo apt-get install python3-venv"
             )
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    install = subprocess.run([*pip, "install", "--upgrade", f"{ROOT}[test]"], cwd=ROOT, check=False)
+    # Editable: the core package (plugins/site_core) is used from the work tree, never from a stale copy.
+    install = subprocess.run(
+        [*pip, "install", "--upgrade", "--editable", f"{ROOT}[test]"], cwd=ROOT, check=False
+    )
     if install.returncode != 0:
         sys.exit("dev.py: installing the project's dependencies failed (see pip's message above).")
     STAMP.write_text(stamp)

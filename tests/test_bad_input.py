@@ -230,12 +230,14 @@ def test_a_check_over_the_written_output_can_discard_the_build(built):
     plugin.mkdir()
     (plugin / "__init__.py").write_text(
         "from pathlib import Path\n"
-        "from safe_build import Problem, before_publish, report\n"
+        "import site_core\n"
         "def inspect(pelican):\n"
         "    assert (Path(pelican.output_path) / 'index.html').is_file()\n"
-        "    report(Problem('content/pages/about.md', 1, 'a check over the output failed', 'fix it'))\n"
+        "    problem = site_core.Problem('content/pages/about.md', 1, 'a check over the output failed', 'fix')\n"
+        "    site_core.current_build(pelican.settings).report(problem)\n"
         "def register():\n"
-        "    before_publish.connect(inspect)\n"
+        "    site_core.connect()\n"
+        "    site_core.before_publish.connect(inspect)\n"
     )
     plugins = json.dumps([*pelicanconf.PLUGINS, "finds_a_problem"])
     result = run_pelican(project, "publishconf.py", output, "-e", f"PLUGINS={plugins}")

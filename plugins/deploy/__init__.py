@@ -25,8 +25,9 @@ from pathlib import Path
 
 from pelican import signals
 
-from safe_build import plugin_settings, report
-from safe_build.output import STAGING_PREFIX
+import site_core
+from site_core import current_build, merge_options
+from site_core.paths import STAGING_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +78,11 @@ class Plan:
 
 
 def deploy_settings(settings: dict) -> dict:
-    return plugin_settings(settings, "DEPLOY", DEFAULTS)[0]
+    return merge_options(settings, "DEPLOY", DEFAULTS)[0]
 
 
 def check_settings(pelican) -> None:
-    for problem in plugin_settings(pelican.settings, "DEPLOY", DEFAULTS)[1]:
-        report(problem)
+    current_build(pelican.settings).problems.extend(merge_options(pelican.settings, "DEPLOY", DEFAULTS)[1])
 
 
 def build_files(output: Path) -> dict[str, Path]:
@@ -285,4 +285,5 @@ def deploy_s3(output: Path, options: dict, bucket: str, delete: bool, dry_run: b
 
 
 def register() -> None:
+    site_core.connect()
     signals.get_generators.connect(check_settings)

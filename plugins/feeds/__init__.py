@@ -6,25 +6,28 @@ Pages find their feeds in the context: `SITE_FEEDS`, and `feeds` on each categor
 """
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
 
-from safe_build import plugin_settings, report
+import site_core
+from site_core import current_build, site_root
 
 from .build import FeedConfig, feed_bytes, language_tag, plan_feeds
 
 logger = logging.getLogger(__name__)
 
-# The FEEDS setting; `max_items` falls back to Pelican's FEED_MAX_ITEMS.
-DEFAULTS = {
-    "max_items": 50,
-    "logo": "logo.png",
-    "icon": "favicon.svg",
-    "stylesheet": "feeds/feed.xsl",
-}
+
+@dataclass(frozen=True)
+class FeedsOptions:
+    """The FEEDS setting; `max_items` of 0 takes Pelican's FEED_MAX_ITEMS (or 50)."""
+
+    max_items: int = 0
+    logo: str = "logo.png"
+    icon: str = "favicon.svg"
+    stylesheet: str = "feeds/feed.xsl"
 
 
 def _pairs(groups) -> list:
@@ -33,18 +36,15 @@ def _pairs(groups) -> list:
 
 class FeedsGenerator(Generator):
     def generate_context(self) -> None:
-        defaults = {**DEFAULTS, "max_items": self.settings.get("FEED_MAX_ITEMS") or DEFAULTS["max_items"]}
-        options, problems = plugin_settings(self.settings, "FEEDS", defaults)
-        for problem in problems:
-            report(problem)
+        options = current_build(self.settings).options("FEEDS", FeedsOptions)
         self.config = FeedConfig(
             siteurl=self.settings["SITEURL"],
             sitename=self.settings["SITENAME"],
             language=language_tag(self.settings.get("DEFAULT_LANG", "en-GB")),
             publisher=self.settings.get("ORGANISATION", {}).get("name") or self.settings["SITENAME"],
-            logo=options["logo"],
-            icon=options["icon"],
-            stylesheet=options["stylesheet"],
+            logo=options.logo,
+            icon=options.icon,
+            stylesheet=options.stylesheet,
             content_root=Path(self.settings["PATH"]),
         )
         self.feeds = plan_feeds(
@@ -53,7 +53,7 @@ class FeedsGenerator(Generator):
             self.context.get("articles", []),
             _pairs(self.context.get("categories", [])),
             _pairs(self.context.get("tags", [])),
-            int(options["max_items"]),
+            options.max_items or self.settings.get("FEED_MAX_ITEMS") or 50,
         )
         self.context["SITE_FEEDS"] = self.feeds[0].links
         self.context["GROUP_FEEDS"] = self.feeds[1:]
@@ -62,13 +62,11 @@ class FeedsGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
-        site_root = urlsplit(self.config.siteurl).path.rstrip("/")
-        stylesheet = f"{site_root}/{self.config.stylesheet}"
+        root = site_root(self.settings)
+        stylesheet = f"{root}/{self.config.stylesheet}"
         xsl = (Path(__file__).parent / "feed.xsl").read_text(encoding="utf-8")
         (output / self.config.stylesheet).parent.mkdir(parents=True, exist_ok=True)
-        (output / self.config.stylesheet).write_text(
-            xsl.replace("__SITE_ROOT__", site_root), encoding="utf-8"
-        )
+        (output / self.config.stylesheet).write_text(xsl.replace("__SITE_ROOT__", root), encoding="utf-8")
         for feed in self.feeds:
             for link in feed.links:
                 target = output / link.path
@@ -82,4 +80,5 @@ def get_generators(pelican) -> type:
 
 
 def register() -> None:
+    site_core.connect()
     signals.get_generators.connect(get_generators)

@@ -1,16 +1,16 @@
 """front_matter: Markdown articles and pages with validated YAML front matter.
 
 Replaces Pelican's Markdown reader. Every key is checked against the content model in `schema.py`;
-problems go to `safe_build`, which reports them all together and stops the build. Bodies are
-converted once and sanitised with nh3.
+problems go to the build (site_core), which reports them all together and stops the build. Bodies are
+converted once, with Pelican's MARKDOWN setting over the site's defaults, and sanitised with nh3.
 """
 
 import logging
 
 from pelican import signals
 
-from incremental import reads
-from safe_build import report
+import site_core
+from site_core import current_build
 
 from .config import load_config
 from .parallel import warm_read_cache
@@ -20,37 +20,37 @@ from .site_checks import save_path_problem, site_problems
 logger = logging.getLogger(__name__)
 
 
-_warmed_cache = None
+STATE = "front_matter"
 
 
 def add_reader(readers) -> None:
     """Runs for each generator's readers; the configuration is checked and the cache warmed once a build."""
-    global _warmed_cache
     for extension in FrontMatterReader.file_extensions:
         readers.reader_classes[extension] = FrontMatterReader
-    if reads.cache is not None and reads.cache is _warmed_cache:
+    build = current_build(readers.settings)
+    prepared = build.state(STATE, dict)
+    if prepared.get("checked"):
         return
+    prepared["checked"] = True
     problems = load_config(readers.settings)[1]
-    for problem in problems:
-        report(problem)
+    build.problems.extend(problems)
     if not problems:
         warm_read_cache(readers.settings)
-    _warmed_cache = reads.cache
 
 
 def check_site(generators) -> None:
     settings = generators[0].settings
-    for problem in site_problems(generators, settings):
-        report(problem)
+    current_build(settings).problems.extend(site_problems(generators, settings))
 
 
 def check_save_path(content) -> None:
     problem = save_path_problem(content)
     if problem:
-        report(problem)
+        current_build(content.settings).report(problem)
 
 
 def register() -> None:
+    site_core.connect()
     signals.content_object_init.connect(check_save_path)
     signals.readers_init.connect(add_reader)
     signals.all_generators_finalized.connect(check_site)

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from safe_build import Problem, config_problem, plugin_settings
+from site_core import Problem, config_problem, merge_options
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -16,8 +16,6 @@ DEFAULTS = {
     "default_author": "Children First",
     # length of the automatic teaser when an article has no summary
     "teaser_words": 50,
-    # zone for dates written without one
-    "timezone": "Europe/London",
     # words read per minute, for the reading time shown on articles
     "reading_words_per_minute": 200,
     # hosts whose https iframes (video players, say) may stay in article HTML; none by default, so no
@@ -55,12 +53,13 @@ class ContentConfig:
 
 
 def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
-    merged, problems = plugin_settings(settings, "FRONT_MATTER", DEFAULTS)
+    merged, problems = merge_options(settings, "FRONT_MATTER", DEFAULTS)
     for key in ("categories", "topics"):
         if not isinstance(merged[key], dict):
             problems.append(
                 config_problem(
                     settings,
+                    "FRONT_MATTER",
                     key,
                     f"FRONT_MATTER `{key}` must map each name to its slug",
                     f'write it as "{key}": {{"Name": "name-slug", ...}}',
@@ -73,7 +72,8 @@ def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
         topics=Vocabulary(dict(merged["topics"])),
         default_author=merged["default_author"],
         teaser_words=merged["teaser_words"],
-        timezone=merged["timezone"],
+        # Dates written without a zone are in the site's zone, Pelican's TIMEZONE.
+        timezone=settings.get("TIMEZONE") or "UTC",
         reading_words_per_minute=merged["reading_words_per_minute"],
         iframe_hosts=tuple(merged["iframe_hosts"]),
     )
@@ -89,6 +89,7 @@ def _vocabulary_problems(settings: dict, merged: dict) -> list[Problem]:
                 problems.append(
                     config_problem(
                         settings,
+                        "FRONT_MATTER",
                         str(name),
                         f"FRONT_MATTER {key}: `{name}` has the slug {slug!r}",
                         "use lower-case letters, digits and single hyphens",
@@ -98,6 +99,7 @@ def _vocabulary_problems(settings: dict, merged: dict) -> list[Problem]:
                 problems.append(
                     config_problem(
                         settings,
+                        "FRONT_MATTER",
                         str(name),
                         f"FRONT_MATTER {key}: `{name}` and `{seen[slug]}` share the slug `{slug}`",
                         "give each its own slug",

@@ -1,20 +1,18 @@
-"""Reading on every core: files the read cache does not hold are converted by a pool of processes first.
+"""Reading on every core: files the read cache does not hold are converted by forked processes first.
 
-Pelican reads files one at a time. Before it starts, the article and page files missing from the
-incremental read cache are validated and converted in worker processes, which put their results in the
-cache; Pelican's own reads then find them there. A file with problems is left for Pelican's read, which
-reports them as usual. Only where processes can be forked (Linux), and only when enough files changed
-to pay for starting the workers.
+Pelican reads files one at a time. Before it starts, the article and page files missing from the read
+cache are validated and converted in worker processes, which put their results in the cache; Pelican's
+own reads then find them there. A file with problems is left for Pelican's read, which reports them as
+usual. Only where processes can be forked (Linux), and only when enough files changed to pay for starting
+the workers.
 """
 
 import contextlib
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from incremental import reads
-from safe_build import ContentRejected
+from site_core import ContentRejected, current_build
+from site_core.workers import can_fork, fork_map
 
 from .reader import FrontMatterReader, document_kind
 
@@ -22,9 +20,6 @@ logger = logging.getLogger(__name__)
 
 # Below this many files to convert, starting the workers costs more than it saves.
 MINIMUM_FILES = 200
-CHUNK = 50
-
-_worker_reader: FrontMatterReader | None = None
 
 
 def source_files(settings: dict) -> list[Path]:
@@ -37,30 +32,23 @@ def source_files(settings: dict) -> list[Path]:
     return sorted(found)
 
 
-def _read_in_worker(path: Path) -> None:
-    assert _worker_reader is not None
-    # A rejected file is left to Pelican's own read, which reports its problems.
-    with contextlib.suppress(ContentRejected):
-        _worker_reader.cached_read(path)
-
-
 def warm_read_cache(settings: dict) -> int:
     """Convert the files missing from the read cache in parallel; returns how many were missing."""
-    global _worker_reader
-    if reads.cache is None or "fork" not in multiprocessing.get_all_start_methods():
+    reads = current_build(settings).reads
+    if reads.cache is None or not can_fork():
         return 0
     missing = [
         path for path in source_files(settings) if not reads.holds(path, document_kind(path, settings))
     ]
-    workers = reads.workers
-    if len(missing) < MINIMUM_FILES or workers < 2:
+    if len(missing) < MINIMUM_FILES or reads.workers < 2:
         return len(missing)
-    _worker_reader = FrontMatterReader(settings)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for _ in pool.map(_read_in_worker, missing, chunksize=CHUNK):
-                pass
-    finally:
-        _worker_reader = None
-    logger.info("front_matter: converted %d files on %d processes", len(missing), workers)
+    reader = FrontMatterReader(settings)
+
+    def read_into_cache(path: Path) -> None:
+        # A rejected file is left to Pelican's own read, which reports its problems.
+        with contextlib.suppress(ContentRejected):
+            reader.cached_read(path)
+
+    fork_map(read_into_cache, missing, reads.workers)
+    logger.info("front_matter: converted %d files on %d processes", len(missing), reads.workers)
     return len(missing)

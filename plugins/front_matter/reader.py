@@ -2,18 +2,41 @@
 
 import html
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from incremental import ReadResult, reads, source_bytes
-from safe_build import ContentRejected, Problem, report, warn
+from site_core import ContentRejected, Problem, current_build
+from site_core.reads import source_bytes
 
 from .config import ContentConfig, load_config
-from .render import Removal, Sanitiser, markdown_to_html, plain_text, teaser
+from .render import Removal, Sanitiser, markdown_options, markdown_to_html, plain_text, teaser
 from .schema import Context, Document, read_document
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Everything the reader learnt from one file that depends on nothing but the file and the read token;
+    what the read cache keeps.
+
+    `required_files` are other files the file was checked against (its image): the cached read stands
+    only while they exist.
+    """
+
+    kind: str
+    source_digest: str
+    values: dict[str, Any]
+    lines: dict[str, int]
+    body_html: str
+    teaser: str
+    word_count: int
+    warnings: tuple = ()
+    required_files: tuple[str, ...] = ()
 
 
 def build_time() -> datetime:
@@ -50,12 +73,14 @@ class FrontMatterReader(BaseReader):
         self.config, _ = load_config(settings)
         self.context = validation_context(settings, self.config)
         self.sanitiser = Sanitiser(frozenset(self.config.iframe_hosts))
+        self.converter = markdown.Markdown(**markdown_options(settings))
+        self.build = current_build(settings)
         self.wrappers: dict = {}
 
     def read(self, source_path: str) -> tuple[str, dict]:
         result = self.cached_read(Path(source_path))
         for warning in result.warnings:
-            warn(warning)
+            self.build.warn(warning)
         metadata = pelican_metadata(result, self.config, self.settings, build_time(), self.wrappers)
         return result.body_html, metadata
 
@@ -63,7 +88,9 @@ class FrontMatterReader(BaseReader):
         """The file's read from the incremental cache, or read afresh (and cached)."""
         kind = document_kind(path, self.settings)
         raw, source_digest = source_bytes(path)
-        return reads.read(path, kind, source_digest, lambda: self.read_afresh(path, kind, raw, source_digest))
+        return self.build.reads.read(
+            path, kind, source_digest, lambda: self.read_afresh(path, kind, raw, source_digest)
+        )
 
     def read_afresh(
         self, path: Path, kind: str, raw: bytes | None = None, source_digest: str = ""
@@ -75,12 +102,12 @@ class FrontMatterReader(BaseReader):
         document = read_document(path, kind, self.context, raw)
         if document.problems:
             for problem in document.problems:
-                report(problem)
+                self.build.report(problem)
             raise ContentRejected(f"{path} has {len(document.problems)} front-matter problem(s)")
         try:
-            body_html, removals = markdown_to_html(document.body, self.sanitiser)
+            body_html, removals = markdown_to_html(document.body, self.sanitiser, self.converter)
         except RecursionError as error:
-            report(
+            self.build.report(
                 Problem(
                     str(path),
                     document.body_line,

@@ -8,13 +8,19 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from pelican.settings import DEFAULT_CONFIG
 
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
-MARKDOWN_CONFIG = {
-    "smarty": {"smart_angled_quotes": False},
-    "toc": {"permalink": False},
-    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+# Used when the site does not set Pelican's MARKDOWN setting; a site that does has its extensions and their
+# configurations merged over these.
+MARKDOWN_EXTENSION_CONFIGS = {
+    "markdown.extensions.extra": {"footnotes": {"BACKLINK_TITLE": "Back to reference %d"}},
+    "markdown.extensions.sane_lists": {},
+    "markdown.extensions.smarty": {"smart_angled_quotes": False},
+    "markdown.extensions.toc": {"permalink": False},
 }
+# Front matter is read by this plugin, so Markdown's own `meta` extension would only take the first lines of
+# a body that look like `Key: value` away from the text.
+NEVER_LOADED = {"markdown.extensions.meta", "meta"}
 
 # What Markdown (with the extensions above) produces, plus tables and figures written as raw HTML.
 # Anything else (script, style, iframe, form, event handlers, javascript: URLs) is removed.
@@ -135,10 +141,27 @@ class _RemovalFinder(HTMLParser):
         self.found.append(Removal("an HTML comment", "<!--"))
 
 
-def markdown_to_html(text: str, sanitiser: Sanitiser) -> tuple[str, list[Removal]]:
+def markdown_options(settings: dict) -> dict:
+    """Keyword arguments for `markdown.Markdown`: Pelican's MARKDOWN setting over the site's defaults."""
+    configured = settings.get("MARKDOWN") or {}
+    if configured == DEFAULT_CONFIG["MARKDOWN"]:
+        configured = {}
+    configs = {**MARKDOWN_EXTENSION_CONFIGS, **configured.get("extension_configs", {})}
+    for name in NEVER_LOADED:
+        configs.pop(name, None)
+    extensions = [*configs, *(e for e in configured.get("extensions", []) if e not in configs)]
+    return {
+        "extensions": [e for e in extensions if e not in NEVER_LOADED],
+        "extension_configs": configs,
+        "output_format": configured.get("output_format", "html5"),
+    }
+
+
+def markdown_to_html(
+    text: str, sanitiser: Sanitiser, converter: markdown.Markdown
+) -> tuple[str, list[Removal]]:
     """The body as safe HTML, converted once, with what the sanitiser had to remove."""
-    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
-    raw = converter.convert(text)
+    raw = converter.reset().convert(text)
     return sanitiser.clean(raw), sanitiser.removals(raw)
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from safe_build import Problem
+from site_core import Problem
 
 from .config import SLUG_PATTERN, ContentConfig, Vocabulary
 from .source import Entry, Source, SourceError, node_line, read_source

@@ -7,9 +7,9 @@ from pathlib import Path, PurePosixPath
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from safe_build import Problem, display_path
+from site_core import Problem, alias_save_as, display_path, search_folder
 
-# Folders the site fills with its own files: a page there would mix with them.
+# Folders the site fills with its own files (and the search index's): a page there would mix with them.
 RESERVED_FOLDERS = {
     "articles",
     "author",
@@ -18,7 +18,6 @@ RESERVED_FOLDERS = {
     "feeds",
     "images",
     "page",
-    "pagefind",
     "theme",
     "topic",
 }
@@ -149,7 +148,7 @@ def site_problems(generators, settings: dict) -> list[Problem]:
             continue
         save_as = content.save_as
         top_folder = PurePosixPath(save_as).parts[0] if save_as else ""
-        if not isinstance(content, Article) and top_folder in RESERVED_FOLDERS:
+        if not isinstance(content, Article) and top_folder in {*RESERVED_FOLDERS, search_folder(settings)}:
             problems.append(
                 Problem(
                     content.source_path,
@@ -191,13 +190,3 @@ def _claim(outputs: dict[str, str], save_as: str, owner: str) -> str | None:
     if other == owner:
         return None
     return display_path(other) if Path(other).is_absolute() else other
-
-
-def alias_save_as(alias: str) -> str:
-    """The output file an old address (an `aliases` entry) is served from by a static host."""
-    relative = alias.lstrip("/")
-    if not relative or relative.endswith("/"):
-        return f"{relative}index.html"
-    if relative.endswith((".html", ".htm")):
-        return relative
-    return f"{relative}/index.html"

@@ -9,10 +9,12 @@ optional filter panel reads.
 
 import logging
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
+
+import site_core
+from site_core import site_root
 
 from .facets import build_facets, filter_index
 
@@ -42,10 +44,9 @@ class HubGenerator(Generator):
                 facet=value.link(),
                 facet_feeds=getattr(owner, "feeds", []),
             )
-        site_root = urlsplit(self.settings["SITEURL"]).path.rstrip("/")
         target = Path(self.output_path) / FILTER_INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(filter_index(self.articles, site_root), encoding="utf-8")
+        target.write_text(filter_index(self.articles, site_root(self.settings)), encoding="utf-8")
         logger.info("hub: %d facet pages", len(self.facets.all()))
 
 
@@ -61,4 +62,5 @@ def get_generators(pelican) -> type:
 
 
 def register() -> None:
+    site_core.connect()
     signals.get_generators.connect(get_generators)

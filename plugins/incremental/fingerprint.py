@@ -13,7 +13,6 @@ they had last time is the same page. The rules that make this cheap, and what th
   `site_token` (settings, theme, plugin code, library versions) is part of every fingerprint.
 """
 
-import hashlib
 import importlib.metadata
 import re
 import sys
@@ -27,6 +26,8 @@ from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from site_core.store import digest
+
 # Never part of a value's fingerprint: covered by the site token or the source file, the shared context, or
 # (`metadata`) repeated as the content's own attributes.
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "_summary", "_content", "metadata"})
@@ -37,14 +38,6 @@ MAX_DEPTH = 24
 
 class Unfingerprintable(TypeError):
     """A value of a kind the fingerprinter does not know: the page that reads it is always rendered."""
-
-
-def digest(*parts: bytes) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.digest()
 
 
 def _text(value: str) -> bytes:

@@ -9,43 +9,45 @@ new output instead of rendering it. A rendered page whose bytes did not change i
 keep their identity and modification time for link checking and deploys.
 """
 
-import contextlib
-import io
 import logging
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2.runtime import Context
 from pelican.writers import Writer
 
+from site_core import current_build
+from site_core.workers import can_fork, fork_map
+
 from .fingerprint import Fingerprinter, Unfingerprintable, digest
-from .store import OutputRecord
 
 logger = logging.getLogger(__name__)
 
-_recording: list[set[str]] = []
+STATE = "incremental"
 
 
 class RecordingContext(Context):
-    """A Jinja context that notes every name a template looks up."""
+    """A Jinja context that notes every name a template looks up, while its environment is recording."""
 
     def resolve_or_missing(self, key: str):
-        if _recording:
-            _recording[-1].add(key)
+        recording = getattr(self.environment, "recorded_names", None)
+        if recording is not None:
+            recording.add(key)
         return super().resolve_or_missing(key)
 
 
-@contextlib.contextmanager
-def recorded_names():
-    names: set[str] = set()
-    _recording.append(names)
-    try:
-        yield names
-    finally:
-        _recording.pop()
+@dataclass(frozen=True)
+class OutputRecord:
+    """How one output file was made: its fingerprint, the names its template read, and the file it became."""
+
+    template: str
+    fingerprint: bytes
+    names: tuple[str, ...]
+    size: int
+    mtime_ns: int
+    inode: int
 
 
 _MISSING = b"missing"
@@ -87,6 +89,12 @@ class Outputs:
             return None
         return digest(self.fingerprinter.site_token, template.encode(), name.encode(), *parts)
 
+    def writing_to(self, output_path: Path) -> None:
+        """Pelican truncates a file before it writes it: written in place (no staging folder), the previous
+        page is gone before it could be kept, so every page is rendered."""
+        if output_path.resolve() == self.previous_output:
+            self.previous = {}
+
     def _still_there(self, name: str, record: OutputRecord) -> bool:
         try:
             found = (self.previous_output / name).stat()
@@ -100,6 +108,9 @@ class Outputs:
 
     def render(self, template, localcontext: dict) -> str:
         name = localcontext["output_file"]
+        if name in self.records or name in self._pending:
+            # Written a second time (Pelican allows one override): rendered plainly, recorded once.
+            return template.render(localcontext)
         record = self.previous.get(name)
         if (
             record is not None
@@ -119,9 +130,13 @@ class Outputs:
 
     def render_now(self, template, name: str, localcontext: dict) -> tuple[str, tuple]:
         """The page, and how it was made (template, fingerprint, the names it read)."""
-        template.environment.context_class = RecordingContext
-        with recorded_names() as names:
+        environment = template.environment
+        names: set[str] = set()
+        outer, environment.recorded_names = getattr(environment, "recorded_names", None), names
+        try:
             text = template.render(localcontext)
+        finally:
+            environment.recorded_names = outer
         made = (
             template.name,
             self.fingerprint(template.name, name, names, localcontext),
@@ -131,21 +146,11 @@ class Outputs:
 
     def render_deferred(self) -> None:
         """Render the pages put off during Pelican's writer loop: in parallel when there are enough."""
-        global _rendering
         names = list(self._deferred)
         if not names:
             return
-        parallel = len(names) >= MINIMUM_PARALLEL and "fork" in multiprocessing.get_all_start_methods()
-        if parallel:
-            _rendering = self
-            try:
-                context = multiprocessing.get_context("fork")
-                with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                    made = list(pool.map(_render_deferred_page, names, chunksize=64))
-            finally:
-                _rendering = None
-        else:
-            made = [self.write_deferred(name) for name in names]
+        workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
+        made = fork_map(self.write_deferred, names, workers)
         for name, how in zip(names, made, strict=True):
             path = self._deferred.pop(name)[2]
             self._pending[name] = how
@@ -154,32 +159,28 @@ class Outputs:
     def write_deferred(self, name: str) -> tuple:
         template, localcontext, path = self._deferred[name]
         text, made = self.render_now(template, name, localcontext)
-        path.unlink()
-        with path.open("w", encoding="utf-8") as stream:
-            stream.write(text)
+        replace_with_text(path, text)
         return made
-
-    def expects(self, name: str) -> bool:
-        return name in self._pending
-
-    def is_kept(self, name: str) -> bool:
-        return name in self._reused
 
     def settle(self, path: Path, name: str) -> None:
         """After Pelican has written `path`: link the previous file in its place when it is the same."""
+        if name not in self._pending:
+            return
         if name in self._deferred:
             self._deferred[name][2] = path  # Pelican wrote it empty; the page comes in render_deferred
             return
         template, fingerprint, names = self._pending.pop(name)
         previous = self.previous_output / name
+        in_place = previous.resolve() == path.resolve()
         if name in self._reused:
             self._reused.discard(name)
-            path.unlink(missing_ok=True)
-            link_or_copy(previous, path)
+            if not in_place:
+                path.unlink(missing_ok=True)
+                link_or_copy(previous, path)
             self.reused += 1
         else:
             self.rendered += 1
-            if same_bytes(previous, path):
+            if not in_place and same_bytes(previous, path):
                 path.unlink()
                 link_or_copy(previous, path)
         found = path.stat()
@@ -189,13 +190,11 @@ class Outputs:
             )
 
 
-# Set in the parent just before the workers are forked, so they find the deferred pages in memory.
-_rendering: "Outputs | None" = None
-
-
-def _render_deferred_page(name: str) -> tuple:
-    assert _rendering is not None
-    return _rendering.write_deferred(name)
+def replace_with_text(path: Path, text: str) -> None:
+    """A new file, never a write through a hard link to the previous output."""
+    path.unlink(missing_ok=True)
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def link_or_copy(previous: Path, path: Path) -> None:
@@ -217,6 +216,8 @@ def same_bytes(previous: Path, current: Path) -> bool:
 
 
 class _RecordedTemplate:
+    """A theme template whose render goes through `outputs`: kept pages render to nothing."""
+
     def __init__(self, template, outputs: Outputs) -> None:
         self._template = template
         self._outputs = outputs
@@ -228,48 +229,22 @@ class _RecordedTemplate:
         return getattr(self._template, attribute)
 
 
-class _SettledFile:
-    """Pelican's open output file (or, for a kept page, nothing to write); on close, the output is settled
-    against the previous build."""
-
-    def __init__(self, stream, path: Path, name: str, outputs: Outputs) -> None:
-        self._stream, self._path, self._name, self._outputs = stream, path, name, outputs
-
-    def __enter__(self):
-        return self._stream.__enter__() if self._stream is not None else io.StringIO()
-
-    def __exit__(self, *exc_info):
-        result = self._stream.__exit__(*exc_info) if self._stream is not None else None
-        if exc_info[0] is None:
-            self._outputs.settle(self._path, self._name)
-        return result
-
-
 class IncrementalWriter(Writer):
-    """Pelican's writer, rendering through `outputs` (set by the plugin for each build)."""
-
-    outputs: Outputs | None = None
+    """Pelican's writer, rendering through this build's `Outputs` when the cache is on."""
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if self.outputs is not None:
-            template = _RecordedTemplate(template, self.outputs)
+        outputs = current_build(self.settings).state(STATE, lambda: None)
+        if outputs is not None:
+            outputs.writing_to(Path(self.output_path))
+            template = _RecordedTemplate(template, outputs)
         return super().write_file(name, template, context, *args, **kwargs)
 
-    def _open_w(self, filename, encoding, override=False):
-        prefix = str(self.output_path).rstrip(os.sep) + os.sep
-        if self.outputs is None or not filename.startswith(prefix):
-            return super()._open_w(filename, encoding, override)
-        name = filename[len(prefix) :].replace(os.sep, "/")
-        if not self.outputs.expects(name):
-            return super()._open_w(filename, encoding, override)
-        path = Path(filename)
-        if self.outputs.is_kept(name) and filename not in self._written_files | self._overridden_files:
-            # Pelican's bookkeeping for a first write, without creating a file the link replaces.
-            if override:
-                self._overridden_files.add(filename)
-            self._written_files.add(filename)
-            return _SettledFile(None, path, name, self.outputs)
-        stream = super()._open_w(filename, encoding, override)
-        if stream.name != filename:  # Pelican skips a second write of a file it was told to keep
-            return stream
-        return _SettledFile(stream, path, name, self.outputs)
+
+def settle_written_page(path: str, context: dict) -> None:
+    """Pelican's `content_written`: settle the file just written against the previous build."""
+    outputs = current_build(context).state(STATE, lambda: None)
+    if outputs is None:
+        return
+    name = context.get("output_file")
+    if name:
+        outputs.settle(Path(path), name)

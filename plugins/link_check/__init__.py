@@ -11,51 +11,43 @@ from pathlib import Path
 
 from pelican import signals
 
-from incremental import store, stored
-from safe_build import before_publish, report
+import site_core
+from site_core import current_build
 
 from .check import LinkState, broken_links
 
 logger = logging.getLogger(__name__)
 
-# The incremental cache keeps the last good build's links, so unchanged pages are not read again.
+# The build's memory keeps the last good build's links (under this name), so unchanged pages are not read
+# again; the build's own state keeps which source file each page was written from.
 STATE = "link_check"
 
 
-class Sources:
-    """Which content file (or template) each output page was written from."""
-
-    def __init__(self) -> None:
-        self.by_page: dict[str, tuple[str, bool]] = {}
-
-    def reset(self, pelican) -> None:
-        self.by_page = {}
-
-    def record(self, path: str, context: dict) -> None:
-        content = context.get("article") or context.get("page")
-        if content is not None and getattr(content, "source_path", None):
-            self.by_page[path] = (content.source_path, True)
-
-    def check(self, pelican) -> None:
-        output, final = Path(pelican.output_path), Path(pelican.settings["OUTPUT_PATH"])
-        pages = {Path(path).relative_to(output).as_posix(): source for path, source in self.by_page.items()}
-        problems, state = broken_links(
-            output, pelican.settings["SITEURL"], pages, final, previous=_previous_state()
-        )
-        for problem in problems:
-            report(problem)
-        store(STATE, state)
+def record_source(path: str, context: dict) -> None:
+    """Pelican's `content_written`: which content file (if any) this page was written from."""
+    content = context.get("article") or context.get("page")
+    if content is not None and getattr(content, "source_path", None):
+        current_build(context).state(STATE, dict)[path] = (content.source_path, True)
 
 
-def _previous_state() -> LinkState | None:
-    state = stored(STATE)
-    return state if isinstance(state, LinkState) else None
-
-
-sources = Sources()
+def check_links(pelican) -> None:
+    build = current_build(pelican.settings)
+    output, final = Path(pelican.output_path), Path(pelican.settings["OUTPUT_PATH"])
+    sources = build.state(STATE, dict)
+    pages = {Path(path).relative_to(output).as_posix(): source for path, source in sources.items()}
+    previous = build.stored(STATE)
+    problems, state = broken_links(
+        output,
+        pelican.settings["SITEURL"],
+        pages,
+        final,
+        previous=previous if isinstance(previous, LinkState) else None,
+    )
+    build.problems.extend(problems)
+    build.store(STATE, state)
 
 
 def register() -> None:
-    signals.get_generators.connect(sources.reset)
-    signals.content_written.connect(sources.record)
-    before_publish.connect(sources.check)
+    site_core.connect()
+    signals.content_written.connect(record_source)
+    site_core.before_publish.connect(check_links)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from safe_build import Problem
+from site_core import Problem
 
 # A pattern is enough (and fast at 10,000 pages): the theme and nh3 write attributes in double quotes, and a
 # minified publish build leaves them unquoted where HTML allows it.

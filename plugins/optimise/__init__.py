@@ -22,19 +22,29 @@ import gzip
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import brotli
 import minify_html
 import rcssmin
 import rjsmin
 
-from safe_build import before_publish, finishing, plugin_settings, report
+import site_core
+from site_core import current_build, search_folder, site_root
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"minify": False, "fingerprint": False, "compress": False}
+
+@dataclass(frozen=True)
+class OptimiseOptions:
+    """The OPTIMISE setting: each step off by default, so development output stays readable."""
+
+    minify: bool = False
+    fingerprint: bool = False
+    compress: bool = False
+
+
 FINGERPRINTED = (".css", ".js")
 REFERRING = (".html", ".css", ".js", ".xsl")
 COMPRESSED = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".xsl", ".webmanifest")
@@ -43,13 +53,6 @@ SMALLEST_COMPRESSED = 512
 GZIP_LEVEL, BROTLI_QUALITY = 6, 6
 ASSET_FOLDER = "theme"
 IMMUTABLE_HEADERS = f"/{ASSET_FOLDER}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
-
-
-def options(settings: dict) -> dict:
-    chosen, problems = plugin_settings(settings, "OPTIMISE", DEFAULTS)
-    for problem in problems:
-        report(problem)
-    return chosen
 
 
 def fingerprinted_name(relative: str, data: bytes) -> str:
@@ -104,7 +107,9 @@ def replace_file(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def optimise_tree(output: Path, site_root: str, minify: bool, fingerprint: bool) -> tuple[int, int]:
+def optimise_tree(
+    output: Path, site_root: str, minify: bool, fingerprint: bool, search: str = "pagefind"
+) -> tuple[int, int]:
     """Minify the assets, fingerprint them (by their final bytes), then point every page at the new names
     and minify it. Returns (assets fingerprinted, bytes saved)."""
     saved = 0
@@ -124,7 +129,7 @@ def optimise_tree(output: Path, site_root: str, minify: bool, fingerprint: bool)
         update(path, {})
     renamed = fingerprint_assets(output, site_root) if fingerprint else {}
     for path in sorted(output.rglob("*")):
-        skipped = path in assets or path.is_relative_to(output / "pagefind")
+        skipped = path in assets or path.is_relative_to(output / search)
         if path.suffix in REFERRING and path.is_file() and not skipped:
             update(path, renamed)
     return len(renamed), saved
@@ -146,28 +151,32 @@ def compress_tree(output: Path) -> int:
 
 
 def prepare(pelican) -> None:
-    chosen = options(pelican.settings)
-    if not (chosen["fingerprint"] or chosen["minify"]):
+    settings = pelican.settings
+    chosen = current_build(settings).options("OPTIMISE", OptimiseOptions)
+    if not (chosen.fingerprint or chosen.minify):
         return
-    site_root = urlsplit(pelican.settings["SITEURL"]).path.rstrip("/")
     count, saved = optimise_tree(
-        Path(pelican.output_path), site_root, chosen["minify"], chosen["fingerprint"]
+        Path(pelican.output_path),
+        site_root(settings),
+        chosen.minify,
+        chosen.fingerprint,
+        search_folder(settings),
     )
     logger.info("optimise: %d assets fingerprinted, %d KB saved by minifying", count, saved // 1024)
 
 
 def finish(pelican) -> None:
-    # Its problems were reported by `prepare`, which stops the build before this runs.
-    chosen = plugin_settings(pelican.settings, "OPTIMISE", DEFAULTS)[0]
+    chosen = current_build(pelican.settings).options("OPTIMISE", OptimiseOptions)
     output = Path(pelican.output_path)
     headers = output / "_headers"
-    if chosen["fingerprint"] and headers.is_file():
+    if chosen.fingerprint and headers.is_file():
         with headers.open("a", encoding="utf-8") as stream:
             stream.write(IMMUTABLE_HEADERS)
-    if chosen["compress"]:
+    if chosen.compress:
         logger.info("optimise: %d files precompressed", compress_tree(output))
 
 
 def register() -> None:
-    before_publish.connect(prepare)
-    finishing.connect(finish)
+    site_core.connect()
+    site_core.before_publish.connect(prepare)
+    site_core.finishing.connect(finish)

@@ -10,12 +10,12 @@ would overwrite any other output of the site stops the build (front_matter's sit
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
 
-from front_matter.site_checks import alias_save_as
+import site_core
+from site_core import alias_save_as, site_root
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,8 @@ class RedirectsGenerator(Generator):
                 self.context,
                 redirect_target=redirect.target,
             )
-        site_root = urlsplit(self.settings["SITEURL"]).path.rstrip("/")
         (Path(self.output_path) / REDIRECTS_FILE).write_text(
-            redirects_file(self.redirects, site_root), encoding="utf-8"
+            redirects_file(self.redirects, site_root(self.settings)), encoding="utf-8"
         )
         logger.info("redirects: %d old addresses", len(self.redirects))
 
@@ -68,4 +67,5 @@ def get_generators(pelican) -> type:
 
 
 def register() -> None:
+    site_core.connect()
     signals.get_generators.connect(get_generators)

@@ -8,19 +8,25 @@ import hashlib
 import heapq
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from itertools import chain
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from incremental import store, stored
-from safe_build import plugin_settings, report
+import site_core
+from site_core import current_build
 
 logger = logging.getLogger(__name__)
 
-# The RELATED setting.
-DEFAULTS = {"max_related": 3}
 STATE = "related"
+
+
+@dataclass(frozen=True)
+class RelatedOptions:
+    """The RELATED setting."""
+
+    max_related: int = 3
 
 
 def _newest_first(article) -> tuple:
@@ -110,19 +116,17 @@ def attach(generators) -> None:
     for generator in generators:
         if not isinstance(generator, ArticlesGenerator):
             continue
-        config, problems = plugin_settings(generator.settings, "RELATED", DEFAULTS)
-        for problem in problems:
-            report(problem)
-        limit = config["max_related"]
+        build = current_build(generator.settings)
+        limit = build.options("RELATED", RelatedOptions).max_related
         # The choice depends only on dates, categories and topics: the last good build's choice is
         # reused while they are unchanged.
         digest = shape(generator.articles, limit)
-        kept = stored(STATE)
+        kept = build.stored(STATE)
         if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:
             choices = kept[1]
         else:
             choices = choose(generator.articles, limit)
-        store(STATE, (digest, choices))
+        build.store(STATE, (digest, choices))
         by_path = {article.source_path: article for article in generator.articles}
         for article in generator.articles:
             related, older, newer = choices[article.source_path]
@@ -132,4 +136,5 @@ def attach(generators) -> None:
 
 
 def register() -> None:
+    site_core.connect()
     signals.all_generators_finalized.connect(attach)

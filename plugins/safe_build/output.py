@@ -8,14 +8,10 @@ import logging
 import shutil
 from pathlib import Path
 
+from site_core import staging_path
+from site_core.paths import STAGING_PREFIX
+
 logger = logging.getLogger(__name__)
-
-STAGING_PREFIX = ".pelican-build-"
-
-
-def staging_path(output_path: str | Path) -> Path:
-    output = Path(output_path).resolve()
-    return output.parent / f"{STAGING_PREFIX}{output.name}"
 
 
 def prepare_staging(output_path: str | Path) -> Path:

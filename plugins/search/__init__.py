@@ -9,23 +9,27 @@ search is unavailable.
 
 import logging
 import subprocess
-import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
 
-from safe_build import Problem, before_publish, plugin_settings, report
+import site_core
+from site_core import Problem, current_build, locate_setting, search_folder
+from site_core.paths import DEFAULT_SEARCH_FOLDER
 
 logger = logging.getLogger(__name__)
 
-# The SEARCH setting.
-DEFAULTS = {
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """The SEARCH setting."""
+
     # build the index in this build (publish builds always should; see README for development)
-    "index": True,
-    # where the index goes, inside the output
-    "output_subdir": "pagefind",
-}
+    index: bool = True
+    # where the index goes, inside the output (site_core.search_folder reads it)
+    output_subdir: str = DEFAULT_SEARCH_FOLDER
 
 
 def pagefind_command(site: Path, output_subdir: str) -> list[str] | None:
@@ -53,31 +57,32 @@ def build_index(site: Path, output_subdir: str) -> tuple[bool, str]:
 
 
 def index_site(pelican) -> None:
-    options, problems = plugin_settings(pelican.settings, "SEARCH", DEFAULTS)
-    for problem in problems:
-        report(problem)
-    if not options["index"]:
+    build = current_build(pelican.settings)
+    if not build.options("SEARCH", SearchOptions).index:
         logger.info("search: indexing is off in this build (SEARCH['index'] is False)")
         return
-    ok, message = build_index(Path(pelican.output_path), options["output_subdir"])
-    if ok:
-        print(f"Search index: {message}", file=sys.stderr if "skipped" in message else sys.stdout)
-    else:
-        report(
+    ok, message = build_index(Path(pelican.output_path), search_folder(pelican.settings))
+    if not ok:
+        path, line = locate_setting(pelican.settings, "SEARCH")
+        build.report(
             Problem(
-                "pelicanconf.py",
-                1,
+                path,
+                line,
                 f"Pagefind could not index the site: {message}",
                 "fix the page it names, or set SEARCH = {'index': False} to build without search",
             )
         )
+    elif "skipped" in message:
+        logger.warning("Search index: %s", message)
+    else:
+        logger.info("Search index: %s", message)
 
 
 def add_context(generator) -> None:
-    options, _ = plugin_settings(generator.settings, "SEARCH", DEFAULTS)
-    generator.context["SEARCH_BUNDLE"] = options["output_subdir"]
+    generator.context["SEARCH_BUNDLE"] = search_folder(generator.settings)
 
 
 def register() -> None:
+    site_core.connect()
     signals.generator_init.connect(add_context)
-    before_publish.connect(index_site)
+    site_core.before_publish.connect(index_site)

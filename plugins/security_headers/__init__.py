@@ -7,36 +7,42 @@ its own scripts (plus WebAssembly for the search index), styles, images, fetches
 """
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from safe_build import before_publish, plugin_settings, report
+import site_core
+from site_core import current_build, site_root
 
 logger = logging.getLogger(__name__)
 
-# The SECURITY_HEADERS setting.
-DEFAULTS = {
-    "content_security_policy": {
-        "default-src": ["'none'"],
-        "script-src": ["'self'", "'wasm-unsafe-eval'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "manifest-src": ["'self'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"],
-    },
-    "strict_transport_security": "max-age=63072000; includeSubDomains",
-    "referrer_policy": "strict-origin-when-cross-origin",
-    "permissions_policy": (
+DEFAULT_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'", "'wasm-unsafe-eval'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+@dataclass(frozen=True)
+class SecurityHeadersOptions:
+    """The SECURITY_HEADERS setting."""
+
+    content_security_policy: dict = field(default_factory=lambda: dict(DEFAULT_CONTENT_SECURITY_POLICY))
+    strict_transport_security: str = "max-age=63072000; includeSubDomains"
+    referrer_policy: str = "strict-origin-when-cross-origin"
+    permissions_policy: str = (
         "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
         "payment=(), usb=()"
-    ),
-    "cross_origin_resource_policy": "same-origin",
-    "cross_origin_opener_policy": "same-origin",
-}
+    )
+    cross_origin_resource_policy: str = "same-origin"
+    cross_origin_opener_policy: str = "same-origin"
 
 
 def content_security_policy(
@@ -48,18 +54,20 @@ def content_security_policy(
     return "; ".join(" ".join([name, *values]) for name, values in merged.items())
 
 
-def site_headers(options: dict, form_actions: list[str], frames: list[str]) -> dict[str, str]:
+def site_headers(
+    options: SecurityHeadersOptions, form_actions: list[str], frames: list[str]
+) -> dict[str, str]:
     """Every header for every page, in the order they are written."""
-    policy = content_security_policy(options["content_security_policy"], form_actions, frames)
+    policy = content_security_policy(dict(options.content_security_policy), form_actions, frames)
     return {
         "Content-Security-Policy": policy,
-        "Strict-Transport-Security": options["strict_transport_security"],
+        "Strict-Transport-Security": options.strict_transport_security,
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
-        "Referrer-Policy": options["referrer_policy"],
-        "Permissions-Policy": options["permissions_policy"],
-        "Cross-Origin-Resource-Policy": options["cross_origin_resource_policy"],
-        "Cross-Origin-Opener-Policy": options["cross_origin_opener_policy"],
+        "Referrer-Policy": options.referrer_policy,
+        "Permissions-Policy": options.permissions_policy,
+        "Cross-Origin-Resource-Policy": options.cross_origin_resource_policy,
+        "Cross-Origin-Opener-Policy": options.cross_origin_opener_policy,
     }
 
 
@@ -77,16 +85,16 @@ def newsletter_origin(settings: dict) -> list[str]:
 
 
 def write_headers(pelican) -> None:
-    options, problems = plugin_settings(pelican.settings, "SECURITY_HEADERS", DEFAULTS)
-    for problem in problems:
-        report(problem)
+    options = current_build(pelican.settings).options("SECURITY_HEADERS", SecurityHeadersOptions)
     frames = [
         f"https://{host}" for host in (pelican.settings.get("FRONT_MATTER") or {}).get("iframe_hosts", [])
     ]
     headers = site_headers(options, newsletter_origin(pelican.settings), frames)
-    site_root = urlsplit(pelican.settings["SITEURL"]).path.rstrip("/")
-    (Path(pelican.output_path) / "_headers").write_text(netlify_headers(headers, site_root), encoding="utf-8")
+    (Path(pelican.output_path) / "_headers").write_text(
+        netlify_headers(headers, site_root(pelican.settings)), encoding="utf-8"
+    )
 
 
 def register() -> None:
-    before_publish.connect(write_headers)
+    site_core.connect()
+    site_core.before_publish.connect(write_headers)

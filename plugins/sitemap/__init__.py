@@ -11,35 +11,33 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
-from safe_build import before_publish
+import site_core
+from site_core import current_build
 
 logger = logging.getLogger(__name__)
 
 EXCLUDED_NAMES = {"404.html"}
+STATE = "sitemap"
 
 
-class Sitemap:
-    def __init__(self) -> None:
-        self.entries: dict[str, datetime | None] = {}
+def add_page(path: str, context: dict) -> None:
+    """Pelican's `content_written`: each page the build writes, with its lastmod."""
+    if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES or context.get("redirect_target"):
+        return
+    current_build(context).state(STATE, dict)[path] = page_lastmod(context)
 
-    def reset(self, pelican) -> None:
-        self.entries = {}
 
-    def add(self, path: str, context: dict) -> None:
-        if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES or context.get("redirect_target"):
-            return
-        self.entries[path] = page_lastmod(context)
-
-    def write(self, pelican) -> None:
-        output = Path(pelican.output_path)
-        siteurl = pelican.settings["SITEURL"].rstrip("/")
-        newest = max((d for d in self.entries.values() if d), default=None)
-        urls = sorted(
-            (page_url(Path(path).relative_to(output).as_posix()), lastmod or newest)
-            for path, lastmod in self.entries.items()
-        )
-        (output / "sitemap.xml").write_text(render(siteurl, urls), encoding="utf-8")
-        logger.info("sitemap: %d pages", len(urls))
+def write_sitemap(pelican) -> None:
+    output = Path(pelican.output_path)
+    entries: dict[str, datetime | None] = current_build(pelican.settings).state(STATE, dict)
+    siteurl = pelican.settings["SITEURL"].rstrip("/")
+    newest = max((d for d in entries.values() if d), default=None)
+    urls = sorted(
+        (page_url(Path(path).relative_to(output).as_posix()), lastmod or newest)
+        for path, lastmod in entries.items()
+    )
+    (output / "sitemap.xml").write_text(render(siteurl, urls), encoding="utf-8")
+    logger.info("sitemap: %d pages", len(urls))
 
 
 def page_url(relative: str) -> str:
@@ -71,10 +69,7 @@ def render(siteurl: str, urls: list[tuple[str, datetime | None]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-sitemap = Sitemap()
-
-
 def register() -> None:
-    signals.get_generators.connect(sitemap.reset)
-    signals.content_written.connect(sitemap.add)
-    before_publish.connect(sitemap.write)
+    site_core.connect()
+    signals.content_written.connect(add_page)
+    site_core.before_publish.connect(write_sitemap)

@@ -9,34 +9,36 @@ import logging
 from markupsafe import Markup
 from pelican import signals
 
+import site_core
+from site_core import absolute_url
+
 logger = logging.getLogger(__name__)
 
 
 def news_article(article, settings: dict) -> dict:
-    siteurl = settings.get("SITEURL", "").rstrip("/")
     organisation = settings.get("ORGANISATION", {}).get("name") or settings.get("SITENAME")
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
         "description": article.teaser,
-        "url": f"{siteurl}/{article.url}",
-        "mainEntityOfPage": f"{siteurl}/{article.url}",
+        "url": absolute_url(settings, article.url),
+        "mainEntityOfPage": absolute_url(settings, article.url),
         "datePublished": article.date.isoformat(timespec="seconds"),
         "dateModified": getattr(article, "modified", article.date).isoformat(timespec="seconds"),
         "inLanguage": settings.get("DEFAULT_LANG", "en-GB"),
         "articleSection": article.category.name,
         "author": [
-            {"@type": "Person", "name": author.name, "url": f"{siteurl}/{author.url}"}
+            {"@type": "Person", "name": author.name, "url": absolute_url(settings, author.url)}
             for author in article.authors
         ],
-        "publisher": {"@type": "Organization", "name": organisation, "url": f"{siteurl}/"},
-        "isPartOf": {"@type": "WebSite", "name": settings.get("SITENAME"), "url": f"{siteurl}/"},
+        "publisher": {"@type": "Organization", "name": organisation, "url": absolute_url(settings, "")},
+        "isPartOf": {"@type": "WebSite", "name": settings.get("SITENAME"), "url": absolute_url(settings, "")},
     }
     if getattr(article, "tags", None):
         data["keywords"] = [tag.name for tag in article.tags]
     if getattr(article, "image", None):
-        data["image"] = [f"{siteurl}/{article.image}"]
+        data["image"] = [absolute_url(settings, article.image)]
     return data
 
 
@@ -54,4 +56,5 @@ def add_filter(generator) -> None:
 
 
 def register() -> None:
+    site_core.connect()
     signals.generator_init.connect(add_filter)

@@ -8,16 +8,18 @@ path for host-independent links, absolute URLs for canonical links and feeds, an
 import logging
 from collections import Counter
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from safe_build import report
+import site_core
+from site_core import absolute_url, current_build, site_root
 
 from .options import load_options, share_links
 
 logger = logging.getLogger(__name__)
+
+STATE = "templating"
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -34,36 +36,34 @@ def iso_datetime(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def site_root(siteurl: str) -> str:
-    """The path part of SITEURL (`""` or `/sub/folder`), prefixed to every internal link."""
-    return urlsplit(siteurl or "").path.rstrip("/")
-
-
-def absolute_url(path: str, siteurl: str) -> str:
-    return f"{(siteurl or '').rstrip('/')}/{path.lstrip('/')}"
-
-
-def site_link(url: str, siteurl: str) -> str:
+def site_link(url: str, settings: dict) -> str:
     """A link from the settings: site paths (`/contact/`) gain the site root, other URLs stay as they are."""
-    return f"{site_root(siteurl)}{url}" if url.startswith("/") and not url.startswith("//") else url
+    return f"{site_root(settings)}{url}" if url.startswith("/") and not url.startswith("//") else url
+
+
+def theme_options(settings: dict) -> dict:
+    """THEME_OPTIONS checked once per build; its problems are reported once."""
+    build = current_build(settings)
+    checked = build.state(STATE, dict)
+    if "options" not in checked:
+        checked["options"], problems = load_options(settings)
+        build.problems.extend(problems)
+    return checked["options"]
 
 
 def add_helpers(generator) -> None:
     settings = generator.settings
-    siteurl = settings.get("SITEURL", "")
-    options, problems = load_options(settings)
-    for problem in problems:
-        report(problem)
+    options = theme_options(settings)
     generator.env.filters.update(
         long_date=long_date,
         iso_datetime=iso_datetime,
-        absolute_url=lambda path: absolute_url(path, siteurl),
-        site_link=lambda url: site_link(url, siteurl),
+        absolute_url=lambda path: absolute_url(settings, path),
+        site_link=lambda url: site_link(url, settings),
         share_links=lambda content: share_links(
-            absolute_url(content.url, siteurl), content.title, options["share_networks"]
+            absolute_url(settings, content.url), content.title, options["share_networks"]
         ),
     )
-    generator.env.globals.update(SITE_ROOT=site_root(siteurl), theme_options=options)
+    generator.env.globals.update(SITE_ROOT=site_root(settings), theme_options=options)
 
 
 def add_site_summary(generators) -> None:
@@ -87,5 +87,6 @@ def add_site_summary(generators) -> None:
 
 
 def register() -> None:
+    site_core.connect()
     signals.generator_init.connect(add_helpers)
     signals.all_generators_finalized.connect(add_site_summary)

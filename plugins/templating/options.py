@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from safe_build import Problem, config_problem, plugin_settings
+from site_core import Problem, config_problem, merge_options
 
 DEFAULTS = {
     # GOV.UK-style notification banner above every page, or None for none:
@@ -55,6 +55,7 @@ def _links_problems(settings: dict, where: str, links, keys: tuple[str, ...]) ->
         return [
             config_problem(
                 settings,
+                "THEME_OPTIONS",
                 where,
                 f"THEME_OPTIONS `{where}` must be a list of {{{example}}}",
                 "give every entry each of those keys, as text",
@@ -64,13 +65,14 @@ def _links_problems(settings: dict, where: str, links, keys: tuple[str, ...]) ->
 
 
 def load_options(settings: dict) -> tuple[dict, list[Problem]]:
-    options, problems = plugin_settings(settings, "THEME_OPTIONS", DEFAULTS)
+    options, problems = merge_options(settings, "THEME_OPTIONS", DEFAULTS)
     banner = options["banner"]
     if banner is not None:
         if not isinstance(banner, dict) or not isinstance(banner.get("title"), str):
             problems.append(
                 config_problem(
                     settings,
+                    "THEME_OPTIONS",
                     "banner",
                     "THEME_OPTIONS `banner` needs at least a `title`",
                     'write it as "banner": {"title": "...", "links": [...]}, or None',
@@ -82,6 +84,7 @@ def load_options(settings: dict) -> tuple[dict, list[Problem]]:
             problems += [
                 config_problem(
                     settings,
+                    "THEME_OPTIONS",
                     key,
                     f"THEME_OPTIONS `banner` has an unknown key `{key}`",
                     f"use only: {', '.join(BANNER_KEYS)}",
@@ -101,6 +104,7 @@ def load_options(settings: dict) -> tuple[dict, list[Problem]]:
         problems.append(
             config_problem(
                 settings,
+                "THEME_OPTIONS",
                 "newsletter",
                 "THEME_OPTIONS `newsletter` needs an `action` address starting https://",
                 'write it as "newsletter": {"action": "https://...", "field": "email"}',
@@ -118,6 +122,7 @@ def load_options(settings: dict) -> tuple[dict, list[Problem]]:
         problems.append(
             config_problem(
                 settings,
+                "THEME_OPTIONS",
                 "share_networks",
                 f"THEME_OPTIONS `share_networks` has unknown {', '.join(unknown_networks)}",
                 f"choose from: {', '.join(SHARE_URLS)}",

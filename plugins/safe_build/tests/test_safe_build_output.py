@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from safe_build.output import prepare_staging, staging_path, swap_into_place
 from safe_build.problems import Problem, ProblemLog, print_report
+
+from safe_build.output import prepare_staging, staging_path, swap_into_place
 
 
 def write(path: Path, text: str) -> None:
@@ -50,7 +51,8 @@ def test_report_lists_problems_sorted_without_repeats(tmp_path, capsys):
     log = ProblemLog()
     later = Problem(str(tmp_path / "b.md"), 2, "late", "fix b")
     log.extend([later, Problem(str(tmp_path / "a.md"), 9, "early", "fix a"), later])
-    print_report(log.sorted(), "Nothing was written.")
+    configure_logging()
+    log_problems(log.sorted(), "Nothing was written.")
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].endswith("a.md:9: early — fix a")
     assert lines[1].endswith("b.md:2: late — fix b")

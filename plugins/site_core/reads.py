@@ -1,32 +1,19 @@
-"""Cached reads: a source file whose bytes, path and site token are unchanged is not parsed again."""
+"""Cached reads: a source file whose bytes, path and read token are unchanged is not parsed again.
+
+The cache is off until a plugin (incremental) opens it for a build; then a reader's `read` finds each
+file's result by its bytes and keeps new results. What a result is belongs to the reader: the cache asks
+only for its `source_digest` and, optionally, `required_files` (other files it was checked against, which
+must still exist for the result to stand).
+"""
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-from .fingerprint import digest
-from .store import ContentCache
+from .store import ContentCache, digest
 
-
-@dataclass(frozen=True)
-class ReadResult:
-    """Everything a reader learnt from one file that depends on nothing but the file and the site token.
-
-    `required_files` are other files the file was checked against (its image): the cached read stands
-    only while they exist.
-    """
-
-    kind: str
-    source_digest: str
-    values: dict[str, Any]
-    lines: dict[str, int]
-    body_html: str
-    teaser: str
-    word_count: int
-    warnings: tuple = ()
-    required_files: tuple[str, ...] = ()
+Result = TypeVar("Result")
 
 
 def source_bytes(path: Path) -> tuple[bytes | None, str]:
@@ -51,9 +38,6 @@ class ReadCache:
     def enable(self, cache: ContentCache, token: bytes, workers: int = 1) -> None:
         self.cache, self.token, self.misses, self.workers = cache, token, 0, workers
 
-    def disable(self) -> None:
-        self.cache, self.token, self.misses, self.workers = None, b"", 0, 1
-
     def _key(self, path: Path, kind: str, source_digest: str) -> str:
         return digest(self.token, kind.encode(), str(path).encode(), source_digest.encode()).hex()
 
@@ -64,18 +48,16 @@ class ReadCache:
         source_digest = source_bytes(path)[1]
         return bool(source_digest) and self.cache.has(self._key(path, kind, source_digest))
 
-    def read(
-        self, path: Path, kind: str, source_digest: str, produce: Callable[[], ReadResult]
-    ) -> ReadResult:
+    def read(self, path: Path, kind: str, source_digest: str, produce: Callable[[], Result]) -> Result:
         """The cached result for this exact file, or `produce()` (which may raise: nothing is cached then)."""
         if self.cache is None or not source_digest:
             return produce()
         key = self._key(path, kind, source_digest)
         found = self.cache.get(key)
-        if isinstance(found, ReadResult) and all(Path(name).is_file() for name in found.required_files):
+        if found is not None and all(Path(name).is_file() for name in getattr(found, "required_files", ())):
             return found
         self.misses += 1
         result = produce()
-        if result.source_digest == source_digest:
+        if getattr(result, "source_digest", None) == source_digest:
             self.cache.put(key, result)
         return result

@@ -1,21 +1,31 @@
-"""The cache folder: what each source file read to, and what each output file was rendered from.
+"""The cache folder: what each source file read to, what each output file was rendered from, and the values
+plugins keep from one good build to the next.
 
 Everything here is a cache: deleting the folder only makes the next build a cold one. Entries are written
 to a temporary name and renamed, so an interrupted build never leaves a half-written entry behind.
 """
 
+import hashlib
 import logging
 import os
 import pickle
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 # Bumped when the layout of cached entries changes, so an old cache is ignored rather than misread.
 FORMAT = 1
+
+
+def digest(*parts: bytes) -> bytes:
+    """A short digest of several byte strings, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.digest()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -91,18 +101,6 @@ class ContentCache:
                     entry.unlink(missing_ok=True)
                     removed += 1
         return removed
-
-
-@dataclass(frozen=True)
-class OutputRecord:
-    """How one output file was made: its fingerprint, the names its template read, and the file it became."""
-
-    template: str
-    fingerprint: bytes
-    names: tuple[str, ...]
-    size: int
-    mtime_ns: int
-    inode: int
 
 
 def remove_other_namespaces(root: Path, keep: set[str]) -> None:

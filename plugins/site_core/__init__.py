@@ -1,0 +1,70 @@
+"""site_core: what the site's plugins share, installed as a package so no plugin depends on another.
+
+- problems and reporting (`Problem`, `BuildFailed`, each problem logged as `path:line: what — fix`);
+- settings (`parse_options`: one dict setting per plugin, parsed once per build into a frozen dataclass,
+  problems naming the settings file and line);
+- site paths (`site_root`, `search_folder`, `staging_path`, `alias_save_as`);
+- the cache store and cached reads, and work spread over forked processes;
+- the build's own signals and the per-build state (`current_build`).
+
+A plugin's `register()` calls `connect()` first: the core's receivers then run before the plugin's own,
+whichever plugins the site lists and in whatever order.
+"""
+
+from pelican import signals
+
+from .build import (
+    BUILD_KEY,
+    Build,
+    Memory,
+    after_publish,
+    attach,
+    before_publish,
+    begin,
+    build_failed,
+    current_build,
+    finishing,
+    pages_written,
+    publish,
+    publish_output,
+    stop_on_problems,
+)
+from .paths import absolute_url, alias_save_as, search_folder, site_root, staging_path
+from .problems import BuildFailed, ContentRejected, Problem, display_path
+from .settings import config_problem, locate_setting, merge_options, parse_options
+
+__all__ = [
+    "BUILD_KEY",
+    "Build",
+    "BuildFailed",
+    "ContentRejected",
+    "Memory",
+    "Problem",
+    "absolute_url",
+    "after_publish",
+    "alias_save_as",
+    "before_publish",
+    "build_failed",
+    "config_problem",
+    "connect",
+    "current_build",
+    "display_path",
+    "finishing",
+    "locate_setting",
+    "merge_options",
+    "pages_written",
+    "parse_options",
+    "publish_output",
+    "search_folder",
+    "site_root",
+    "staging_path",
+]
+
+
+def connect() -> None:
+    """Connect the core's receivers (blinker keeps one connection per receiver, so calling it again from
+    each plugin changes nothing)."""
+    signals.initialized.connect(attach)
+    signals.get_generators.connect(begin)
+    signals.get_writer.connect(stop_on_problems)
+    signals.finalized.connect(publish)

@@ -1,0 +1,146 @@
+"""The per-build state every plugin reaches, and the steps of a build that the core drives.
+
+A `Build` is made when Pelican starts (`initialized`) and reset at the start of every run, so an
+autoreloading Pelican or a long-running dev server begins each build clean. It lives in the settings under
+`BUILD_KEY`: every signal's sender leads to the settings (Pelican, generators, readers, content, and the
+context Pelican copies from the settings), so `current_build(x.settings)` finds it from anywhere.
+
+At the end of a build the core sends its own signals, in this order:
+
+- `pages_written` (Pelican): the writer's loop is over; pages it put off are completed here.
+- `before_publish` (Pelican): every file is written; checks and index steps work over `pelican.output_path`.
+- `finishing` (Pelican): every check passed; last touches that add files but change no page.
+- `publish_output` (Pelican): the output is complete; staging (safe_build) swaps it into place here.
+- `after_publish` (Pelican): the output is in place; caches record what it was made from.
+
+A build with problems stops at the first step after they were found, reports them all and raises
+`BuildFailed`; `build_failed` (Pelican) lets staging discard what was written.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from blinker import signal
+
+from .problems import BuildFailed, Problem, ProblemLog, configure_logging, log_problems, log_warnings
+from .reads import ReadCache
+from .settings import parse_options
+
+logger = logging.getLogger(__name__)
+
+BUILD_KEY = "SITE_CORE_BUILD"
+State = TypeVar("State")
+Options = TypeVar("Options")
+
+pages_written = signal("site_core.pages_written")
+before_publish = signal("site_core.before_publish")
+finishing = signal("site_core.finishing")
+publish_output = signal("site_core.publish_output")
+after_publish = signal("site_core.after_publish")
+build_failed = signal("site_core.build_failed")
+
+
+class Memory:
+    """Where values kept from the last good build come from; without a cache, nothing is remembered."""
+
+    def load(self, name: str):
+        return None
+
+    def keep(self, name: str, value) -> None:
+        """Keep `value` for the next build; saved only if this build is published."""
+
+
+class Build:
+    """Everything one build has found and made that plugins share, reset at the start of each build."""
+
+    def __init__(self, settings: dict) -> None:
+        self.settings = settings
+        self.reset()
+
+    def reset(self) -> None:
+        self.problems = ProblemLog()
+        self.warnings = ProblemLog()
+        self.reads = ReadCache()
+        self.memory = Memory()
+        self._options: dict[str, object] = {}
+        self._plugin_state: dict[str, object] = {}
+
+    def report(self, problem: Problem) -> None:
+        """A problem that stops the build."""
+        self.problems.add(problem)
+
+    def warn(self, problem: Problem) -> None:
+        """Something the build put right by itself but the author should know about; it does not stop it."""
+        self.warnings.add(problem)
+
+    def options(self, name: str, schema: type[Options]) -> Options:
+        """The `name` setting parsed once per build into `schema`; its problems are reported once."""
+        if name not in self._options:
+            parsed, problems = parse_options(self.settings, name, schema)
+            self.problems.extend(problems)
+            self._options[name] = parsed
+        return self._options[name]
+
+    def state(self, name: str, factory: Callable[[], State]) -> State:
+        """A plugin's own state for this build, made by `factory` on first use."""
+        if name not in self._plugin_state:
+            self._plugin_state[name] = factory()
+        return self._plugin_state[name]
+
+    def stored(self, name: str):
+        """What a plugin kept under `name` in the last good build with the same settings and code, or None."""
+        return self.memory.load(name)
+
+    def store(self, name: str, value) -> None:
+        self.memory.keep(name, value)
+
+    def fail_if_problems(self, pelican, outcome: str) -> None:
+        if not self.problems:
+            return
+        problems = self.problems.sorted()
+        self.problems.clear()
+        build_failed.send(pelican)
+        log_warnings(self.warnings.sorted())
+        raise BuildFailed(log_problems(problems, outcome))
+
+
+def current_build(settings: dict) -> Build:
+    """The build these settings (or a context copied from them) belong to; made on first use outside a
+    Pelican run, e.g. when a reader is used on its own."""
+    build = settings.get(BUILD_KEY)
+    if not isinstance(build, Build):
+        build = Build(settings)
+        settings[BUILD_KEY] = build
+    return build
+
+
+def attach(pelican) -> None:
+    """When Pelican starts: a build for its settings, before any run copies them into its context."""
+    configure_logging()
+    current_build(pelican.settings)
+
+
+def begin(pelican) -> None:
+    """At the start of every run (the first receiver of `get_generators`)."""
+    configure_logging()
+    current_build(pelican.settings).reset()
+
+
+def stop_on_problems(pelican) -> None:
+    """Once all content is read, just before Pelican starts writing."""
+    current_build(pelican.settings).fail_if_problems(
+        pelican, "Nothing was written: the previous output is unchanged."
+    )
+
+
+def publish(pelican) -> None:
+    """Once Pelican has written everything: the checks, then the swap, then what follows it."""
+    build = current_build(pelican.settings)
+    pages_written.send(pelican)
+    before_publish.send(pelican)
+    build.fail_if_problems(pelican, "The new build was discarded: the previous output is unchanged.")
+    finishing.send(pelican)
+    publish_output.send(pelican)
+    after_publish.send(pelican)
+    log_warnings(build.warnings.sorted())

@@ -1,0 +1,72 @@
+"""Work spread over processes forked from the build, which already holds everything the work reads.
+
+A forked child sees the parent's memory as it was at the fork, so the work can be any function or bound
+method over the build's objects (templates, content) without pickling them or parking them in a global.
+Each child takes every n-th item and sends back its results, pickled, through a pipe.
+"""
+
+import os
+import pickle
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process raised; the message carries its traceback."""
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
+    """`[function(item) for item in items]`, computed on `workers` forked processes, in order."""
+    workers = max(1, min(workers, len(items)))
+    if workers == 1 or not can_fork():
+        return [function(item) for item in items]
+    children = []
+    for share in range(workers):
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(reading)
+            _run_share(function, items[share::workers], writing)
+        os.close(writing)
+        children.append((pid, reading))
+    shares = [_collect(pid, reading) for pid, reading in children]
+    failures = [share for share in shares if isinstance(share, WorkerFailed)]
+    if failures:
+        raise failures[0]
+    results: list = [None] * len(items)
+    for share, values in enumerate(shares):
+        results[share::workers] = values
+    return results
+
+
+def _run_share(function, items, writing: int) -> None:
+    """In the child: compute, send, and leave without running the parent's exit handlers."""
+    code = 0
+    try:
+        try:
+            payload = pickle.dumps([function(item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            payload = pickle.dumps(WorkerFailed(traceback.format_exc()))
+            code = 1
+        with os.fdopen(writing, "wb") as stream:
+            stream.write(payload)
+    finally:
+        os._exit(code)
+
+
+def _collect(pid: int, reading: int):
+    with os.fdopen(reading, "rb") as stream:
+        data = stream.read()
+    os.waitpid(pid, 0)
+    try:
+        return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError) as error:
+        return WorkerFailed(f"a worker process ended without a result ({error})")
