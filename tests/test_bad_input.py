@@ -124,11 +124,23 @@ def test_save_path_outside_the_output_is_refused(built):
     assert not list(project.parent.glob("*.html"))
 
 
-def test_unknown_setting_key_is_reported(built):
+@pytest.mark.parametrize(
+    ("settings_file", "old", "new", "advice"),
+    [
+        ("pelicanconf.py", '    "default_author":', '    "categorys": {},\n    "default_author":', "`categories`"),
+        ("publishconf.py", '{"minify": True,', '{"minfy": True,', "`minify`"),
+    ],
+)
+def test_unknown_setting_key_is_reported_in_the_file_that_set_it(built, settings_file, old, new, advice):
     project, output, before = built
-    result = run_pelican(project, "publishconf.py", output, "-e", 'FRONT_MATTER={"categorys": {}}')
-    assert_clean_failure(result, ["pelicanconf.py:1:"])
-    assert "did you mean `categories`?" in result.stderr
+    path = project / settings_file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    line = next(n for n, line in enumerate(path.read_text().splitlines(), 1) if new.split(":")[0].strip() in line)
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, [f"{settings_file}:{line}:"])
+    assert f"did you mean {advice}?" in result.stderr
     assert tree_digest(output) == before
 
 

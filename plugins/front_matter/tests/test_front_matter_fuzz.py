@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 from front_matter.config import load_config
 from front_matter.reader import FrontMatterReader, pelican_metadata
 from front_matter.schema import Context, read_document
-from safe_build import ContentRejected
+from site_core import ContentRejected
 
 SETTINGS = {
     "PATH": "content",
+    "TIMEZONE": "Europe/London",
     "FRONT_MATTER": {"categories": {"News": "news"}, "topics": {"Fostering": "fostering"}},
 }
 VALID = (

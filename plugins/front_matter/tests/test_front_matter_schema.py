@@ -17,6 +17,7 @@ VALID = {
 }
 SETTINGS = {
     "PATH": "content",
+    "TIMEZONE": "Europe/London",
     "FRONT_MATTER": {
         "categories": {"News": "news", "Research": "research"},
         "topics": {"Fostering": "fostering", "Education and SEND": "education-and-send"},

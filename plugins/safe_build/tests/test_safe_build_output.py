@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from safe_build.problems import Problem, ProblemLog, print_report
-
-from safe_build.output import prepare_staging, staging_path, swap_into_place
+from safe_build.output import prepare_staging, swap_into_place
+from site_core import Problem, staging_path
+from site_core.problems import ProblemLog, configure_logging, log_problems
 
 
 def write(path: Path, text: str) -> None:
