@@ -22,7 +22,7 @@ def run_pelican(
 ) -> subprocess.CompletedProcess:
     """The plain Pelican command a newcomer would type, run in `project` (with `environment` added)."""
     env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
-    env.update(SITEURL=PUBLISH_SITEURL, COLUMNS="200", **(environment or {}))
+    env.update({"SITEURL": PUBLISH_SITEURL, "COLUMNS": "200", **(environment or {})})
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), *extra],
         cwd=project,

@@ -1,12 +1,15 @@
 """The published site in real headless Chromium: accessibility (axe-core), layout, privacy, no-JavaScript."""
 
+import functools
+import http.server
 import re
-from urllib.parse import urlsplit
+import threading
+from urllib.parse import quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT
+from conftest import PUBLISH_SITEURL, ROOT, StaticHostHandler, run_pelican
 from sample_content import read_articles
 
 PUBLIC = [a for a in read_articles(ROOT / "content") if a.is_public]
@@ -25,6 +28,7 @@ PAGES = {
     "hub filtered in place": "/knowledge-resources/?category=features&year=2025",
     "search": "/search/",
     "search with results": "/search/?q=children&sort=date",
+    "search with filters": "/search/?q=children&category=Guidance&topic=Safeguarding",
     "subscribe": "/subscribe/",
     "contact": "/contact/",
     "not found": "/404.html",
@@ -223,6 +227,138 @@ def test_search_puts_the_article_first_and_filters_by_category(page_at):
     page.wait_for_url(f"**category={other}**")
     page.wait_for_timeout(300)
     assert article.meta["title"] not in result_titles(page)
+
+
+def settled_status(page) -> str:
+    """The search page's status line once the search has finished (it then starts with a number).
+
+    Choosing a filter sets it to "Searching…" at once, so waiting for a number waits for the new answer."""
+    status = page.locator("[data-search-status]")
+    status.filter(has_text=re.compile(r"^\d+ results?\b")).wait_for()
+    return status.text_content()
+
+
+def result_slugs(page) -> list[str]:
+    return [
+        urlsplit(link.get_attribute("href")).path.rstrip("/").split("/")[-1]
+        for link in page.locator(".search-result h2 a").all()
+    ]
+
+
+def in_facets(article, category: str = "", topic: str = "", year: str = "") -> bool:
+    """What the front matter says about the category, topic and year filters."""
+    return (
+        (not category or article.meta["category"] == category)
+        and (not topic or topic in article.meta.get("topics", []))
+        and (not year or str(article.date.year) == year)
+    )
+
+
+def narrowing_filters() -> dict[str, str]:
+    """A category, then a topic, then a year, each leaving fewer of the sample articles, but at least one."""
+    for article in PUBLIC:
+        for topic in article.meta.get("topics", []):
+            chosen = {"category": article.meta["category"], "topic": topic, "year": str(article.date.year)}
+            steps = [sum(in_facets(a, **dict(list(chosen.items())[:n])) for a in PUBLIC) for n in range(4)]
+            if steps[0] > steps[1] > steps[2] > steps[3] >= 1:
+                return chosen
+    raise AssertionError("the sample content has no category, topic and year that narrow in turn")
+
+
+def test_search_filters_narrow_results_by_category_topic_and_year(page_at):
+    """With words, Pagefind finds the pages and the filters keep exactly those whose front matter matches,
+    in Pagefind's order; the address and the announced count follow each choice."""
+    word = "children"
+    page = page_at(f"/search/?q={word}")
+    everything = result_slugs(page)
+    assert settled_status(page) == f"{len(everything)} results for “{word}”."
+    by_slug = {a.slug: a for a in PUBLIC}
+    chosen = {}
+    for name, value in narrowing_filters().items():
+        chosen[name] = value
+        page.select_option(f"#filter-{name}", value)
+        status = settled_status(page)
+        expected = [slug for slug in everything if in_facets(by_slug[slug], **chosen)]
+        assert result_slugs(page) == expected, chosen
+        count = len(expected)
+        assert status == f"{count} {'result' if count == 1 else 'results'} for “{word}”.", chosen
+        assert f"{name}={quote(value).replace('%20', '+')}" in page.url
+    assert 1 <= len(result_slugs(page)) < len(everything)
+    page.select_option("#filter-category", "")
+    settled_status(page)
+    assert "category=" not in page.url
+    without_category = {**chosen, "category": ""}
+    assert result_slugs(page) == [s for s in everything if in_facets(by_slug[s], **without_category)]
+
+
+def test_search_by_filters_alone_lists_every_matching_article_newest_first(page_at):
+    chosen = narrowing_filters()
+    del chosen["year"]
+    page = page_at("/search/?" + "&".join(f"{k}={quote(v)}" for k, v in chosen.items()))
+    matching = [a for a in PUBLIC if in_facets(a, **chosen)]
+    expected = sorted(matching, key=lambda a: (-a.date.timestamp(), a.slug))
+    assert result_slugs(page) == [a.slug for a in expected]
+    assert settled_status(page) == f"{len(expected)} {'result' if len(expected) == 1 else 'results'}."
+    first = page.locator(".search-result").first
+    assert first.locator("h2").text_content() == expected[0].meta["title"]
+    date = expected[0].date
+    assert first.locator(".meta").text_content() == f"{date.day} {date:%B} {date.year}"
+    assert page.locator("#filter-category").input_value() == chosen["category"]
+    assert page.locator("#filter-topic").input_value() == chosen["topic"]
+
+
+def test_filter_choices_are_the_categories_topics_and_years_with_articles(page_at):
+    page = page_at("/search/")
+    options = {
+        name: page.locator(f"#filter-{name} option").all_text_contents()[1:]
+        for name in ("category", "topic", "year")
+    }
+    assert options == {
+        "category": sorted({a.meta["category"] for a in PUBLIC}, key=str.casefold),
+        "topic": sorted({t for a in PUBLIC for t in a.meta.get("topics", [])}, key=str.casefold),
+        "year": sorted({str(a.date.year) for a in PUBLIC}, reverse=True),
+    }
+
+
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory):
+    """The site published for an address with a path (https://…/children-first/), served there."""
+    served = tmp_path_factory.mktemp("sub-path")
+    result = run_pelican(
+        ROOT,
+        "publishconf.py",
+        served / "children-first",
+        environment={"SITEURL": f"{PUBLISH_SITEURL}/children-first"},
+    )
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(StaticHostHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/children-first"
+    server.shutdown()
+
+
+def test_search_filters_work_when_the_site_lives_under_a_path(browser, sub_path_site):
+    chosen = narrowing_filters()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        problems = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(f"{sub_path_site}/search/?q=children&year={chosen['year']}")
+        settled_status(page)
+        links = [link.get_attribute("href") for link in page.locator(".search-result h2 a").all()]
+        assert links
+        assert all(urlsplit(href).path.startswith("/children-first/articles/") for href in links)
+        by_slug = {a.slug: a for a in PUBLIC}
+        assert all(in_facets(by_slug[slug], year=chosen["year"]) for slug in result_slugs(page))
+        page.goto(f"{sub_path_site}/search/?year={chosen['year']}")
+        settled_status(page)
+        in_year = [a.slug for a in PUBLIC if in_facets(a, year=chosen["year"])]
+        assert sorted(result_slugs(page)) == sorted(in_year)
+        assert problems == []
+    finally:
+        context.close()
 
 
 def test_header_search_box_leads_to_results(page_at):

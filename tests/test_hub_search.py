@@ -1,7 +1,9 @@
 """Knowledge & Resources facets and Pagefind search, checked against the content itself."""
 
+import gzip
 import json
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +11,9 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_pelican
+from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_pelican, tree_digest
 from sample_content import read_articles
+from search import build_index
 
 CATEGORIES = ["News", "Features", "Research", "Guidance", "Interviews", "Opinion"]
 TOPICS = [
@@ -139,6 +142,45 @@ def test_search_index_covers_only_article_pages(large_site):
     entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
     indexed = sum(language["page_count"] for language in entry["languages"].values())
     assert indexed == len(public_articles(project))
+
+
+def test_pagefind_gets_no_filters(published_site):
+    """Pagefind's filter index (and its metadata index with it) differs from run to run (its issue #638),
+    so the pages give it none: category, topic and year are narrowed in the browser from articles.json."""
+    pages = list(published_site.rglob("*.html"))
+    assert pages
+    assert not [p for p in pages if b"data-pagefind-filter" in p.read_bytes()]
+    assert not (published_site / "pagefind" / "filter").exists()
+
+
+def test_result_urls_name_every_indexed_article(large_site):
+    """search.js turns a Pagefind result id into the article's category, topics and year with
+    result-urls.json (id -> page) and the hub's articles.json (page -> facets)."""
+    project, output = large_site
+    bundle = output / "pagefind"
+    urls = json.loads((bundle / "result-urls.json").read_text(encoding="utf-8"))
+    assert set(urls) == {fragment.stem for fragment in (bundle / "fragment").glob("*.pf_fragment")}
+    assert sorted(urls.values()) == sorted(f"/articles/{a.slug}/" for a in public_articles(project))
+    fragment = next(iter(urls))
+    data = gzip.decompress((bundle / "fragment" / f"{fragment}.pf_fragment").read_bytes())
+    assert json.loads(data.removeprefix(b"pagefind_dcd"))["url"] == urls[fragment]
+    listed_urls = {a["url"] for a in json.loads((output / HUB / "articles.json").read_text(encoding="utf-8"))}
+    assert set(urls.values()) == listed_urls
+
+
+def test_indexing_the_same_pages_twice_gives_the_same_bytes(large_site, tmp_path):
+    """The whole bundle, fragments, word index, metadata and result-urls.json, on 76 articles."""
+    _, output = large_site
+    digests = []
+    for run in ("one", "two"):
+        site = tmp_path / run
+        shutil.copytree(output, site, ignore=shutil.ignore_patterns("pagefind"))
+        ok, message = build_index(site, "pagefind")
+        assert ok, message
+        digests.append(tree_digest(site / "pagefind"))
+    assert digests[0] == digests[1]
+    published = {p: d for p, d in tree_digest(output / "pagefind").items() if not p.endswith((".gz", ".br"))}
+    assert digests[0] == published
 
 
 def test_sitemap_lists_the_facet_pages(published_site):

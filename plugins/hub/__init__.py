@@ -3,8 +3,8 @@
 Each facet is a real, paginated page that works without JavaScript:
 /knowledge-resources/category/{slug}/, /knowledge-resources/topic/{slug}/, /knowledge-resources/{year}/.
 The hub itself is Pelican's `hub` direct template; this plugin puts the facets (with their counts) in the
-context for it, writes the facet pages with the same template, and writes the small JSON index that the
-optional filter panel reads.
+context for it, writes the facet pages with the same template, and writes the small JSON index (articles.json)
+that the optional filter panel and the search page's category, topic and year filters read.
 """
 
 import logging

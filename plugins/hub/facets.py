@@ -93,7 +93,7 @@ def build_facets(articles, hub_url: str) -> Facets:
 
 
 def filter_index(articles, site_root: str) -> str:
-    """Every article as JSON for the optional in-page filter: only what a card shows, newest first."""
+    """Every article as JSON for the in-page filters (hub, search): only what a card shows, newest first."""
     items = [
         {
             "title": a.title,

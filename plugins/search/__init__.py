@@ -1,12 +1,20 @@
 """search: a Pagefind full-text index of the article pages, built over the finished output.
 
 Only what the article template marks with `data-pagefind-body` is indexed (the article itself, not the
-navigation or footer), with filters for category, topic and year and a sort by date. The index is built
-once every page is written and before the build is swapped into place, so a failed index fails the
-build. Without the Pagefind binary the step is skipped with a clear message and the search page says
-search is unavailable.
+navigation or footer), with a sort by date. The index is built once every page is written and before the
+build is swapped into place, so a failed index fails the build. Without the Pagefind binary the step is
+skipped with a clear message and the search page says search is unavailable.
+
+Narrowing by category, topic and year is done in the browser, not with Pagefind's filters: Pagefind 1.5
+writes its filter index, and with it its metadata index, in a different order on every run (Pagefind issue
+#638), so a build with filters is never byte-identical to the one before. Its word index and its result
+fragments are stable. So besides Pagefind's own files the step writes `result-urls.json` into the bundle:
+each Pagefind result id (the name of its fragment file, which is a digest of the page) with the page's URL,
+which search.js looks up in the hub's `articles.json` for the page's category, topics and year.
 """
 
+import gzip
+import json
 import logging
 import subprocess
 import time
@@ -44,6 +52,31 @@ def pagefind_command(site: Path, output_subdir: str) -> list[str] | None:
     return [str(executable), "--site", str(site), "--output-subdir", output_subdir, "--silent"]
 
 
+RESULT_URLS = "result-urls.json"
+# What Pagefind puts before the JSON of a fragment, inside the gzip (see `decompress` in pagefind.js).
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def result_urls(bundle: Path) -> dict[str, str]:
+    """Each result id in a Pagefind bundle with its page's URL (relative to the site root, as Pagefind
+    writes it: `/articles/slug/`), in id order. ValueError when a fragment is not in the expected form."""
+    urls = {}
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        if not data.startswith(FRAGMENT_SIGNATURE):
+            raise ValueError(f"{fragment.name} is not a Pagefind fragment this site knows how to read")
+        urls[fragment.stem] = json.loads(data[len(FRAGMENT_SIGNATURE) :])["url"]
+    return urls
+
+
+def write_result_urls(bundle: Path) -> int:
+    """Write `result-urls.json` into the bundle; returns how many results it lists."""
+    urls = result_urls(bundle)
+    text = json.dumps(urls, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    (bundle / RESULT_URLS).write_text(text, encoding="utf-8")
+    return len(urls)
+
+
 def build_index(site: Path, output_subdir: str) -> tuple[bool, str]:
     """Index `site`; (True, summary) on success, (False, Pagefind's own message) on failure."""
     command = pagefind_command(site, output_subdir)
@@ -53,7 +86,11 @@ def build_index(site: Path, output_subdir: str) -> tuple[bool, str]:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         return False, (result.stderr or result.stdout).strip()
-    return True, f"indexed in {time.perf_counter() - started:.2f} s"
+    try:
+        pages = write_result_urls(site / output_subdir)
+    except (OSError, ValueError, KeyError) as error:
+        return False, f"could not list the indexed pages for search.js: {error}"
+    return True, f"{pages} pages indexed in {time.perf_counter() - started:.2f} s"
 
 
 def index_site(pelican) -> None:

@@ -1,15 +1,22 @@
 // Site search with Pagefind: reads ?q= and the filters from the address, shows results in the page,
 // announces how many there are, and keeps the address up to date so a search can be shared.
 // Without JavaScript the page explains itself and links to the hub's facet pages instead.
+//
+// Pagefind finds the words; the category, topic and year filters are applied here, from the hub's
+// articles.json, because Pagefind's own filter index differs from build to build (Pagefind issue #638).
+// The bundle's result-urls.json (written by the search plugin) gives each Pagefind result's page URL.
 
 const root = document.querySelector("[data-search]");
 const form = root.querySelector("form");
 const query = form.querySelector("#search-query");
 const selects = [...form.querySelectorAll("select")];
+const filterSelects = selects.filter((s) => s.id.startsWith("filter-"));
 const status = root.querySelector("[data-search-status]");
 const list = root.querySelector("[data-search-results]");
+const siteRoot = root.dataset.root || "";
 const MAX_RESULTS = 50;
 let pagefind = null;
+let catalogue = null;
 let latest = 0;
 
 root.querySelector("[data-search-fallback]").hidden = true;
@@ -31,51 +38,121 @@ function writeAddress() {
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
 }
 
-function resultItem(data) {
+// One key for a page whoever names it: articles.json (with the site's root path, e.g. /sub/articles/x/)
+// and Pagefind (from the site root, /articles/x/ or /articles/x/index.html).
+function pageKey(url) {
+  let path = new URL(url, location.origin).pathname;
+  if (siteRoot && (path === siteRoot || path.startsWith(`${siteRoot}/`))) path = path.slice(siteRoot.length);
+  path = path.replace(/index\.html$/, "");
+  if (!path.startsWith("/")) path = `/${path}`;
+  return path.endsWith("/") ? path : `${path}/`;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// Every article (newest first, as articles.json lists them) and each Pagefind result id's article.
+async function loadCatalogue() {
+  const [articles, resultUrls] = await Promise.all([
+    fetchJson(root.dataset.index),
+    fetchJson(`${root.dataset.bundle}result-urls.json`),
+  ]);
+  const byPage = new Map(articles.map((a) => [pageKey(a.url), a]));
+  const byResult = new Map();
+  for (const [id, url] of Object.entries(resultUrls)) {
+    const article = byPage.get(pageKey(url));
+    if (article) byResult.set(id, article);
+  }
+  return { articles, byResult };
+}
+
+function matches(article, filters) {
+  return (
+    article !== undefined &&
+    (!filters.category || article.category.name === filters.category) &&
+    (!filters.topic || article.topics.some((t) => t.name === filters.topic)) &&
+    (!filters.year || article.year === filters.year)
+  );
+}
+
+function resultItem({ url, title, date, excerpt, teaser }) {
   const item = document.createElement("li");
   item.className = "search-result";
   const heading = document.createElement("h2");
   const link = document.createElement("a");
-  link.href = data.url;
-  link.textContent = data.meta.title || data.url;
+  link.href = url;
+  link.textContent = title || url;
   heading.append(link);
   item.append(heading);
-  if (data.meta.date) {
-    const date = document.createElement("p");
-    date.className = "meta";
-    date.textContent = data.meta.date;
-    item.append(date);
+  if (date) {
+    const line = document.createElement("p");
+    line.className = "meta";
+    line.textContent = date;
+    item.append(line);
   }
-  const excerpt = document.createElement("p");
+  const text = document.createElement("p");
   // Pagefind's excerpt is the indexed text, escaped, with the matches wrapped in <mark>.
-  excerpt.innerHTML = data.excerpt;
-  item.append(excerpt);
+  if (excerpt !== undefined) text.innerHTML = excerpt;
+  else text.textContent = teaser;
+  item.append(text);
   return item;
+}
+
+function fromPagefind(data) {
+  return { url: data.url, title: data.meta.title, date: data.meta.date, excerpt: data.excerpt };
+}
+
+function fromArticle(article) {
+  const date = new Date(article.date).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "Europe/London",
+  });
+  return { url: article.url, title: article.title, date, teaser: `${article.teaser} […]` };
 }
 
 async function run() {
   const ticket = ++latest;
   writeAddress();
   const words = query.value.trim();
-  const filters = Object.fromEntries(selects.filter((s) => s.name !== "sort" && s.value).map((s) => [s.name, s.value]));
+  const filters = Object.fromEntries(filterSelects.filter((s) => s.value).map((s) => [s.name, s.value]));
+  const filtered = Object.keys(filters).length > 0;
   const sort = form.querySelector("#search-sort").value === "date" ? { date: "desc" } : undefined;
-  if (!words && !Object.keys(filters).length) {
+  if (!words && !filtered) {
     list.replaceChildren();
     status.textContent = "Type a word or choose a category, topic or year.";
     return;
   }
   status.textContent = "Searching…";
   try {
-    pagefind ??= await import(root.dataset.bundle + "pagefind.js");
-    const search = await pagefind.search(words || null, { filters, sort });
-    const found = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+    if (filtered) catalogue ??= await loadCatalogue();
+    let count;
+    let shown;
+    if (words) {
+      pagefind ??= await import(root.dataset.bundle + "pagefind.js");
+      const search = await pagefind.search(words, { sort });
+      const results = filtered
+        ? search.results.filter((r) => matches(catalogue.byResult.get(r.id), filters))
+        : search.results;
+      count = results.length;
+      shown = (await Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()))).map(fromPagefind);
+    } else {
+      // No words: every article in the chosen category, topic and year, newest first.
+      const matching = catalogue.articles.filter((a) => matches(a, filters));
+      count = matching.length;
+      shown = matching.slice(0, MAX_RESULTS).map(fromArticle);
+    }
     if (ticket !== latest) return;
-    list.replaceChildren(...found.map(resultItem));
-    const count = search.results.length;
-    const shown = count > MAX_RESULTS ? ` The first ${MAX_RESULTS} are shown.` : "";
+    list.replaceChildren(...shown.map(resultItem));
+    const more = count > MAX_RESULTS ? ` The first ${MAX_RESULTS} are shown.` : "";
     const about = words ? ` for “${words}”` : "";
-    status.textContent = `${count} ${count === 1 ? "result" : "results"}${about}.${shown}`;
+    status.textContent = `${count} ${count === 1 ? "result" : "results"}${about}.${more}`;
   } catch (error) {
+    if (ticket !== latest) return;
     status.textContent = "Search is not available at the moment. Browse Knowledge & Resources instead.";
     root.querySelector("[data-search-fallback]").hidden = false;
     console.error(error);
