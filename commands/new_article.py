@@ -1,15 +1,22 @@
-"""`invoke new`: write an article skeleton that already passes every front-matter rule."""
+"""`invoke new`: write an article skeleton that already passes every front-matter rule.
+
+The rules are the front_matter plugin's own (its schema, reader context and topic spellings), so a
+skeleton this writes is checked exactly as a build would check it.
+"""
 
 import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from invoke import Exit
 from pelican.settings import read_settings
 
-from .config import load_config
-from .reader import validation_context
-from .schema import ARTICLE_FIELDS, slugify, validate
-from .source import parse
+from commands.project import ROOT
+from front_matter.config import load_config
+from front_matter.reader import validation_context
+from front_matter.schema import ARTICLE_FIELDS, slugify, validate
+from front_matter.source import parse
 
 
 class SkeletonError(ValueError):
@@ -65,3 +72,12 @@ def write_skeleton(root: Path, title: str, category: str, topics: str, author: s
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def run(title: str, category: str, topics: str, author: str) -> None:
+    """`invoke new`: write the skeleton dated now (London time) and print its path."""
+    try:
+        path = write_skeleton(ROOT, title, category, topics, author, datetime.now(ZoneInfo("Europe/London")))
+    except SkeletonError as error:
+        raise Exit(str(error), code=1) from None
+    print(path.relative_to(ROOT))
