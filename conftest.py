@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-PROJECT_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py")
+PROJECT_FILES = ("content", "theme", "plugins", "commands", "pelicanconf.py", "publishconf.py", "tasks.py")
 PUBLISH_SITEURL = "https://children-first.example"
 
 

@@ -41,7 +41,6 @@ PLUGINS = [
     "sitemap",
     "link_check",
     "security_headers",
-    "deploy",
 ]
 
 # Scheduling is the front_matter reader's job (it honours SOURCE_DATE_EPOCH); Pelican must not

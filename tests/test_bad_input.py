@@ -127,7 +127,12 @@ def test_save_path_outside_the_output_is_refused(built):
 @pytest.mark.parametrize(
     ("settings_file", "old", "new", "advice"),
     [
-        ("pelicanconf.py", '    "default_author":', '    "categorys": {},\n    "default_author":', "categories"),
+        (
+            "pelicanconf.py",
+            '    "default_author":',
+            '    "categorys": {},\n    "default_author":',
+            "categories",
+        ),
         ("publishconf.py", '{"minify": True,', '{"minfy": True,', "minify"),
     ],
 )
@@ -246,7 +251,7 @@ def test_a_check_over_the_written_output_can_discard_the_build(built):
         "import site_core\n"
         "def inspect(pelican):\n"
         "    assert (Path(pelican.output_path) / 'index.html').is_file()\n"
-        "    problem = site_core.Problem('content/pages/about.md', 1, 'a check over the output failed', 'x')\n"
+        "    problem = site_core.Problem('content/pages/about.md', 1, 'a check of the output failed', 'x')\n"
         "    site_core.current_build(pelican.settings).report(problem)\n"
         "def register():\n"
         "    site_core.connect()\n"

@@ -4,13 +4,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 
-import deploy
+from commands import deploy
 from conftest import PUBLISH_SITEURL, ROOT, run_pelican
 
 FINGERPRINTED_CSS = "theme/css/site.{}.css"
@@ -222,9 +223,52 @@ def test_invoke_deploy_stops_when_the_build_fails(project, tmp_path):
     assert not host.exists()
 
 
-def test_unknown_deploy_key_is_reported(project):
+def invoke_deploy(project: Path, *options: str) -> tuple[subprocess.CompletedProcess, float]:
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "deploy", *options],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SITEURL": PUBLISH_SITEURL},
+        timeout=120,
+    )
+    return result, time.monotonic() - started
+
+
+def test_invoke_deploy_without_a_destination_fails_at_once_without_building(project):
+    result, seconds = invoke_deploy(project, "--target", "dir")
+    assert result.returncode == 1
+    assert "deploy: give --dest FOLDER or DEPLOY['dir']" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "public").exists()
+    assert not list(project.glob(".pelican-*"))
+    assert seconds < 10, f"took {seconds:.1f} s: it must fail before building"
+
+
+def test_invoke_deploy_refuses_an_unknown_target_before_building(project):
+    result, _ = invoke_deploy(project, "--target", "ftp", "--dest", "somewhere")
+    assert result.returncode == 1
+    assert "deploy: unknown target 'ftp': use dir, rsync, gh-pages or s3" in result.stderr
+    assert not (project / "public").exists()
+
+
+def test_unknown_deploy_key_is_reported_before_building(project, tmp_path):
+    with (project / "publishconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nDEPLOY = {"bukcet": "x"}\n')
+    line = (project / "publishconf.py").read_text().splitlines().index('DEPLOY = {"bukcet": "x"}') + 1
+    result, _ = invoke_deploy(project, "--target", "dir", "--dest", str(tmp_path / "host"))
+    assert result.returncode == 1
+    assert f"publishconf.py:{line}: DEPLOY has an unknown key `bukcet` — did you mean `s3_bucket`?" in (
+        result.stderr
+    )
+    assert not (project / "public").exists()
+    assert not (tmp_path / "host").exists()
+
+
+def test_a_publish_build_does_not_check_deploy_settings(project):
+    """DEPLOY belongs to the deploy command: a publish build with a mistyped key still builds."""
     with (project / "publishconf.py").open("a", encoding="utf-8") as settings:
         settings.write('\nDEPLOY = {"bukcet": "x"}\n')
     result = run_pelican(project, "publishconf.py", project / "public")
-    assert result.returncode == 1
-    assert "DEPLOY has an unknown key `bukcet`" in result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -20,9 +20,12 @@ DEFAULT_SETTINGS_FILE = "pelicanconf.py"
 Options = TypeVar("Options")
 
 
-def merge_options(settings: dict, name: str, defaults: dict) -> tuple[dict, list[Problem]]:
+def merge_options(
+    settings: dict, name: str, defaults: dict, settings_file: Path | None = None
+) -> tuple[dict, list[Problem]]:
     """`defaults` updated with the `name` setting; unknown keys and values of the wrong type come back as
-    problems (the default stands in for a wrong value)."""
+    problems (the default stands in for a wrong value). `settings_file` is the file the settings were read
+    from, when that is not the one the `pelican` command was given (a command of the project's own)."""
     given = settings.get(name) or {}
     if not isinstance(given, dict):
         return dict(defaults), [
@@ -32,6 +35,7 @@ def merge_options(settings: dict, name: str, defaults: dict) -> tuple[dict, list
                 name,
                 f"the {name} setting must be a dict, not {type(given).__name__}",
                 f"write it as {name} = {{...}} with the keys: {', '.join(sorted(defaults))}",
+                settings_file=settings_file,
             )
         ]
     problems = []
@@ -41,7 +45,9 @@ def merge_options(settings: dict, name: str, defaults: dict) -> tuple[dict, list
             close = difflib.get_close_matches(str(key), list(defaults), n=1)
             fix = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(sorted(defaults))}"
             problems.append(
-                config_problem(settings, name, str(key), f"{name} has an unknown key `{key}`", fix)
+                config_problem(
+                    settings, name, str(key), f"{name} has an unknown key `{key}`", fix, settings_file
+                )
             )
         elif _wrong_type(defaults[key], value):
             wanted = type(defaults[key]).__name__
@@ -52,6 +58,7 @@ def merge_options(settings: dict, name: str, defaults: dict) -> tuple[dict, list
                     str(key),
                     f"{name} `{key}` must be a {wanted}, not {value!r}",
                     f"write it as {key!r}: {defaults[key]!r} (the default) or another {wanted}",
+                    settings_file=settings_file,
                 )
             )
         else:
@@ -83,15 +90,19 @@ def parse_options(settings: dict, name: str, schema: type[Options]) -> tuple[Opt
     return schema(**frozen), problems
 
 
-def config_problem(settings: dict, setting: str, needle: str, message: str, fix: str) -> Problem:
+def config_problem(
+    settings: dict, setting: str, needle: str, message: str, fix: str, settings_file: Path | None = None
+) -> Problem:
     """A problem in the settings file that sets `setting`, on the first line of it that mentions `needle`."""
-    path, line = locate_setting(settings, setting, needle)
+    path, line = locate_setting(settings, setting, needle, settings_file)
     return Problem(path, line, message, fix)
 
 
-def locate_setting(settings: dict, setting: str, needle: str = "") -> tuple[str, int]:
+def locate_setting(
+    settings: dict, setting: str, needle: str = "", settings_file: Path | None = None
+) -> tuple[str, int]:
     """(file, line) where `setting` is assigned, searching the file Pelican was given first."""
-    chain = settings_files(settings)
+    chain = settings_files(settings, settings_file)
     for path in chain:
         span = _assignments(str(path)).get(setting)
         if span is None:
@@ -105,10 +116,10 @@ def locate_setting(settings: dict, setting: str, needle: str = "") -> tuple[str,
     return str(chain[0] if chain else Path(DEFAULT_SETTINGS_FILE)), 1
 
 
-def settings_files(settings: dict) -> list[Path]:
+def settings_files(settings: dict, settings_file: Path | None = None) -> list[Path]:
     """The settings file of this build, then each file it takes its settings from with `import *`."""
     project = Path(settings.get("PATH", ".")).resolve().parent
-    current = _command_line_settings(project) or project / DEFAULT_SETTINGS_FILE
+    current = settings_file or _command_line_settings(project) or project / DEFAULT_SETTINGS_FILE
     chain: list[Path] = []
     while current is not None and current.is_file() and current not in chain:
         chain.append(current)

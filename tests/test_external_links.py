@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from link_check.external import broken_external_links
+from commands.external_links import broken_external_links
 
 
 class Answers(http.server.BaseHTTPRequestHandler):

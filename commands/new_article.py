@@ -1,15 +1,22 @@
-"""`invoke new`: write an article skeleton that already passes every front-matter rule."""
+"""`invoke new`: write an article skeleton that already passes every front-matter rule.
+
+The rules are the front_matter plugin's own (its schema, reader context and topic spellings), so a
+skeleton this writes is checked exactly as a build would check it.
+"""
 
 import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from invoke import Exit
 from pelican.settings import read_settings
 
-from .config import load_config
-from .reader import validation_context
-from .schema import ARTICLE_FIELDS, slugify, validate
-from .source import parse
+from commands.project import ROOT
+from front_matter.config import load_config
+from front_matter.reader import validation_context
+from front_matter.schema import ARTICLE_FIELDS, slugify, validate
+from front_matter.source import parse
 
 
 class SkeletonError(ValueError):
@@ -46,8 +53,12 @@ def skeleton_text(title: str, category: str, topics: list[str], author: str, whe
     return "\n".join(lines)
 
 
-def write_skeleton(root: Path, title: str, category: str, topics: str, author: str, when: datetime) -> Path:
+def write_skeleton(
+    root: Path, title: str, category: str, topics: str, author: str, when: datetime | None = None
+) -> Path:
+    """The skeleton, dated `when` (default: now in the site's TIMEZONE), written into the article folder."""
     settings = read_settings(str(root / "pelicanconf.py"), override={"PATH": str(root / "content")})
+    when = when or datetime.now(ZoneInfo(settings["TIMEZONE"]))
     config, config_problems = load_config(settings)
     topic_list = [t.strip() for t in topics.split(",") if t.strip()]
     slug = slugify(title)
@@ -65,3 +76,12 @@ def write_skeleton(root: Path, title: str, category: str, topics: str, author: s
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def run(title: str, category: str, topics: str, author: str) -> None:
+    """`invoke new`: write the skeleton dated now (the site's time) and print its path."""
+    try:
+        path = write_skeleton(ROOT, title, category, topics, author)
+    except SkeletonError as error:
+        raise Exit(str(error), code=1) from None
+    print(path.relative_to(ROOT))

@@ -1,11 +1,12 @@
-"""deploy: put the published site on a host, with `invoke deploy --target dir|rsync|gh-pages|s3`.
+"""`invoke deploy --target dir|rsync|gh-pages|s3`: build the published site and put it on a host.
 
 Every target first works out a plan against what the host already has: files to upload (new or changed),
 files unchanged, and files on the host that the build did not produce. Those are deleted only with
 `--delete`; `--dry-run` prints the plan and changes nothing. A deploy refuses an output folder that is not
 a complete publish build (a build still in progress, or one made with the development settings).
 
-The DEPLOY setting (in publishconf.py) names the destinations; the build checks its keys:
+The DEPLOY setting (in publishconf.py) names the destinations. The command checks its arguments and the
+DEPLOY keys before it builds anything, so a mistake stops it at once; the keys are:
 `dir` (a folder), `rsync` (`user@host:/path`), `s3_bucket`, `s3_region`, `s3_endpoint_url` (for
 S3-compatible hosts), `gh_pages_remote` (default `origin`), `gh_pages_branch` (default `gh-pages`) and
 `cname` (a custom domain for GitHub Pages).
@@ -14,22 +15,21 @@ S3-compatible hosts), `gh_pages_remote` (default `origin`), `gh_pages_branch` (d
 import contextlib
 import hashlib
 import io
-import logging
 import mimetypes
 import shutil
 import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from pelican import signals
+from invoke import Exit
 
-import site_core
-from site_core import current_build, merge_options
+from commands.project import PUBLISH_OUTPUT, ROOT, build
+from site_core import merge_options
 from site_core.paths import STAGING_PREFIX
-
-logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "dir": None,
@@ -77,12 +77,22 @@ class Plan:
         return "\n".join(lines)
 
 
+TARGETS = ("dir", "rsync", "gh-pages", "s3")
+# Where each target's destination comes from when --dest is not given, and what to say when neither is.
+DESTINATIONS = {
+    "dir": ("dir", "give --dest FOLDER or DEPLOY['dir']"),
+    "rsync": ("rsync", "give --dest user@host:/path or DEPLOY['rsync']"),
+    "s3": ("s3_bucket", "give --dest BUCKET or DEPLOY['s3_bucket']"),
+}
+
+
 def deploy_settings(settings: dict) -> dict:
     return merge_options(settings, "DEPLOY", DEFAULTS)[0]
 
 
-def check_settings(pelican) -> None:
-    current_build(pelican.settings).problems.extend(merge_options(pelican.settings, "DEPLOY", DEFAULTS)[1])
+def settings_problems(settings: dict, settings_file: Path) -> list[str]:
+    """Unknown or mistyped DEPLOY keys, as `file:line: what is wrong — how to fix it`."""
+    return [str(problem) for problem in merge_options(settings, "DEPLOY", DEFAULTS, settings_file)[1]]
 
 
 def build_files(output: Path) -> dict[str, Path]:
@@ -284,6 +294,40 @@ def deploy_s3(output: Path, options: dict, bucket: str, delete: bool, dry_run: b
     return plan
 
 
-def register() -> None:
-    site_core.connect()
-    signals.get_generators.connect(check_settings)
+def fail(message: str):
+    raise Exit(f"deploy: {message}", 1)
+
+
+def run(c, target: str, dest: str | None, dry_run: bool, delete: bool, no_build: bool) -> None:
+    """`invoke deploy`: check the arguments and DEPLOY first, then build, then put public/ on the host."""
+    from pelican.settings import read_settings
+
+    if target not in TARGETS:
+        fail(f"unknown target {target!r}: use dir, rsync, gh-pages or s3")
+    settings_file = ROOT / "publishconf.py"
+    settings = read_settings(str(settings_file))
+    problems = settings_problems(settings, settings_file)
+    if problems:
+        fail("\n".join(["the DEPLOY setting has problems; nothing was built or deployed:", *problems]))
+    options = deploy_settings(settings)
+    destination = None
+    if target in DESTINATIONS:
+        key, missing = DESTINATIONS[target]
+        destination = dest or options[key] or fail(missing)
+    if not no_build:
+        build(c, "publishconf.py", PUBLISH_OUTPUT)
+    try:
+        check_complete(PUBLISH_OUTPUT, settings["SITEURL"])
+        if target == "dir":
+            print(deploy_dir(PUBLISH_OUTPUT, Path(destination), delete, dry_run).describe(delete, dry_run))
+        elif target == "rsync":
+            print(deploy_rsync(PUBLISH_OUTPUT, destination, delete, dry_run), end="")
+        elif target == "gh-pages":
+            message = f"Publish {datetime.now(ZoneInfo(settings['TIMEZONE'])):%d %B %Y %H:%M}"
+            plan = deploy_gh_pages(PUBLISH_OUTPUT, ROOT, options, delete, dry_run, message)
+            print(plan.describe(delete, dry_run))
+        else:
+            plan = deploy_s3(PUBLISH_OUTPUT, options, destination, delete, dry_run)
+            print(plan.describe(delete, dry_run))
+    except DeployError as error:
+        raise Exit(f"deploy: {error}", 1) from None
