@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .check import LINK, attribute_values
+from .check import page_links
 
 USER_AGENT = "Children First link checker (+https://github.com/)"
 
@@ -18,8 +18,7 @@ def external_links(output: Path, siteurl: str) -> dict[str, list[str]]:
     own = urlsplit(siteurl).netloc
     found: dict[str, list[str]] = defaultdict(list)
     for page in sorted(output.rglob("*.html")):
-        for url in dict.fromkeys(attribute_values(LINK, page.read_text(encoding="utf-8", errors="replace"))):
-            url = url.replace("&amp;", "&")
+        for url in page_links(page):
             parts = urlsplit(url)
             if parts.scheme in ("http", "https") and parts.netloc != own:
                 found[url].append(page.relative_to(output).as_posix())
