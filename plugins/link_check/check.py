@@ -81,9 +81,14 @@ def page_url(relative: str, siteurl: str) -> str:
     return f"{siteurl.rstrip('/')}/{relative}"
 
 
+def document_url(page: str, base: str = "") -> str:
+    """What the addresses on the page at `page` resolve against: that, or its `<base href=base>`."""
+    return urljoin(page, base) if base else page
+
+
 def resolve(url: str, page: str, base: str = "") -> str:
     """The absolute address a browser fetches for `url` on the page at `page` with `<base href=base>`."""
-    return urljoin(urljoin(page, base) if base else page, url)
+    return urljoin(document_url(page, base), url)
 
 
 SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript"}
@@ -200,24 +205,22 @@ def broken_links(
 
 
 def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
-    resolved: dict[str, str | None] = {}
+    # Where each address leads, worked out once: most are the theme's, the same from every page; a
+    # relative one, or any on a page with a <base>, depends on the page it is on.
+    outcomes: dict = {}
     problems = []
     for relative in checked:
         source, from_content = sources.get(relative, (str(final_output / relative), False))
         page = pages[relative]
-        address = page_url(relative, siteurl)
+        here = document_url(page_url(relative, siteurl), page.base)
         for url in page.links:
-            try:
-                absolute = resolve(url, address, page.base)
-                fragment = urlsplit(absolute).fragment
-                path = site_path(absolute, siteurl)
-            except ValueError:  # not a URL at all, e.g. an unclosed [ in the host
-                fragment, path = "", url
-            if path is None:
+            key = (here, url) if page.base or _is_relative(url) else url
+            if key not in outcomes:
+                outcomes[key] = _outcome(url, here, siteurl, files)
+            outcome = outcomes[key]
+            if outcome is None:
                 continue
-            if path not in resolved:
-                resolved[path] = target_of(files, path)
-            target = resolved[path]
+            path, fragment, target = outcome
             if target is None:
                 # A relative link says where it leads: the author wrote something else.
                 reached = f"`{path}`, " if _is_relative(url) and path != url else ""
@@ -236,6 +239,18 @@ def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Pro
             )
             problems.append(Problem(source, line, problem, fix))
     return problems
+
+
+def _outcome(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:
+    """(site path, fragment, output file or None) for an address on a page at `here`; None for another
+    site's."""
+    try:
+        absolute = urljoin(here, url)
+        fragment = urlsplit(absolute).fragment
+        path = site_path(absolute, siteurl)
+    except ValueError:  # not a URL at all, e.g. an unclosed [ in the host
+        return url, "", None
+    return None if path is None else (path, fragment, target_of(files, path))
 
 
 def _is_relative(url: str) -> bool:

@@ -1,8 +1,10 @@
 """How the link check reads a page and where a browser would take each of its addresses."""
 
+from pathlib import Path
+
 import pytest
 
-from link_check.check import page_url, parse_page, resolve, site_path, srcset_urls
+from link_check.check import broken_links, page_url, parse_page, resolve, site_path, srcset_urls
 
 SITE = "https://children-first.example"
 
@@ -104,3 +106,32 @@ def test_addresses_are_read_as_a_browser_reads_them():
 @pytest.mark.parametrize("data", [b"", b"  \n", b"<!-- only a comment -->"])
 def test_a_page_with_nothing_in_it_has_no_links(data):
     assert parse_page(data).links == ()
+
+
+def test_each_page_resolves_its_own_addresses(tmp_path):
+    pages = {
+        "media/photo.jpg": "",
+        "a/index.html": "<base href=/media/><img src=photo.jpg alt=''><a href=/elsewhere/>x</a>",
+        "b/index.html": "<img src=photo.jpg alt=''>",
+        "c/index.html": "<base href=https://cdn.example/><a href=/elsewhere/>x</a><img src=photo.jpg alt=''>",
+        "d/index.html": "<a href=../media/photo.jpg>ok</a><a href=../a/#nowhere>x</a>",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    problems, _ = broken_links(tmp_path, SITE, {}, tmp_path)
+    assert [(Path(p.path).relative_to(tmp_path).as_posix(), p.message) for p in problems] == [
+        (
+            "a/index.html",
+            "the link `/elsewhere/` on a/index.html leads to a page or file that does not exist",
+        ),
+        (
+            "b/index.html",
+            "the link `photo.jpg` on b/index.html leads to `/b/photo.jpg`, "
+            "a page or file that does not exist",
+        ),
+        (
+            "d/index.html",
+            "the link `../a/#nowhere` on d/index.html points at `#nowhere`, which is not on that page",
+        ),
+    ]
