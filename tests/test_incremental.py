@@ -176,6 +176,20 @@ def test_a_cached_article_still_fails_when_its_image_is_gone(warm: Path):
     assert tree_digest(warm / "output") == before
 
 
+def test_a_cached_article_still_fails_when_a_file_its_body_shows_is_gone(project: Path):
+    (project / "content/images/chart.svg").write_bytes(
+        (project / "content/images/case-clinic-illustration.svg").read_bytes()
+    )
+    (project / "content/articles/chart.md").write_text(
+        "---\ntitle: Chart\ndate: 2025-05-01\ncategory: News\n---\nIntro.\n\n![Chart](images/chart.svg)\n"
+    )
+    assert build(project, project / "output")[0].returncode == 0
+    (project / "content/images/chart.svg").unlink()
+    result, log = build(project, project / "output")
+    assert result.returncode == 1
+    assert "content/articles/chart.md:8: the image `images/chart.svg` names no file under content/" in log
+
+
 def test_a_cached_article_repeats_its_sanitiser_warnings(project: Path):
     (project / "content/articles/with-script.md").write_text(
         "---\ntitle: An article with a script\ndate: 2026-01-05T09:00\ncategory: News\n---\n"

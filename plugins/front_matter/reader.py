@@ -14,6 +14,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from site_core import ContentRejected, Problem, current_build
 from site_core.reads import source_bytes
 
+from .body_links import body_line, link_to_content, missing_problem
 from .config import ContentConfig, load_config
 from .render import Removal, Sanitiser, markdown_options, markdown_to_html, plain_text, teaser
 from .schema import Context, Document, read_document
@@ -116,8 +117,15 @@ class FrontMatterReader(BaseReader):
                 )
             )
             raise ContentRejected(f"{path} is nested too deeply") from error
+        body_html, linked, missing = link_to_content(body_html, path, self.context.content_root)
+        if missing:
+            for problem in missing:
+                report(missing_problem(document, problem))
+            raise ContentRejected(f"{path} links to {len(missing)} file(s) that are not there")
         text = plain_text(body_html)
         image = document.values.get("image")
+        # The body's links and the image were checked against these: a cached read stands while they exist.
+        required = [*linked, image] if image else linked
         return ReadResult(
             kind=kind,
             source_digest=source_digest,
@@ -127,20 +135,15 @@ class FrontMatterReader(BaseReader):
             teaser=document.values.get("summary") or teaser(text, self.config.teaser_words),
             word_count=len(text.split()),
             warnings=tuple(removal_warning(document, removal) for removal in removals),
-            required_files=(str(self.context.content_root / image),) if image else (),
+            required_files=tuple(str(self.context.content_root / name) for name in required),
         )
 
 
 def removal_warning(document: Document, removal: Removal) -> Problem:
     """Where in the source the removed markup was written, found by its text."""
-    line = document.body_line
-    for offset, text in enumerate(document.body.splitlines()):
-        if removal.needle.lower() in text.lower():
-            line = document.body_line + offset
-            break
     return Problem(
         str(document.path),
-        line,
+        body_line(document, removal.needle),
         f"removed {removal.what}",
         "raw HTML may not run scripts, load other sites or carry event handlers; "
         "remove it from the article (the page was built without it)",

@@ -5,38 +5,108 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
 
 from site_core import Problem
 
-# A pattern is enough (and fast at 10,000 pages): the theme and nh3 write attributes in double quotes, and a
-# minified publish build leaves them unquoted where HTML allows it.
-_VALUE = r"""=(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
-LINK = re.compile(r"\s(?:href|src)" + _VALUE)
-ID = re.compile(r"\sid" + _VALUE)
+# A real parser, not a pattern: a minified page leaves attributes unquoted, and markup quoted as text or
+# code (`&lt;img src=x>`) must never read as a link. libxml2 with no tree walk in Python checks 10,000 pages
+# in seconds. Recovery on, as a browser does, so a stray tag costs nothing.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+_IDS = etree.XPath("//@id", smart_strings=False)
+# <base href> is not a link: it changes what the others resolve against.
+_ADDRESSES = etree.XPath(
+    "//@href[not(parent::base)] | //@src | //form/@action | //video/@poster | //object/@data",
+    smart_strings=False,
+)
+_SRCSETS = etree.XPath("//@srcset", smart_strings=False)
+_BASE = etree.XPath("(//base/@href)[1]", smart_strings=False)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 
 
-def attribute_values(pattern: re.Pattern, text: str) -> list[str]:
-    return [quoted or single or bare for quoted, single, bare in pattern.findall(text)]
+def srcset_urls(value: str) -> list[str]:
+    """The addresses of a `srcset`, split as the HTML standard does (a comma may sit inside an address)."""
+    urls, position = [], 0
+    while match := _SRCSET_URL.match(value, position):
+        url, position = match.group(1), match.end()
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            # The descriptors (`2x`, `640w`) run to the next comma outside parentheses.
+            depth = 0
+            while position < len(value) and (value[position] != "," or depth > 0):
+                depth += {"(": 1, ")": -1}.get(value[position], 0)
+                position += 1
+        urls.append(url)
+    return urls
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one page holds: its ids, its `<base href>` (or ""), and its addresses as written, each once."""
+
+    ids: frozenset[str]
+    base: str
+    links: tuple[str, ...]
+
+
+def parse_page(data: bytes) -> Parsed:
+    root = etree.fromstring(data, _PARSER) if data.strip() else None
+    if root is None:
+        return Parsed(frozenset(), "", ())
+    addresses = _ADDRESSES(root)
+    for srcset in _SRCSETS(root):
+        addresses.extend(srcset_urls(srcset))
+    # Interned: most links repeat on every page, and the stored state then holds each once.
+    return Parsed(
+        frozenset(map(sys.intern, _IDS(root))),
+        "".join(_BASE(root)).strip(),
+        tuple(map(sys.intern, dict.fromkeys(a.strip() for a in addresses))),
+    )
+
+
+def page_links(path: Path) -> list[str]:
+    """Every address on a built page, as a browser reads it (entities decoded, srcset split)."""
+    return list(parse_page(path.read_bytes()).links)
+
+
+def page_url(relative: str, siteurl: str) -> str:
+    """The address a static host serves an output file at: `articles/x/index.html` is `…/articles/x/`."""
+    folder, _, name = relative.rpartition("/")
+    if name == "index.html":
+        relative = f"{folder}/" if folder else ""
+    return f"{siteurl.rstrip('/')}/{relative}"
+
+
+def document_url(page: str, base: str = "") -> str:
+    """What the addresses on the page at `page` resolve against: that, or its `<base href=base>`."""
+    return urljoin(page, base) if base else page
+
+
+def resolve(url: str, page: str, base: str = "") -> str:
+    """The absolute address a browser fetches for `url` on the page at `page` with `<base href=base>`."""
+    return urljoin(document_url(page, base), url)
 
 
 SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript"}
 
 
 def site_path(url: str, siteurl: str) -> str | None:
-    """The path inside the site a URL points at, or None for another site."""
+    """The path inside the site an absolute URL points at (`/` is the site's root), or None for another
+    site: another host, a scheme a browser does not fetch, or a path beside the site's root on its host."""
     parts = urlsplit(url)
-    if parts.scheme in SKIPPED_SCHEMES:
-        return None
     site = urlsplit(siteurl)
-    if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+    if parts.scheme in SKIPPED_SCHEMES or (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
         return None
     root = site.path.rstrip("/")
-    path = unquote(parts.path)
-    if not path:
-        return ""
-    if root and path.startswith(root + "/"):
-        path = path[len(root) :]
+    path = unquote(parts.path) or "/"
+    if path == root:
+        return "/"
+    if root:
+        return path[len(root) :] if path.startswith(root + "/") else None
     return path
 
 
@@ -67,6 +137,7 @@ class PageLinks:
 
     identity: tuple[int, int, int]
     ids: frozenset[str]
+    base: str
     links: tuple[str, ...]
 
 
@@ -95,13 +166,8 @@ def site_files(output: Path) -> dict[str, tuple[int, int, int]]:
 
 
 def read_page(path: Path, identity: tuple[int, int, int]) -> PageLinks:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    # Interned: most links repeat on every page, and the stored state then holds each once.
-    return PageLinks(
-        identity,
-        frozenset(map(sys.intern, attribute_values(ID, text))),
-        tuple(map(sys.intern, dict.fromkeys(attribute_values(LINK, text)))),
-    )
+    parsed = parse_page(path.read_bytes())
+    return PageLinks(identity, parsed.ids, parsed.base, parsed.links)
 
 
 def broken_links(
@@ -139,33 +205,33 @@ def broken_links(
 
 
 def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
-    resolved: dict[str, str | None] = {}
+    # Where each address leads, worked out once: most are the theme's, the same from every page; a
+    # relative one, or any on a page with a <base>, depends on the page it is on.
+    outcomes: dict = {}
     problems = []
     for relative in checked:
         source, from_content = sources.get(relative, (str(final_output / relative), False))
-        for url in pages[relative].links:
-            try:
-                parts = urlsplit(url.replace("&amp;", "&"))
-                path = site_path(url.replace("&amp;", "&"), siteurl)
-            except ValueError:  # not a URL at all, e.g. an unclosed [ in the host
-                parts, path = urlsplit(""), url
-            if path is None:
+        page = pages[relative]
+        here = document_url(page_url(relative, siteurl), page.base)
+        for url in page.links:
+            key = (here, url) if page.base or _is_relative(url) else url
+            if key not in outcomes:
+                outcomes[key] = _outcome(url, here, siteurl, files)
+            outcome = outcomes[key]
+            if outcome is None:
                 continue
-            if path == "":
-                target = relative
-            else:
-                if path not in resolved:
-                    resolved[path] = target_of(files, path)
-                target = resolved[path]
+            path, fragment, target = outcome
             if target is None:
-                problem = f"the link `{url}` on {relative} leads to a page or file that does not exist"
-            elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
+                # A relative link says where it leads: the author wrote something else.
+                reached = f"`{path}`, " if _is_relative(url) and path != url else ""
                 problem = (
-                    f"the link `{url}` on {relative} points at `#{parts.fragment}`, which is not on that page"
+                    f"the link `{url}` on {relative} leads to {reached}a page or file that does not exist"
                 )
+            elif fragment and target in pages and unquote(fragment) not in pages[target].ids:
+                problem = f"the link `{url}` on {relative} points at `#{fragment}`, which is not on that page"
             else:
                 continue
-            line = line_of(Path(source), parts.path or url) if from_content else 1
+            line = line_of(Path(source), _written(url)) if from_content else 1
             fix = (
                 "correct the link, or add the page or file it should reach"
                 if from_content
@@ -173,3 +239,27 @@ def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Pro
             )
             problems.append(Problem(source, line, problem, fix))
     return problems
+
+
+def _outcome(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:
+    """(site path, fragment, output file or None) for an address on a page at `here`; None for another
+    site's."""
+    try:
+        absolute = urljoin(here, url)
+        fragment = urlsplit(absolute).fragment
+        path = site_path(absolute, siteurl)
+    except ValueError:  # not a URL at all, e.g. an unclosed [ in the host
+        return url, "", None
+    return None if path is None else (path, fragment, target_of(files, path))
+
+
+def _is_relative(url: str) -> bool:
+    return not url.startswith("/") and not _SCHEME.match(url)
+
+
+def _written(url: str) -> str:
+    """The part of a link to look for in its source: its path, as the author wrote it."""
+    try:
+        return urlsplit(url).path or url
+    except ValueError:
+        return url

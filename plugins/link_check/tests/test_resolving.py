@@ -1,0 +1,137 @@
+"""How the link check reads a page and where a browser would take each of its addresses."""
+
+from pathlib import Path
+
+import pytest
+
+from link_check.check import broken_links, page_url, parse_page, resolve, site_path, srcset_urls
+
+SITE = "https://children-first.example"
+
+
+@pytest.mark.parametrize(
+    ("relative", "siteurl", "expected"),
+    [
+        ("index.html", SITE, f"{SITE}/"),
+        ("articles/x/index.html", SITE, f"{SITE}/articles/x/"),
+        ("404.html", SITE, f"{SITE}/404.html"),
+        ("articles/x/index.html", f"{SITE}/sub/", f"{SITE}/sub/articles/x/"),
+    ],
+)
+def test_page_url_is_where_a_static_host_serves_the_file(relative, siteurl, expected):
+    assert page_url(relative, siteurl) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "expected"),
+    [
+        ("images/photo.jpg", "", f"{SITE}/articles/x/images/photo.jpg"),
+        ("../../images/photo.jpg", "", f"{SITE}/images/photo.jpg"),
+        ("/contact/", "", f"{SITE}/contact/"),
+        ("#notes", "", f"{SITE}/articles/x/#notes"),
+        ("", "", f"{SITE}/articles/x/"),
+        ("photo.jpg", "/media/", f"{SITE}/media/photo.jpg"),
+        ("photo.jpg", "../y/", f"{SITE}/articles/y/photo.jpg"),
+        ("#notes", "/media/", f"{SITE}/media/#notes"),
+        ("photo.jpg", "https://cdn.example/a/", "https://cdn.example/a/photo.jpg"),
+        ("//cdn.example/p.jpg", "", "https://cdn.example/p.jpg"),
+    ],
+)
+def test_an_address_resolves_against_the_page_and_its_base(url, base, expected):
+    assert resolve(url, f"{SITE}/articles/x/", base) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "siteurl", "expected"),
+    [
+        (f"{SITE}/a/b%20c/", SITE, "/a/b c/"),
+        (f"{SITE}", SITE, "/"),
+        ("https://elsewhere.example/a/", SITE, None),
+        ("mailto:a@example.org", SITE, None),
+        (f"{SITE}/sub/a/", f"{SITE}/sub", "/a/"),
+        (f"{SITE}/sub", f"{SITE}/sub", "/"),
+        # Beside the site's root on its host: another project's pages, not this site's.
+        (f"{SITE}/other/a/", f"{SITE}/sub", None),
+    ],
+)
+def test_site_path(url, siteurl, expected):
+    assert site_path(url, siteurl) == expected
+
+
+@pytest.mark.parametrize(
+    ("srcset", "expected"),
+    [
+        ("a.png", ["a.png"]),
+        ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
+        ("a.png 640w,b.png 1280w", ["a.png", "b.png"]),
+        ("a,b.png 1x, c.png", ["a,b.png", "c.png"]),
+        ("a.png,, b.png", ["a.png", "b.png"]),
+        ("data:image/png;base64,AAAA 1x, b.png 2x", ["data:image/png;base64,AAAA", "b.png"]),
+        ("  ", []),
+    ],
+)
+def test_srcset_candidates(srcset, expected):
+    assert srcset_urls(srcset) == expected
+
+
+def test_markup_quoted_as_text_or_code_is_not_a_link():
+    page = parse_page(
+        b"<p>&lt;img src=x> and &lt;a href=nowhere></p><pre><code>&lt;img src=y&gt;</code></pre>"
+        b"<script>const a = '<a href=\"/js/\">';</script><!-- <a href=commented> --><a href=real>r</a>"
+    )
+    assert page.links == ("real",)
+
+
+def test_addresses_are_read_as_a_browser_reads_them():
+    page = parse_page(
+        b"<!doctype html><html><head><base href=/media/><link rel=stylesheet href=/s.css></head><body>"
+        b'<a href="/search/?q=a&amp;page=2" id=top>s</a><a href=/search/?q=a&amp;page=2>again</a>'
+        b"<img src=a.png srcset='a.png 1x, b.png 2x'><picture><source srcset=c.webp></picture>"
+        b"<form action=/subscribe/></form><video poster=p.jpg src=v.mp4></video><p id=end>"
+    )
+    assert page.base == "/media/"
+    assert page.ids == {"top", "end"}
+    assert page.links == (
+        "/s.css",
+        "/search/?q=a&page=2",
+        "a.png",
+        "/subscribe/",
+        "p.jpg",
+        "v.mp4",
+        "b.png",
+        "c.webp",
+    )
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n", b"<!-- only a comment -->"])
+def test_a_page_with_nothing_in_it_has_no_links(data):
+    assert parse_page(data).links == ()
+
+
+def test_each_page_resolves_its_own_addresses(tmp_path):
+    pages = {
+        "media/photo.jpg": "",
+        "a/index.html": "<base href=/media/><img src=photo.jpg alt=''><a href=/elsewhere/>x</a>",
+        "b/index.html": "<img src=photo.jpg alt=''>",
+        "c/index.html": "<base href=https://cdn.example/><a href=/elsewhere/>x</a><img src=photo.jpg alt=''>",
+        "d/index.html": "<a href=../media/photo.jpg>ok</a><a href=../a/#nowhere>x</a>",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    problems, _ = broken_links(tmp_path, SITE, {}, tmp_path)
+    assert [(Path(p.path).relative_to(tmp_path).as_posix(), p.message) for p in problems] == [
+        (
+            "a/index.html",
+            "the link `/elsewhere/` on a/index.html leads to a page or file that does not exist",
+        ),
+        (
+            "b/index.html",
+            "the link `photo.jpg` on b/index.html leads to `/b/photo.jpg`, "
+            "a page or file that does not exist",
+        ),
+        (
+            "d/index.html",
+            "the link `../a/#nowhere` on d/index.html points at `#nowhere`, which is not on that page",
+        ),
+    ]
