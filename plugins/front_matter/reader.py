@@ -120,7 +120,7 @@ class FrontMatterReader(BaseReader):
         body_html, linked, missing = link_to_content(body_html, path, self.context.content_root)
         if missing:
             for problem in missing:
-                report(missing_problem(document, problem))
+                self.build.report(missing_problem(document, problem))
             raise ContentRejected(f"{path} links to {len(missing)} file(s) that are not there")
         text = plain_text(body_html)
         image = document.values.get("image")
