@@ -20,6 +20,13 @@ from .options import load_options, share_links
 logger = logging.getLogger(__name__)
 
 STATE = "templating"
+# Values the theme reads that other plugins provide (feeds, hub); a name in the context hides its default.
+OPTIONAL_CONTEXT = {
+    "SITE_FEEDS": (),
+    "GROUP_FEEDS": (),
+    "HUB_FACETS": {"categories": (), "topics": (), "years": ()},
+    "HUB_FILTER_INDEX": "",
+}
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -64,6 +71,9 @@ def add_helpers(generator) -> None:
         ),
     )
     generator.env.globals.update(SITE_ROOT=site_root(settings), theme_options=options)
+    # What other plugins add to the context, empty when the site runs without them: the theme still builds.
+    for name, empty in OPTIONAL_CONTEXT.items():
+        generator.env.globals.setdefault(name, empty)
 
 
 def add_site_summary(generators) -> None:
