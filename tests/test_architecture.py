@@ -1,4 +1,4 @@
-"""The architecture holds: plugins stand alone on one core, failures are ordinary, settings come from Pelican."""
+"""The architecture holds: plugins stand alone on one core, failures are ordinary, Pelican settings rule."""
 
 import ast
 import json

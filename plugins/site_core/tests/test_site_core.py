@@ -1,0 +1,93 @@
+"""The core's own rules: settings located where they were set, options parsed once, work forked in order."""
+
+import dataclasses
+import os
+
+import pytest
+
+from site_core import Build, Problem, current_build, locate_setting, parse_options
+from site_core.workers import WorkerFailed, fork_map
+
+
+@dataclasses.dataclass(frozen=True)
+class ExampleOptions:
+    enabled: bool = True
+    limit: int = 3
+    names: dict = dataclasses.field(default_factory=dict)
+
+
+@pytest.fixture
+def site(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "pelicanconf.py").write_text('SITENAME = "x"\n\nEXAMPLE = {\n    "limit": 5,\n}\n')
+    (tmp_path / "publishconf.py").write_text(
+        'from pelicanconf import *  # noqa\n\nEXAMPLE = {\n    "enabld": False,\n}\n'
+    )
+    return tmp_path
+
+
+def test_a_setting_is_found_in_the_file_that_assigns_it(site, monkeypatch):
+    settings = {"PATH": str(site / "content")}
+    monkeypatch.setattr("sys.argv", ["pelican", "content", "-s", str(site / "publishconf.py")])
+    assert locate_setting(settings, "EXAMPLE", "enabld") == (str(site / "publishconf.py"), 4)
+    assert locate_setting(settings, "SITENAME") == (str(site / "pelicanconf.py"), 1)
+    monkeypatch.setattr("sys.argv", ["pelican", "content", "-s", str(site / "pelicanconf.py")])
+    assert locate_setting(settings, "EXAMPLE", "limit") == (str(site / "pelicanconf.py"), 4)
+
+
+def test_options_are_frozen_and_problems_name_the_key(site, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["pelican"])
+    settings = {
+        "PATH": str(site / "content"),
+        "EXAMPLE": {"limit": "five", "enabld": False, "names": {"a": 1}},
+    }
+    options, problems = parse_options(settings, "EXAMPLE", ExampleOptions)
+    assert options.limit == 3 and options.enabled is True
+    assert options.names["a"] == 1
+    with pytest.raises(TypeError):
+        options.names["b"] = 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.limit = 4
+    assert sorted(p.message for p in problems) == [
+        "EXAMPLE `limit` must be a int, not 'five'",
+        "EXAMPLE has an unknown key `enabld`",
+    ]
+    assert {p.fix for p in problems} >= {"did you mean `enabled`?"}
+    assert all(p.path == str(site / "pelicanconf.py") for p in problems)
+
+
+def test_a_build_parses_options_once_and_starts_clean_when_reset(site):
+    settings = {"PATH": str(site / "content"), "EXAMPLE": {"enabld": False}}
+    build = current_build(settings)
+    assert current_build(settings) is build
+    assert build.options("EXAMPLE", ExampleOptions) is build.options("EXAMPLE", ExampleOptions)
+    assert len(build.problems) == 1
+    build.state("plugin", list).append("kept for this build")
+    build.warn(Problem("a.md", 1, "w", "f"))
+    build.reset()
+    assert len(build.problems) == 0 and len(build.warnings) == 0
+    assert build.state("plugin", list) == []
+    assert build.stored("anything") is None
+
+
+def test_builds_of_different_settings_are_separate():
+    first, second = {"PATH": "a"}, {"PATH": "b"}
+    current_build(first).report(Problem("a.md", 1, "m", "f"))
+    assert isinstance(current_build(second), Build)
+    assert len(current_build(second).problems) == 0
+
+
+def test_fork_map_keeps_order_and_uses_other_processes():
+    results = fork_map(lambda n: (n * n, os.getpid()), list(range(23)), 3)
+    assert [square for square, _ in results] == [n * n for n in range(23)]
+    assert {pid for _, pid in results} - {os.getpid()}
+
+
+def test_fork_map_reports_a_worker_failure():
+    def fails_on_seven(n):
+        if n == 7:
+            raise ValueError("seven")
+        return n
+
+    with pytest.raises(WorkerFailed, match="seven"):
+        fork_map(fails_on_seven, list(range(10)), 2)
