@@ -42,7 +42,8 @@ def test_options_are_frozen_and_problems_name_the_key(site, monkeypatch):
         "EXAMPLE": {"limit": "five", "enabld": False, "names": {"a": 1}},
     }
     options, problems = parse_options(settings, "EXAMPLE", ExampleOptions)
-    assert options.limit == 3 and options.enabled is True
+    assert options.limit == 3
+    assert options.enabled is True
     assert options.names["a"] == 1
     with pytest.raises(TypeError):
         options.names["b"] = 2
@@ -65,7 +66,8 @@ def test_a_build_parses_options_once_and_starts_clean_when_reset(site):
     build.state("plugin", list).append("kept for this build")
     build.warn(Problem("a.md", 1, "w", "f"))
     build.reset()
-    assert len(build.problems) == 0 and len(build.warnings) == 0
+    assert len(build.problems) == 0
+    assert len(build.warnings) == 0
     assert build.state("plugin", list) == []
     assert build.stored("anything") is None
 
