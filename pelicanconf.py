@@ -23,9 +23,8 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
 READERS = {"html": None, "htm": None, "rst": None}
-# safe_build reports every problem together and swaps a good build into place.
-# Order matters: a signal calls its receivers in this order (optimise rewrites the output before the
-# checks read it; incremental renders its deferred pages before either).
+# Each plugin stands alone on the shared core (plugins/site_core). The order is the order in which a signal
+# calls them: optimise rewrites the finished output before the checks after it read it.
 PLUGINS = [
     "safe_build",
     "incremental",
