@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import http.server
+import locale
 import os
 import shutil
 import subprocess
@@ -237,6 +238,8 @@ def pelican_run(tmp_path, monkeypatch) -> Iterator:
     from pelican.settings import read_settings
 
     before = snapshot_signals()
+    # Pelican sets the process's locale from the LOCALE setting; the next test must not inherit it.
+    saved_locale = locale.setlocale(locale.LC_ALL)
     runs = 0
 
     def run(
@@ -272,3 +275,4 @@ def pelican_run(tmp_path, monkeypatch) -> Iterator:
 
     yield run
     restore_signals(before)
+    locale.setlocale(locale.LC_ALL, saved_locale)
