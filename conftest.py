@@ -150,8 +150,8 @@ def browser():
 # these too. safe_build comes first: it stages the output and runs the checks over it.
 THEME_PLUGINS = ["safe_build", "front_matter", "templating", "structured_data", "feeds", "hub"]
 
-# A small site in the project's front-matter format: four articles (one a draft, one with old addresses)
-# and a page. A test adds or replaces files by name.
+# A small site in the project's front-matter format: five articles (one a draft, one scheduled after
+# BUILD_MOMENT, one with old addresses) and a page. A test adds or replaces files by name.
 SMALL_SITE = {
     "articles/2026-03-05-council-referrals.md": (
         "---\ntitle: Council referrals rise again\ndate: 2026-03-05T09:30\ncategory: News\n"
@@ -169,6 +169,10 @@ SMALL_SITE = {
     "articles/2026-11-24-supervision.md": (
         "---\ntitle: Making supervision count\ndate: 2026-11-24\ncategory: Guidance\n"
         "topics: [Workforce]\n---\n\nGood supervision helps social workers make better decisions.\n"
+    ),
+    "articles/2027-01-15-care-review.md": (
+        "---\ntitle: What the care review changed\ndate: 2027-01-15T09:00\ncategory: Research\n---\n\n"
+        "Scheduled: published once the build moment passes its date.\n"
     ),
     "articles/2026-11-30-unfinished.md": (
         "---\ntitle: An unfinished draft\ndate: 2026-11-30\ncategory: News\nstatus: draft\n---\n\nNot yet.\n"

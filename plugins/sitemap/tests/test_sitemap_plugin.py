@@ -46,6 +46,7 @@ def test_every_page_is_listed_and_no_404_or_redirect(site):
     assert set(entries) == {address(site, p) for p in pages if p.name != "404.html"} - redirects
     assert f"{PUBLISH_SITEURL}/404.html" not in entries
     assert f"{PUBLISH_SITEURL}/articles/unfinished/" not in entries  # a draft has no page at all
+    assert f"{PUBLISH_SITEURL}/articles/care-review/" not in entries  # scheduled after the build moment
     assert f"{PUBLISH_SITEURL}/about/" in entries
 
 
@@ -82,3 +83,11 @@ def test_without_the_plugin_there_is_no_sitemap(pelican_run, site):
     """Signals are global: the previous build's receivers must not leak into the next one."""
     assert (site / "sitemap.xml").is_file()
     assert not (pelican_run(THEME_PLUGINS) / "sitemap.xml").exists()
+
+
+def test_a_scheduled_article_is_listed_once_the_build_moment_passes_its_date(pelican_run):
+    site = pelican_run([*THEME_PLUGINS, "sitemap"], epoch=datetime.fromisoformat("2027-02-01T00:00+00:00"))
+    entries = sitemap_entries(site)
+    published = datetime.fromisoformat("2027-01-15T09:00:00+00:00")
+    assert entries[f"{PUBLISH_SITEURL}/articles/care-review/"] == published
+    assert entries[f"{PUBLISH_SITEURL}/"] == published
