@@ -3,26 +3,40 @@
 import functools
 import hashlib
 import http.server
+import locale
 import os
 import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import blinker
 import pytest
 
 ROOT = Path(__file__).resolve().parent
 PROJECT_FILES = ("content", "theme", "plugins", "commands", "pelicanconf.py", "publishconf.py", "tasks.py")
 PUBLISH_SITEURL = "https://children-first.example"
+# The moment every test build happens at (SOURCE_DATE_EPOCH), whatever the clock says: the sample articles
+# are dated 2024–2027, so "is it published yet?" must not depend on the day the suite runs.
+BUILD_MOMENT = datetime(2026, 12, 1, 12, tzinfo=UTC)
+BUILD_EPOCH = str(int(BUILD_MOMENT.timestamp()))
+
+
+def fixed_environment(**extra: str) -> dict[str, str]:
+    """This process's environment with the build moment fixed at BUILD_MOMENT (unless `extra` names one)."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **extra}
 
 
 def run_pelican(
     project: Path, settings: str, output: Path, *extra: str, environment: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
-    """The plain Pelican command a newcomer would type, run in `project` (with `environment` added)."""
-    env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
-    env.update({"SITEURL": PUBLISH_SITEURL, "COLUMNS": "200", **(environment or {})})
+    """The plain Pelican command a newcomer would type, run in `project` (with `environment` added).
+
+    The build happens at BUILD_MOMENT unless `environment` gives its own SOURCE_DATE_EPOCH."""
+    env = fixed_environment(**{"SITEURL": PUBLISH_SITEURL, "COLUMNS": "200", **(environment or {})})
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output), *extra],
         cwd=project,
@@ -128,3 +142,141 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# In-process builds, for the plugins' own tests (plugins/*/tests/test_*_plugin.py).
+
+# What the theme cannot render without (its filters and the context it reads); a test of another plugin lists
+# these too. safe_build comes first: it stages the output and runs the checks over it.
+THEME_PLUGINS = ["safe_build", "front_matter", "templating", "structured_data", "feeds", "hub"]
+
+# A small site in the project's front-matter format: five articles (one a draft, one scheduled after
+# BUILD_MOMENT, one with old addresses) and a page. A test adds or replaces files by name.
+SMALL_SITE = {
+    "articles/2026-03-05-council-referrals.md": (
+        "---\ntitle: Council referrals rise again\ndate: 2026-03-05T09:30\ncategory: News\n"
+        "topics: [Safeguarding, Policy]\nauthors: [Eleanor Marsh]\n"
+        "summary: Referrals to children's services rose for the third year running.\n---\n\n"
+        "Referrals to children's services rose again this year.\n\n## What councils say\n\n"
+        "Councils say *early help* is stretched.\n"
+    ),
+    "articles/2026-06-10-kinship-carers.md": (
+        "---\ntitle: Kinship carers ask for support\ndate: 2026-06-10T10:00\nmodified: 2026-07-01T08:00\n"
+        "category: Features\ntopics: [Fostering, Children in care]\nauthors: [Tom Gallagher]\n"
+        "aliases: [/news/kinship-carers/, /features/kinship-2026.html]\n---\n\n"
+        "Grandparents and other relatives care for many children.\n"
+    ),
+    "articles/2026-11-24-supervision.md": (
+        "---\ntitle: Making supervision count\ndate: 2026-11-24\ncategory: Guidance\n"
+        "topics: [Workforce]\n---\n\nGood supervision helps social workers make better decisions.\n"
+    ),
+    "articles/2027-01-15-care-review.md": (
+        "---\ntitle: What the care review changed\ndate: 2027-01-15T09:00\ncategory: Research\n---\n\n"
+        "Scheduled: published once the build moment passes its date.\n"
+    ),
+    "articles/2026-11-30-unfinished.md": (
+        "---\ntitle: An unfinished draft\ndate: 2026-11-30\ncategory: News\nstatus: draft\n---\n\nNot yet.\n"
+    ),
+    "pages/about.md": (
+        "---\ntitle: About us\nsummary: Who we are.\n---\n\nWe write about children's services.\n"
+    ),
+}
+
+
+def write_content(folder: Path, files: dict[str, str | None] | None = None) -> Path:
+    """SMALL_SITE written into `folder`, with `files` added or (when None) left out."""
+    for name, text in {**SMALL_SITE, **(files or {})}.items():
+        if text is not None:
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def all_signals() -> list[blinker.Signal]:
+    """Every blinker signal Pelican or a plugin can send: Pelican's, and every named one (`signal("…")`)."""
+    from pelican.plugins import signals
+
+    found = {id(s): s for s in vars(signals).values() if isinstance(s, blinker.Signal)}
+    found.update((id(s), s) for s in blinker.default_namespace.values())
+    return list(found.values())
+
+
+def _copy_sets(mapping: dict) -> dict:
+    return {key: type(value)(value) for key, value in mapping.items()}
+
+
+def snapshot_signals() -> list[tuple]:
+    return [
+        (s, dict(s.receivers), _copy_sets(s._by_receiver), _copy_sets(s._by_sender), dict(s._weak_senders))
+        for s in all_signals()
+    ]
+
+
+def restore_signals(snapshot: list[tuple]) -> None:
+    """Every signal back to the receivers it had; signals created since lose all of theirs."""
+    known = {id(entry[0]) for entry in snapshot}
+    entries = [*snapshot, *((s, {}, {}, {}, {}) for s in all_signals() if id(s) not in known)]
+    for signal, receivers, by_receiver, by_sender, weak_senders in entries:
+        for attribute, saved in (
+            ("receivers", receivers),
+            ("_by_receiver", by_receiver),
+            ("_by_sender", by_sender),
+            ("_weak_senders", weak_senders),
+        ):
+            current = getattr(signal, attribute)
+            current.clear()
+            current.update(_copy_sets(saved) if attribute.startswith("_by") else saved)
+
+
+@pytest.fixture
+def pelican_run(tmp_path, monkeypatch) -> Iterator:
+    """Build a site in this process: `pelican_run(plugins, content=None, **settings)` returns the output.
+
+    Settings are the project's `pelicanconf.py` (or `settings_file=`) with PATH, OUTPUT_PATH (under
+    tmp_path), SITEURL (PUBLISH_SITEURL), PLUGINS and `settings` overridden; the build happens at
+    BUILD_MOMENT (or `epoch=`). Content defaults to SMALL_SITE written into tmp_path. Pelican's signals are
+    global, so every receiver a run connects is disconnected afterwards: each build sees only its plugins.
+    """
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    before = snapshot_signals()
+    # Pelican sets the process's locale from the LOCALE setting; the next test must not inherit it.
+    saved_locale = locale.setlocale(locale.LC_ALL)
+    runs = 0
+
+    def run(
+        plugins: list[str],
+        content: Path | None = None,
+        *,
+        settings_file: Path = ROOT / "pelicanconf.py",
+        epoch: datetime = BUILD_MOMENT,
+        output: Path | None = None,
+        **overrides,
+    ) -> Path:
+        nonlocal runs
+        runs += 1
+        if content is None:
+            content = write_content(tmp_path / f"content-{runs}")
+        output = output or tmp_path / f"output-{runs}"
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(epoch.timestamp())))
+        settings = read_settings(
+            str(settings_file),
+            override={
+                "PATH": str(content),
+                "OUTPUT_PATH": str(output),
+                "SITEURL": PUBLISH_SITEURL,
+                "PLUGINS": list(plugins),
+                **overrides,
+            },
+        )
+        try:
+            Pelican(settings).run()
+        finally:
+            restore_signals(before)
+        return output
+
+    yield run
+    restore_signals(before)
+    locale.setlocale(locale.LC_ALL, saved_locale)

@@ -9,7 +9,7 @@ import pytest
 from lxml import html
 
 import pelicanconf
-from conftest import run_pelican, tree_digest
+from conftest import fixed_environment, run_pelican, tree_digest
 
 GOOD = "---\ntitle: A good article\ndate: 2025-05-01\ncategory: News\n---\nSome text.\n"
 BAD_FILES = {
@@ -185,13 +185,23 @@ def test_a_good_edit_after_a_failure_builds_again(built):
 def test_invoke_check_validates_without_writing(project):
     (project / "content" / "articles" / "typo.md").write_bytes(BAD_FILES["typo.md"][0])
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "invoke", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=fixed_environment(),
     )
     assert_clean_failure(result, ["content/articles/typo.md:4:"])
     assert not (project / "output").exists()
     (project / "content" / "articles" / "typo.md").unlink()
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "invoke", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=fixed_environment(),
     )
     assert result.returncode == 0, result.stderr
     assert "All content is valid." in result.stdout
@@ -222,7 +232,12 @@ def test_invoke_new_writes_a_valid_draft(project):
     text = path.read_text()
     assert 'topics: ["Fostering", "Children in care"]' in text
     check = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"], cwd=project, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "invoke", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=fixed_environment(),
     )
     assert check.returncode == 0, check.stderr
 

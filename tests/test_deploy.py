@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from commands import deploy
-from conftest import PUBLISH_SITEURL, ROOT, run_pelican
+from conftest import PUBLISH_SITEURL, ROOT, fixed_environment, run_pelican
 
 FINGERPRINTED_CSS = "theme/css/site.{}.css"
 
@@ -195,7 +195,7 @@ def test_s3_uploads_with_types_and_cache_policy_then_only_changes(site, s3):
 def test_invoke_deploy_builds_then_copies_and_reports(project, tmp_path):
     host = tmp_path / "host"
     command = [sys.executable, "-m", "invoke", "deploy", "--target", "dir", "--dest", str(host)]
-    environment = {**os.environ, "SITEURL": PUBLISH_SITEURL}
+    environment = fixed_environment(SITEURL=PUBLISH_SITEURL)
     dry = subprocess.run(
         [*command, "--dry-run"], cwd=project, capture_output=True, text=True, env=environment
     )
@@ -216,7 +216,7 @@ def test_invoke_deploy_stops_when_the_build_fails(project, tmp_path):
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "SITEURL": PUBLISH_SITEURL},
+        env=fixed_environment(SITEURL=PUBLISH_SITEURL),
     )
     assert result.returncode != 0
     assert "broken.md" in result.stdout + result.stderr
@@ -230,7 +230,7 @@ def invoke_deploy(project: Path, *options: str) -> tuple[subprocess.CompletedPro
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "SITEURL": PUBLISH_SITEURL},
+        env=fixed_environment(SITEURL=PUBLISH_SITEURL),
         timeout=120,
     )
     return result, time.monotonic() - started

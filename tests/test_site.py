@@ -243,3 +243,20 @@ def test_html_and_css_are_valid(published_site, kind):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_theme_file_is_referenced(published_site):
+    """A publish build ships only the fingerprinted assets its pages use, not their plain-named copies."""
+    naming = {
+        p: p.read_text(encoding="utf-8", errors="replace")
+        for p in published_site.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".css", ".js", ".xsl", ".xml", ".json", ".webmanifest")
+    }
+    theme = [p for p in (published_site / "theme").rglob("*") if p.is_file()]
+    assert theme
+    for path in theme:
+        # A precompressed copy is the file it sits beside, served in its place.
+        named = path.with_suffix("") if path.suffix in (".gz", ".br") else path
+        address = "/" + named.relative_to(published_site).as_posix()
+        referred = any(address in text for p, text in naming.items() if p != named)
+        assert referred, f"nothing refers to {address}"

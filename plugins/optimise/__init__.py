@@ -3,9 +3,10 @@
 Over the staging folder, before any check runs over it (so the link check, the search index and every test
 see exactly what is deployed):
 
-- **fingerprint**: each stylesheet and script under `theme/` is also written under a name with a digest of
-  its bytes (`site.3fa2c1d9e0.css`), and every page, stylesheet and script refers to that name, so hosts can
-  cache them for a year (`_headers` says so). The plain name stays, for pages cached before a deploy.
+- **fingerprint**: each stylesheet and script under `theme/` is written under a name with a digest of its
+  bytes (`site.3fa2c1d9e0.css`), and every page, stylesheet and script refers to that name, so hosts can
+  cache them for a year (`_headers` says so). The plain-named copy (`site.css`) is not shipped: it is removed
+  unless some page, stylesheet, script, feed, JSON or manifest file of the output still refers to it by name.
 - **minify**: HTML with minify-html (closing tags, `<html>` and `<head>` kept), CSS with rcssmin and JS with
   rjsmin.
 
@@ -47,6 +48,8 @@ class OptimiseOptions:
 
 FINGERPRINTED = (".css", ".js")
 REFERRING = (".html", ".css", ".js", ".xsl")
+# Every kind of output file that can name an asset: a plain-named asset one of them names is kept.
+NAMING = (".html", ".css", ".js", ".xsl", ".xml", ".json", ".webmanifest")
 COMPRESSED = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".xsl", ".webmanifest")
 SMALLEST_COMPRESSED = 512
 # Measured on the benchmark corpus: level 6 is within 1% of the smallest output at half the time.
@@ -83,6 +86,26 @@ def rewrite_references(text: str, renamed: dict[str, str]) -> str:
         return text
     pattern = re.compile(r"(?<=[\"'(])(" + "|".join(re.escape(old) for old in renamed) + r")(?=[\"')?#])")
     return pattern.sub(lambda match: renamed[match.group(1)], text)
+
+
+def unreferenced(output: Path, assets: list[Path]) -> list[Path]:
+    """The `assets` no other output file names (by file name, as a whole word, so `site.css` is named by
+    `/theme/css/site.css` and `url(site.css)` but not by `site.3fa2c1d9e0.css` or `site.css.map`)."""
+    by_name: dict[str, list[Path]] = {}
+    for path in assets:
+        by_name.setdefault(path.name, []).append(path)
+    if not by_name:
+        return []
+    names = sorted(by_name, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(name) for name in names) + r")(?![\w.-])")
+    named: set[Path] = set()
+    for path in sorted(output.rglob("*")):
+        if path.suffix not in NAMING or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if any(name in text for name in names):  # the quick test first: most pages name none of them
+            named.update(other for name in pattern.findall(text) for other in by_name[name] if other != path)
+    return [path for path in assets if path not in named]
 
 
 def minified(path: Path, text: str) -> str:
@@ -132,6 +155,10 @@ def optimise_tree(
         skipped = path in assets or path.is_relative_to(output / search)
         if path.suffix in REFERRING and path.is_file() and not skipped:
             update(path, renamed)
+    if fingerprint:
+        # Only the fingerprinted names are shipped; a plain name something still refers to stays.
+        for path in unreferenced(output, assets):
+            path.unlink()
     return len(renamed), saved
 
 
