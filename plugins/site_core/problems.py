@@ -109,7 +109,8 @@ class _CurrentStderr(logging.StreamHandler):
     """Writes to whatever `sys.stderr` is at the time, so a test capturing it sees the lines."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stderr)
+        # Not setStream, which flushes the stream it replaces: that one may be closed by now.
+        self.stream = sys.stderr
         super().emit(record)
 
 
