@@ -13,9 +13,9 @@ from pelican import signals
 from pelican.generators import Generator
 
 import site_core
-from site_core import current_build, site_root
+from site_core import current_build, language_tag, site_root
 
-from .build import FeedConfig, feed_bytes, language_tag, plan_feeds
+from .build import FeedConfig, feed_bytes, plan_feeds
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class FeedsGenerator(Generator):
         self.config = FeedConfig(
             siteurl=self.settings["SITEURL"],
             sitename=self.settings["SITENAME"],
-            language=language_tag(self.settings.get("DEFAULT_LANG", "en-GB")),
+            language=language_tag(self.settings),
             publisher=self.settings.get("ORGANISATION", {}).get("name") or self.settings["SITENAME"],
             logo=options.logo,
             icon=options.icon,

@@ -73,12 +73,6 @@ def newest_first(articles, limit: int) -> list:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))[:limit]
 
 
-def language_tag(value: str) -> str:
-    """`en-GB` however the setting is written (Pelican lower-cases DEFAULT_LANG)."""
-    language, _, region = value.partition("-")
-    return f"{language.lower()}-{region.upper()}" if region else language.lower()
-
-
 def site_feed_links(sitename: str) -> list[FeedLink]:
     return [
         FeedLink(RSS, f"{sitename}: all articles (RSS)", "feeds/rss.xml"),

@@ -3,7 +3,8 @@
 - problems and reporting (`Problem`, `BuildFailed`, each problem logged as `path:line: what — fix`);
 - settings (`parse_options`: one dict setting per plugin, parsed once per build into a frozen dataclass,
   problems naming the settings file and line);
-- site paths (`site_root`, `search_folder`, `staging_path`, `alias_save_as`);
+- site paths and facts (`site_root`, `absolute_url`, `language_tag`, `search_folder`, `staging_path`,
+  `alias_save_as`);
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`).
 
@@ -29,7 +30,7 @@ from .build import (
     publish_output,
     stop_on_problems,
 )
-from .paths import absolute_url, alias_save_as, search_folder, site_root, staging_path
+from .paths import absolute_url, alias_save_as, language_tag, search_folder, site_root, staging_path
 from .problems import BuildFailed, ContentRejected, Problem, display_path
 from .settings import config_problem, locate_setting, merge_options, parse_options
 
@@ -50,6 +51,7 @@ __all__ = [
     "current_build",
     "display_path",
     "finishing",
+    "language_tag",
     "locate_setting",
     "merge_options",
     "pages_written",

@@ -1,4 +1,5 @@
-"""Where things are: the site's root path, the search index folder, staging folders, alias pages."""
+"""Where things are and what the site says of itself: the site's root path, its language tag, the search
+index folder, staging folders, alias pages."""
 
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,12 @@ def site_root(settings: dict) -> str:
 def absolute_url(settings: dict, path: str) -> str:
     """`path` (a page's `url`, or a path from the site root) as a full address on SITEURL."""
     return f"{(settings.get('SITEURL') or '').rstrip('/')}/{path.lstrip('/')}"
+
+
+def language_tag(settings: dict) -> str:
+    """`en-GB` however DEFAULT_LANG is written (Pelican lower-cases it)."""
+    language, _, region = str(settings.get("DEFAULT_LANG") or "en-GB").partition("-")
+    return f"{language.lower()}-{region.upper()}" if region else language.lower()
 
 
 def search_folder(settings: dict) -> str:

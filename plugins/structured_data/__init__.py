@@ -10,7 +10,7 @@ from markupsafe import Markup
 from pelican import signals
 
 import site_core
-from site_core import absolute_url
+from site_core import absolute_url, language_tag
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def news_article(article, settings: dict) -> dict:
         "mainEntityOfPage": absolute_url(settings, article.url),
         "datePublished": article.date.isoformat(timespec="seconds"),
         "dateModified": getattr(article, "modified", article.date).isoformat(timespec="seconds"),
-        "inLanguage": settings.get("DEFAULT_LANG", "en-GB"),
+        "inLanguage": language_tag(settings),
         "articleSection": article.category.name,
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute_url(settings, author.url)}

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feeds.build import absolutise_html, language_tag, newest_first, with_stylesheet
+from feeds.build import absolutise_html, newest_first, with_stylesheet
+from site_core import language_tag
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,7 +41,7 @@ def test_stylesheet_instruction_follows_the_declaration():
 
 @pytest.mark.parametrize(("setting", "tag"), [("en-gb", "en-GB"), ("EN-GB", "en-GB"), ("cy", "cy")])
 def test_language_tag(setting, tag):
-    assert language_tag(setting) == tag
+    assert language_tag({"DEFAULT_LANG": setting}) == tag
 
 
 def test_newest_first_by_publication_date_then_slug():
