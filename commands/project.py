@@ -33,9 +33,12 @@ def build(c, settings: str, output: Path, *extra: str) -> None:
 
 def index_output() -> bool:
     """Build the Pagefind search index over output/, as a publish build does; False if it failed."""
-    from search import build_index
+    from pelican.settings import read_settings
 
-    ok, message = build_index(OUTPUT, "pagefind")
+    from search import build_index
+    from site_core import search_folder
+
+    ok, message = build_index(OUTPUT, search_folder(read_settings(str(ROOT / "pelicanconf.py"))))
     print(f"Search index for output/: {message}", flush=True)
     return ok
 

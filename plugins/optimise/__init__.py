@@ -131,7 +131,7 @@ def replace_file(path: Path, text: str) -> None:
 
 
 def optimise_tree(
-    output: Path, site_root: str, minify: bool, fingerprint: bool, search: str = "pagefind"
+    output: Path, site_root: str, minify: bool, fingerprint: bool, search: str
 ) -> tuple[int, int]:
     """Minify the assets, fingerprint them (by their final bytes), then point every page at the new names
     and minify it. Returns (assets fingerprinted, bytes saved)."""

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from pelican import signals
 
 import site_core
-from site_core import current_build
+from site_core import absolute_url, current_build
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +28,17 @@ def add_page(path: str, context: dict) -> None:
 
 
 def write_sitemap(pelican) -> None:
-    output = Path(pelican.output_path)
+    settings, output = pelican.settings, Path(pelican.output_path)
     entries: dict[str, datetime | None] = current_build(pelican.settings).state(STATE, dict)
-    siteurl = pelican.settings["SITEURL"].rstrip("/")
     newest = max((d for d in entries.values() if d), default=None)
     urls = sorted(
-        (page_url(Path(path).relative_to(output).as_posix()), lastmod or newest)
+        (
+            absolute_url(pelican.settings, page_url(Path(path).relative_to(output).as_posix())),
+            lastmod or newest,
+        )
         for path, lastmod in entries.items()
     )
-    (output / "sitemap.xml").write_text(render(siteurl, urls), encoding="utf-8")
+    (output / "sitemap.xml").write_text(render(urls), encoding="utf-8")
     logger.info("sitemap: %d pages", len(urls))
 
 
@@ -54,14 +56,15 @@ def page_lastmod(context: dict) -> datetime | None:
     return max(dates, default=None)
 
 
-def render(siteurl: str, urls: list[tuple[str, datetime | None]]) -> str:
+def render(urls: list[tuple[str, datetime | None]]) -> str:
+    """The sitemap of `urls` (absolute, each with its lastmod or None)."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for url, lastmod in urls:
         lines.append(
-            f"<url><loc>{escape(f'{siteurl}/{url}')}</loc>"
+            f"<url><loc>{escape(url)}</loc>"
             + (f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>" if lastmod else "")
             + "</url>"
         )
