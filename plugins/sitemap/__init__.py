@@ -29,13 +29,10 @@ def add_page(path: str, context: dict) -> None:
 
 def write_sitemap(pelican) -> None:
     settings, output = pelican.settings, Path(pelican.output_path)
-    entries: dict[str, datetime | None] = current_build(pelican.settings).state(STATE, dict)
+    entries: dict[str, datetime | None] = current_build(settings).state(STATE, dict)
     newest = max((d for d in entries.values() if d), default=None)
     urls = sorted(
-        (
-            absolute_url(pelican.settings, page_url(Path(path).relative_to(output).as_posix())),
-            lastmod or newest,
-        )
+        (absolute_url(settings, page_url(Path(path).relative_to(output).as_posix())), lastmod or newest)
         for path, lastmod in entries.items()
     )
     (output / "sitemap.xml").write_text(render(urls), encoding="utf-8")
