@@ -158,9 +158,11 @@ def markdown_options(settings: dict) -> dict:
 
 
 def markdown_to_html(
-    text: str, sanitiser: Sanitiser, converter: markdown.Markdown
+    text: str, sanitiser: Sanitiser, converter: markdown.Markdown | None = None
 ) -> tuple[str, list[Removal]]:
-    """The body as safe HTML, converted once, with what the sanitiser had to remove."""
+    """The body as safe HTML, converted once, with what the sanitiser had to remove. `converter` is the
+    reader's own Markdown instance (made from the site's settings); without one, the site's defaults."""
+    converter = converter or markdown.Markdown(**markdown_options({}))
     raw = converter.reset().convert(text)
     return sanitiser.clean(raw), sanitiser.removals(raw)
 

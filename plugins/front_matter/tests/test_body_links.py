@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-import markdown
 import pytest
 
 from front_matter.body_links import Missing, content_file, link_to_content, relative_path
-from front_matter.render import Sanitiser, markdown_options, markdown_to_html
+from front_matter.render import Sanitiser, markdown_to_html
 
 
 @pytest.fixture
@@ -57,7 +56,7 @@ def test_content_file_is_found_from_content_or_beside_the_source(content, path, 
 
 
 def body(content: Path, text: str) -> tuple[str, list[str], list[Missing]]:
-    html, _ = markdown_to_html(text, Sanitiser(), markdown.Markdown(**markdown_options({})))
+    html, _ = markdown_to_html(text, Sanitiser())
     return link_to_content(html, content / "articles" / "x.md", content)
 
 
