@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from site_core import Problem
+from site_core.workers import all_cores, fork_map
 
 # A real parser, not a pattern: a minified page leaves attributes unquoted, and markup quoted as text or
 # code (`&lt;img src=x>`) must never read as a link. libxml2 with no tree walk in Python checks 10,000 pages
@@ -165,6 +166,17 @@ def site_files(output: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
+def interned(page: PageLinks) -> PageLinks:
+    """The page with its strings interned: most links repeat on every page, and the kept state then holds
+    each once (a page read in another process arrives with copies of its own)."""
+    return PageLinks(
+        page.identity,
+        frozenset(map(sys.intern, page.ids)),
+        sys.intern(page.base),
+        tuple(map(sys.intern, page.links)),
+    )
+
+
 def read_page(path: Path, identity: tuple[int, int, int]) -> PageLinks:
     parsed = parse_page(path.read_bytes())
     return PageLinks(identity, parsed.ids, parsed.base, parsed.links)
@@ -193,8 +205,12 @@ def broken_links(
         if kept is not None and kept.identity == found[relative]:
             pages[relative] = kept
         else:
-            pages[relative] = read_page(output / relative, found[relative])
             changed.append(relative)
+    read = fork_map(
+        lambda relative: read_page(output / relative, found[relative]), changed, all_cores(changed)
+    )
+    pages.update((relative, interned(page)) for relative, page in zip(changed, read, strict=True))
+    pages = dict(sorted(pages.items()))
     same_targets = (
         previous is not None
         and previous.files == files

@@ -33,6 +33,7 @@ import rjsmin
 
 import site_core
 from site_core import current_build, search_folder, site_root
+from site_core.workers import all_cores, fork_map
 
 logger = logging.getLogger(__name__)
 
@@ -135,26 +136,30 @@ def optimise_tree(
 ) -> tuple[int, int]:
     """Minify the assets, fingerprint them (by their final bytes), then point every page at the new names
     and minify it. Returns (assets fingerprinted, bytes saved)."""
-    saved = 0
 
-    def update(path: Path, renamed: dict[str, str]) -> None:
-        nonlocal saved
+    def update(path: Path, renamed: dict[str, str]) -> int:
+        """Bytes saved."""
         original = path.read_text(encoding="utf-8")
         text = rewrite_references(original, renamed)
         if minify:
             text = minified(path, text)
-        if text != original:
-            replace_file(path, text)
-            saved += len(original.encode()) - len(text.encode())
+        if text == original:
+            return 0
+        replace_file(path, text)
+        return len(original.encode()) - len(text.encode())
 
     assets = theme_assets(output)
-    for path in assets:
-        update(path, {})
+    saved = sum(update(path, {}) for path in assets)
     renamed = fingerprint_assets(output, site_root) if fingerprint else {}
-    for path in sorted(output.rglob("*")):
-        skipped = path in assets or path.is_relative_to(output / search)
-        if path.suffix in REFERRING and path.is_file() and not skipped:
-            update(path, renamed)
+    pages = [
+        path
+        for path in sorted(output.rglob("*"))
+        if path.suffix in REFERRING
+        and path.is_file()
+        and path not in assets
+        and not path.is_relative_to(output / search)
+    ]
+    saved += sum(fork_map(lambda path: update(path, renamed), pages, all_cores(pages)))
     if fingerprint:
         # Only the fingerprinted names are shipped; a plain name something still refers to stays.
         for path in unreferenced(output, assets):
@@ -164,17 +169,17 @@ def optimise_tree(
 
 def compress_tree(output: Path) -> int:
     """A reproducible `.gz` and `.br` beside each text file worth compressing; returns how many files."""
-    count = 0
-    for path in sorted(output.rglob("*")):
-        if not path.is_file() or path.suffix not in COMPRESSED:
-            continue
+
+    def compress(path: Path) -> bool:
         data = path.read_bytes()
         if len(data) < SMALLEST_COMPRESSED:
-            continue
+            return False
         path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
         path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=BROTLI_QUALITY))
-        count += 1
-    return count
+        return True
+
+    texts = [path for path in sorted(output.rglob("*")) if path.suffix in COMPRESSED and path.is_file()]
+    return sum(fork_map(compress, texts, all_cores(texts)))
 
 
 def prepare(pelican) -> None:

@@ -19,8 +19,17 @@ class WorkerFailed(RuntimeError):
     """A worker process raised; the message carries its traceback."""
 
 
+# Below this many items, forking costs more than the work it shares out.
+MINIMUM_SHARED = 200
+
+
 def can_fork() -> bool:
     return hasattr(os, "fork")
+
+
+def all_cores(items: Sequence) -> int:
+    """How many processes `fork_map` should use for `items`: every core, unless there is too little work."""
+    return (os.cpu_count() or 1) if len(items) >= MINIMUM_SHARED and can_fork() else 1
 
 
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
