@@ -1,74 +1,290 @@
-"""`invoke serve`: build, serve the site on a local port and rebuild with live reload on every save.
+"""`invoke serve`: the site built once and kept in one long-running process, rebuilt in place on every save.
 
-A save that does not build shows its problems in the browser, instead of the page, until the next good
-save; the terminal shows them too. The app serves the built folder as a static host would.
+Pelican stays the engine: the process loads the settings, the plugins and the theme once, and each save runs
+Pelican's build again in the same process. What makes that quick:
+
+- the theme's templates are compiled once (Jinja's bytecode, kept in memory, checked against the source);
+- every article and page Pelican made is kept in memory, by its file and that file's modification time
+  (Pelican's own content cache, kept in memory instead of a file): a save reads only the files it changed;
+- the build writes into the output folder itself (no staging folder to lay out), and the incremental plugin
+  renders only the pages whose inputs changed, each replacing its file whole, and removes the pages the
+  build no longer makes;
+- the search index is refreshed in the background after each good build, so it never delays a page.
+
+A change to plugin code or the settings restarts the process (the code must be imported afresh); a change
+to the theme or the content rebuilds in it. The browser reloads through the server itself (server-sent
+events from `/__serve/events`, with a script the server adds to each page it serves); a save that does not
+build shows its problems instead of the page until the next good save.
 """
 
+import contextlib
+import errno
 import html
+import http.server
+import logging
 import mimetypes
-import subprocess
+import os
+import sys
 import threading
+import time
 from pathlib import Path
 
-from commands.project import OUTPUT, ROOT, index_output, pelican_command
+from invoke import Exit
+from jinja2.bccache import Bucket, BytecodeCache
 
-WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
+from commands.project import OUTPUT, ROOT, index_output
+
+WATCHED = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
+# What only a new process picks up: code and settings are imported once.
+RESTART_ON = ("plugins", "pelicanconf.py", "publishconf.py")
+EVENTS = "/__serve/events"
+RELOAD_SCRIPT = "/__serve/reload.js"
+RELOAD_TAG = f'<script src="{RELOAD_SCRIPT}" defer></script>'.encode()
+# The first message tells a page which build it shows; a later, different one means a new build.
+RELOAD_JS = b"""const source = new EventSource("/__serve/events");
+let shown = null;
+source.onmessage = (event) => {
+  if (shown === null) shown = event.data;
+  else if (event.data !== shown) location.reload();
+};
+"""
+# Plugins a development server does without: the build writes in place and the search index is built after.
+LEFT_OUT = ("safe_build",)
+logger = logging.getLogger(__name__)
+
+
+class Site:
+    """The site in this process: Pelican with its plugins loaded once, articles and pages kept in memory."""
+
+    def __init__(self, root: Path, output: Path) -> None:
+        from pelican import Pelican, signals
+        from pelican.log import console
+        from pelican.settings import read_settings
+
+        settings = read_settings(str(root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})
+        settings.update(
+            PLUGINS=[name for name in settings["PLUGINS"] if name not in LEFT_OUT],
+            # Pelican's content cache, kept in memory by `keep_in_memory`, checked by modification time.
+            CACHE_CONTENT=True,
+            LOAD_CONTENT_CACHE=False,
+            CONTENT_CACHING_LAYER="generator",
+            CHECK_MODIFIED_METHOD="mtime",
+            INCREMENTAL={**settings.get("INCREMENTAL", {}), "prune": False},
+        )
+        console.quiet = True  # Pelican's own "Done: Processed …" after every save; ours is one line
+        self.output = output
+        self.kept: dict[str, dict] = {}
+        self.compiled = CompiledTemplates()
+        signals.generator_init.connect(self.keep_in_memory)
+        self.pelican = Pelican(settings)
+        self.generation = 0
+        self.failure = ""
+        self.changed = threading.Condition()
+
+    def next_generation(self, shown: int | None, timeout: float) -> int:
+        """The build's number once it is not `shown` (or after `timeout` seconds)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != shown, timeout=timeout)
+            return self.generation
+
+    def keep_in_memory(self, generator) -> None:
+        """Each new generator starts from what the previous build read, and never saves it to disk."""
+        from pelican.generators import CachingGenerator
+
+        generator.env.bytecode_cache = self.compiled
+        if isinstance(generator, CachingGenerator):
+            generator._cache = self.kept.setdefault(type(generator).__name__, {})
+            generator.save_cache = lambda: None
+
+    def build(self) -> str:
+        """Build once; returns the line the terminal shows."""
+        from site_core import BuildFailed, current_build
+
+        started = time.perf_counter()
+        captured = CapturedReport()
+        report_logger = logging.getLogger("site_core.report")
+        report_logger.addHandler(captured)
+        try:
+            self.pelican.run()
+        except BuildFailed as failure:
+            self.failure = "\n".join([*captured.lines, str(failure)])
+            outcome = f"did not build: {failure}"
+        else:
+            self.failure = ""
+            outputs = current_build(self.pelican.settings).state("incremental", lambda: None)
+            pages = outputs.rendered if outputs is not None else "all"
+            outcome = f"{pages} page{'s' if pages != 1 else ''} written"
+        finally:
+            report_logger.removeHandler(captured)
+        with self.changed:
+            self.generation += 1
+            self.changed.notify_all()
+        return f"{outcome} in {time.perf_counter() - started:.2f} s"
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept for the next build (Jinja checks each against its source)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class CapturedReport(logging.Handler):
+    """The problem lines of one build, for the page the browser shows instead of the site."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.lines.append(record.getMessage().strip())
+
+
+class SearchIndexer:
+    """One background refresh of the search index at a time; a build during one asks for another after."""
+
+    def __init__(self) -> None:
+        self.wanted = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def request(self) -> None:
+        self.wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            with contextlib.redirect_stdout(sys.stderr):
+                index_output()
+
+
+def handler_for(site: Site):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        """The built folder as a static host serves it, plus the reload events and script."""
+
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == EVENTS:
+                self.send_events()
+            elif path == RELOAD_SCRIPT:
+                self.send(200, "text/javascript; charset=utf-8", RELOAD_JS)
+            else:
+                self.send_file(path)
+
+        def send_file(self, path: str) -> None:
+            root = site.output.resolve()
+            target = (root / path.lstrip("/")).resolve()
+            if path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if site.failure and target.suffix in ("", ".html"):
+                page = ERROR_PAGE.format(report=html.escape(site.failure)).encode()
+                self.send(500, "text/html; charset=utf-8", with_reload(page))
+                return
+            status = 200
+            if not target.is_relative_to(root) or not target.is_file():
+                status, target = 404, root / "404.html"
+            try:
+                body = target.read_bytes()
+            except OSError:
+                self.send(404, "text/plain; charset=utf-8", b"Not found")
+                return
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                body = with_reload(body)
+            text = kind.startswith("text/") or kind.endswith(("javascript", "json", "xml"))
+            self.send(status, kind + ("; charset=utf-8" if text else ""), body)
+
+        def send(self, status: int, kind: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def send_events(self) -> None:
+            """Server-sent events: the build's number now, and again after every build, until the page
+            goes away."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            shown = None
+            with contextlib.suppress(OSError):
+                while True:
+                    current = site.next_generation(shown, timeout=15)
+                    # A comment line every 15 s notices a closed page.
+                    message = f"data: {current}\n\n" if current != shown else ": still here\n\n"
+                    self.wfile.write(message.encode())
+                    self.wfile.flush()
+                    shown = current
+
+        def log_message(self, format, *args) -> None:
+            pass
+
+    return Handler
+
+
+def with_reload(page: bytes) -> bytes:
+    """The page with the reload script before `</body>` (or at the end, for a page without one)."""
+    at = page.rfind(b"</body>")
+    return page + RELOAD_TAG if at < 0 else page[:at] + RELOAD_TAG + page[at:]
+
+
+def bind(site: Site, port: int) -> http.server.ThreadingHTTPServer:
+    """The server on its port, before anything is built: a busy port is said at once, in one line."""
+    http.server.ThreadingHTTPServer.daemon_threads = True
+    try:
+        return http.server.ThreadingHTTPServer(("localhost", port), handler_for(site))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            message = f"serve: port {port} is in use; try another: invoke serve --port {port + 1}"
+            raise Exit(message, 1) from None
+        raise Exit(f"serve: cannot listen on port {port}: {error.strerror}", 1) from None
+
+
+def restart() -> None:
+    """Start this command afresh in this process: plugin code and settings are imported once."""
+    print("Plugin code or settings changed: restarting the server.", flush=True)
+    os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
 def serve(port: int) -> None:
-    from livereload import Server
+    from watchfiles import watch
 
-    failure: dict[str, str] = {}
-
-    def rebuild() -> None:
-        # Problems go to the terminal and, until the next good save, to the browser instead of the page.
-        built = subprocess.run(
-            pelican_command("pelicanconf.py", OUTPUT), cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        print(built.stdout + built.stderr, end="", flush=True)
-        if built.returncode == 0:
-            failure.clear()
-            # The search index is refreshed behind the scenes, so a save is in the browser at once.
-            threading.Thread(target=index_output, daemon=True).start()
-        else:
-            failure["report"] = built.stderr or built.stdout
-
-    rebuild()
-    OUTPUT.mkdir(exist_ok=True)
-    server = Server(app=static_site(OUTPUT, failure))
-    for watched in WATCHED:
-        server.watch(str(ROOT / watched), rebuild, delay=0.3)
-    print(f"Serving on http://localhost:{port}/ — edit and save, the browser reloads. Ctrl+C stops.")
-    server.serve(host="localhost", port=int(port), open_url_delay=None, restart_delay=0)
-
-
-def static_site(root: Path, failure: dict[str, str]):
-    """A WSGI app serving the built site as a static host would, or the build's problems after a bad save."""
-
-    def app(environ, start_response):
-        path = environ.get("PATH_INFO", "/")
-        target = (root / path.lstrip("/")).resolve()
-        if path.endswith("/") or target.is_dir():
-            target = target / "index.html"
-        wants_page = target.suffix in ("", ".html")
-        if failure and wants_page:
-            body = ERROR_PAGE.format(report=html.escape(failure["report"])).encode()
-            start_response("500 Build failed", [("Content-Type", "text/html; charset=utf-8")])
-            return [body]
-        status = "200 OK"
-        if not target.is_relative_to(root.resolve()) or not target.is_file():
-            status, target = "404 Not Found", root / "404.html"
-        if not target.is_file():
-            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"Not found"]
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        charset = (
-            "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("javascript", "json")) else ""
-        )
-        start_response(status, [("Content-Type", kind + charset), ("Cache-Control", "no-store")])
-        return [target.read_bytes()]
-
-    return app
+    site = Site(ROOT, OUTPUT)
+    server = bind(site, int(port))
+    # Problems are on the terminal already (the build logs them); the line says what happened.
+    print(f"First build: {site.build()}", flush=True)
+    indexer = SearchIndexer()
+    if not site.failure:
+        indexer.request()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(
+        f"Serving on http://localhost:{port}/ — save a file and the browser reloads. Ctrl+C stops.",
+        flush=True,
+    )
+    watched = [ROOT / name for name in WATCHED if (ROOT / name).exists()]
+    with contextlib.suppress(KeyboardInterrupt):
+        for changes in watch(*watched, debounce=50, step=20):
+            paths = sorted({Path(path) for _, path in changes})
+            if any(path.relative_to(ROOT).parts[0] in RESTART_ON for path in paths):
+                restart()
+            named = ", ".join(path.relative_to(ROOT).as_posix() for path in paths[:3])
+            more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+            print(f"{named}{more}: {site.build()}", flush=True)
+            if not site.failure:
+                indexer.request()
 
 
 ERROR_PAGE = """<!doctype html>

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import tree_digest
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -59,14 +61,14 @@ def served(project: Path):
 def test_a_bad_save_shows_its_problem_in_the_browser_until_a_good_save(served):
     project, home = served
     _, body = wait_for(home, lambda status, _: status == 200)
-    assert "livereload.js" in body
+    assert "/__serve/reload.js" in body
     article = project / "content/articles/2026-01-20-kinship-care-feature.md"
     good = article.read_text(encoding="utf-8")
     article.write_text(good.replace("\ncategory: Features", "\ncategory: [Features"), encoding="utf-8")
     _, body = wait_for(home, lambda status, _: status == 500)
     assert "The last save did not build" in body
     assert "content/articles/2026-01-20-kinship-care-feature.md:" in body
-    assert "livereload.js" in body, "the problem page reloads itself after the next save"
+    assert "/__serve/reload.js" in body, "the problem page reloads itself after the next save"
     assert (project / "output" / "index.html").is_file(), "the last good output is still there"
     article.write_text(good + "\nOne more sentence, saved.\n", encoding="utf-8")
     wait_for(home, lambda status, _: status == 200)
@@ -75,3 +77,65 @@ def test_a_bad_save_shows_its_problem_in_the_browser_until_a_good_save(served):
         lambda status, body: status == 200 and "One more sentence, saved." in body,
     )
     assert fetch(f"{home}no-such-page/")[0] == 404
+
+
+def test_a_save_sends_a_reload_event_and_the_output_matches_a_clean_build(served, tmp_path):
+    """The page's reload script hears of each build; after saves (an edit, a new article, a deletion) the
+    output the server wrote in place is the same as a clean build of the same sources."""
+    project, home = served
+    wait_for(home, lambda status, _: status == 200)
+    events = urllib.request.urlopen(f"{home}__serve/events", timeout=30)
+    first = events.readline().decode()
+    assert first.startswith("data: ")
+    events.readline()
+    articles = project / "content" / "articles"
+    edited = articles / "2026-01-20-kinship-care-feature.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA sentence saved for the reload.\n")
+    second = events.readline().decode()
+    assert second.startswith("data: ")
+    assert second != first
+    (articles / "2025-09-01-a-new-article.md").write_text(
+        "---\ntitle: A new article while serving\ndate: 2025-09-01\ncategory: News\n---\nNew text.\n"
+    )
+    wait_for(f"{home}articles/a-new-article/", lambda status, body: "A new article while serving" in body)
+    (articles / "2024-12-17-christmas-anxieties-poll.md").unlink()
+    wait_for(f"{home}articles/christmas-anxieties-poll/", lambda status, _: status == 404)
+    time.sleep(1)
+    clean = tmp_path / "clean"
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(clean)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1893456000"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    served_files = tree_digest(project / "output")
+    clean_files = tree_digest(clean)
+    ignored = ("pagefind/",)
+    differing = sorted(
+        name
+        for name in served_files.keys() | clean_files.keys()
+        if not name.startswith(ignored) and served_files.get(name) != clean_files.get(name)
+    )
+    assert differing == []
+
+
+def test_a_busy_port_is_one_line_not_a_traceback(project):
+    with socket.socket() as taken:
+        taken.bind(("localhost", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "1893456000"},
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"serve: port {port} is in use; try another: invoke serve --port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

@@ -8,6 +8,7 @@ converted once, with Pelican's MARKDOWN setting over the site's defaults, and sa
 import logging
 
 from pelican import signals
+from pelican.readers import MarkdownReader
 
 import site_core
 from site_core import current_build
@@ -25,8 +26,13 @@ STATE = "front_matter"
 
 def add_reader(readers) -> None:
     """Runs for each generator's readers; the configuration is checked and the cache warmed once a build."""
-    for extension in FrontMatterReader.file_extensions:
-        readers.reader_classes[extension] = FrontMatterReader
+    for extension, reader in list(readers.reader_classes.items()):
+        if extension in FrontMatterReader.file_extensions:
+            readers.reader_classes[extension] = FrontMatterReader
+        elif reader is MarkdownReader:
+            # Pelican's own Markdown reader would read other spellings (.mkd, .mdown) past the schema, and
+            # adds to the MARKDOWN setting when it starts; such a file is reported as not read instead.
+            readers.reader_classes[extension] = None
     build = current_build(readers.settings)
     prepared = build.state(STATE, dict)
     if prepared.get("checked"):

@@ -144,7 +144,8 @@ class _RemovalFinder(HTMLParser):
 def markdown_options(settings: dict) -> dict:
     """Keyword arguments for `markdown.Markdown`: Pelican's MARKDOWN setting over the site's defaults."""
     configured = settings.get("MARKDOWN") or {}
-    if configured == DEFAULT_CONFIG["MARKDOWN"]:
+    # Pelican's default (which its own reader also extends in place) means the site chose nothing.
+    if configured.get("extension_configs") == DEFAULT_CONFIG["MARKDOWN"]["extension_configs"]:
         configured = {}
     configs = {**MARKDOWN_EXTENSION_CONFIGS, **configured.get("extension_configs", {})}
     for name in NEVER_LOADED:

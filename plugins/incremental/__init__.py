@@ -14,7 +14,11 @@ build to the next under the same site token.
 
 The INCREMENTAL setting: `enabled` (default True) turns both off; `cache_path` (default None: beside the
 output folder) moves the cache; `workers` (default None: one per core) is how many processes convert
-changed files and render changed pages at once.
+changed files and render changed pages at once; `prune` (default True) drops the cached reads a build did
+not use.
+
+Written into the output folder itself (no staging folder: the dev server), a kept page is not opened at
+all, every other page replaces its file whole, and pages the build no longer makes are removed.
 """
 
 import logging
@@ -44,6 +48,9 @@ class IncrementalOptions:
     enabled: bool = True
     cache_path: str | None = None
     workers: int | None = None
+    # drop cached reads this build did not use (the dev server, which keeps what it read in memory and so
+    # reads only what changed, keeps them)
+    prune: bool = True
 
 
 class SiteMemory(Memory):
@@ -126,9 +133,11 @@ def remember(pelican) -> None:
     memory = build.memory
     if outputs is None or build.reads.cache is None or not isinstance(memory, SiteMemory):
         return
+    outputs.remove_unwritten()
     dump_pickle(memory.folder / MANIFEST, outputs.records)
     memory.save()
-    build.reads.cache.prune()
+    if build.options("INCREMENTAL", IncrementalOptions).prune:
+        build.reads.cache.prune()
     remove_other_namespaces(memory.folder.parent, {memory.folder.name, build.reads.cache.folder.name})
     logger.info(
         "incremental: %d pages rendered, %d unchanged pages kept, %d files read afresh",

@@ -9,6 +9,8 @@ new output instead of rendering it. A rendered page whose bytes did not change i
 keep their identity and modification time for link checking and deploys.
 """
 
+import contextlib
+import io
 import logging
 import os
 import shutil
@@ -19,9 +21,10 @@ from jinja2.runtime import Context
 from pelican.writers import Writer
 
 from site_core import current_build
+from site_core.store import digest, replace_text
 from site_core.workers import can_fork, fork_map
 
-from .fingerprint import Fingerprinter, Unfingerprintable, digest
+from .fingerprint import Fingerprinter, Unfingerprintable
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +76,9 @@ class Outputs:
         self._deferred: dict[str, list] = {}
         self.rendered = 0
         self.reused = 0
+        # Writing into the previous output itself (no staging folder): kept pages are left as they are and
+        # every other page replaces its file whole.
+        self.in_place = False
 
     def fingerprint(self, template: str, name: str, names, localcontext: dict) -> bytes | None:
         try:
@@ -90,10 +96,24 @@ class Outputs:
         return digest(self.fingerprinter.site_token, template.encode(), name.encode(), *parts)
 
     def writing_to(self, output_path: Path) -> None:
-        """Pelican truncates a file before it writes it: written in place (no staging folder), the previous
-        page is gone before it could be kept, so every page is rendered."""
-        if output_path.resolve() == self.previous_output:
-            self.previous = {}
+        self.in_place = output_path.resolve() == self.previous_output
+
+    def untouched(self, name: str) -> bool:
+        """In place, whether Pelican must not open this page's file: it is kept, or rendered later."""
+        return self.in_place and (name in self._reused or name in self._deferred)
+
+    def remove_unwritten(self) -> int:
+        """In place, pages the previous build wrote and this one did not (a deleted article, a category
+        with no articles left) are removed, as a swap would have left them out."""
+        if not self.in_place:
+            return 0
+        gone = [name for name in self.previous if name not in self.records]
+        for name in gone:
+            path = self.previous_output / name
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder that still holds something stays
+                path.parent.rmdir()
+        return len(gone)
 
     def _still_there(self, name: str, record: OutputRecord) -> bool:
         try:
@@ -159,7 +179,7 @@ class Outputs:
     def write_deferred(self, name: str) -> tuple:
         template, localcontext, path = self._deferred[name]
         text, made = self.render_now(template, name, localcontext)
-        replace_with_text(path, text)
+        replace_text(path, text)
         return made
 
     def settle(self, path: Path, name: str) -> None:
@@ -171,16 +191,15 @@ class Outputs:
             return
         template, fingerprint, names = self._pending.pop(name)
         previous = self.previous_output / name
-        in_place = previous.resolve() == path.resolve()
         if name in self._reused:
             self._reused.discard(name)
-            if not in_place:
+            if not self.in_place:
                 path.unlink(missing_ok=True)
                 link_or_copy(previous, path)
             self.reused += 1
         else:
             self.rendered += 1
-            if not in_place and same_bytes(previous, path):
+            if not self.in_place and same_bytes(previous, path):
                 path.unlink()
                 link_or_copy(previous, path)
         found = path.stat()
@@ -188,13 +207,6 @@ class Outputs:
             self.records[name] = OutputRecord(
                 template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino
             )
-
-
-def replace_with_text(path: Path, text: str) -> None:
-    """A new file, never a write through a hard link to the previous output."""
-    path.unlink(missing_ok=True)
-    with path.open("w", encoding="utf-8") as stream:
-        stream.write(text)
 
 
 def link_or_copy(previous: Path, path: Path) -> None:
@@ -229,15 +241,43 @@ class _RecordedTemplate:
         return getattr(self._template, attribute)
 
 
+class _AtomicFile(io.StringIO):
+    """What Pelican writes a page into when the build writes in place: the file is replaced on close."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def __exit__(self, *exc_info):
+        if exc_info[0] is None:
+            replace_text(self.path, self.getvalue())
+        return super().__exit__(*exc_info)
+
+
 class IncrementalWriter(Writer):
     """Pelican's writer, rendering through this build's `Outputs` when the cache is on."""
 
     def write_file(self, name, template, context, *args, **kwargs):
-        outputs = current_build(self.settings).state(STATE, lambda: None)
+        outputs = self._outputs()
         if outputs is not None:
             outputs.writing_to(Path(self.output_path))
             template = _RecordedTemplate(template, outputs)
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Written in place, Pelican's own `open(…, "w")` would empty a kept page before it could be kept
+        and show a half-written one while it is written: a kept (or later rendered) page is not opened at
+        all, and every other page replaces its file whole. Elsewhere, Pelican's own."""
+        outputs = self._outputs()
+        if outputs is None or not outputs.in_place:
+            return super()._open_w(filename, encoding, override)
+        name = Path(filename).relative_to(self.output_path).as_posix()
+        if outputs.untouched(name):
+            return contextlib.nullcontext(io.StringIO())
+        return _AtomicFile(Path(filename))
+
+    def _outputs(self) -> "Outputs | None":
+        return current_build(self.settings).state(STATE, lambda: None)
 
 
 def settle_written_page(path: str, context: dict) -> None:

@@ -40,6 +40,19 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def replace_text(path: Path, text: str) -> None:
+    """Write `path` whole or not at all: a reader sees the old file or the new one, never a part of it. The
+    new file has the usual permissions (mkstemp's would let no web server read it)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def load_pickle(path: Path):
     """The pickled value at `path`, or None when it is missing or unreadable (a cache miss, not an error)."""
     try:

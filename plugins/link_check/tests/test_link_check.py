@@ -1,4 +1,6 @@
-"""Broken internal links fail the build with the article's file and line; good and external links pass."""
+"""Broken internal links fail the build with the article's file and line; good and external links pass.
+
+Development builds (quicker) wherever minifying plays no part: the check runs in every build."""
 
 from urllib.parse import urljoin
 
@@ -21,10 +23,10 @@ ARTICLE = "---\ntitle: Links\ndate: 2025-05-01\ncategory: News\n---\nIntro.\n\n{
 )
 def test_broken_internal_link_fails_the_build(project, body, line, says):
     output = project / "output"
-    assert run_pelican(project, "publishconf.py", output).returncode == 0
+    assert run_pelican(project, "pelicanconf.py", output).returncode == 0
     before = tree_digest(output)
     (project / "content" / "articles" / "links.md").write_text(ARTICLE.format(body=body))
-    result = run_pelican(project, "publishconf.py", output)
+    result = run_pelican(project, "pelicanconf.py", output)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"content/articles/links.md:{line}: " in result.stderr
     assert says in result.stderr
@@ -108,7 +110,7 @@ def test_an_image_written_from_content_reaches_its_file(project, body, file):
 )
 def test_a_relative_path_to_no_file_fails_at_its_line(project, body, line, says):
     (project / "content" / "articles" / "links.md").write_text(ARTICLE.format(body=body))
-    result = run_pelican(project, "publishconf.py", project / "output")
+    result = run_pelican(project, "pelicanconf.py", project / "output")
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"content/articles/links.md:{line}: {says}" in result.stderr
     assert "Traceback" not in result.stderr
@@ -123,7 +125,7 @@ PAGE = "---\ntitle: Help\nsummary: Where to find help.\n---\nIntro.\n\nAsk [us](
 )
 def test_a_relative_link_is_resolved_against_its_page(project, link, fails):
     (project / "content" / "pages" / "help.md").write_text(PAGE.format(link=link))
-    result = run_pelican(project, "publishconf.py", project / "output")
+    result = run_pelican(project, "pelicanconf.py", project / "output")
     assert result.returncode == int(fails), result.stderr
     if fails:
         assert "content/pages/help.md:7: the link " in result.stderr
