@@ -75,7 +75,10 @@ class Site:
         self.output = output
         self.kept: dict[str, dict] = {}
         self.compiled = CompiledTemplates()
-        signals.generator_init.connect(self.keep_in_memory)
+        signals.generator_init.connect(self.compile_once)
+        # Sent once a generator's own cache is set up (generator_init comes before it).
+        signals.article_generator_init.connect(self.keep_in_memory)
+        signals.page_generator_init.connect(self.keep_in_memory)
         self.pelican = Pelican(settings)
         self.generation = 0
         self.failure = ""
@@ -87,14 +90,14 @@ class Site:
             self.changed.wait_for(lambda: self.generation != shown, timeout=timeout)
             return self.generation
 
-    def keep_in_memory(self, generator) -> None:
-        """Each new generator starts from what the previous build read, and never saves it to disk."""
-        from pelican.generators import CachingGenerator
-
+    def compile_once(self, generator) -> None:
         generator.env.bytecode_cache = self.compiled
-        if isinstance(generator, CachingGenerator):
-            generator._cache = self.kept.setdefault(type(generator).__name__, {})
-            generator.save_cache = lambda: None
+
+    def keep_in_memory(self, generator) -> None:
+        """Each new article or page generator starts from what the previous build read, and never saves it
+        to disk."""
+        generator._cache = self.kept.setdefault(type(generator).__name__, {})
+        generator.save_cache = lambda: None
 
     def build(self) -> str:
         """Build once; returns the line the terminal shows."""
@@ -163,7 +166,7 @@ class SearchIndexer:
             self.wanted.wait()
             self.wanted.clear()
             with contextlib.redirect_stdout(sys.stderr):
-                index_output()
+                index_output(background=True)
 
 
 def handler_for(site: Site):
@@ -271,7 +274,7 @@ def serve(port: int) -> None:
         indexer.request()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(
-        f"Serving on http://localhost:{port}/ — save a file and the browser reloads. Ctrl+C stops.",
+        f"Serving on http://localhost:{port}/ — save and the browser reloads. Ctrl+C stops.",
         flush=True,
     )
     watched = [ROOT / name for name in WATCHED if (ROOT / name).exists()]

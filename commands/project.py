@@ -31,14 +31,17 @@ def build(c, settings: str, output: Path, *extra: str) -> None:
     succeed(pelican(c, settings, output, *extra))
 
 
-def index_output() -> bool:
-    """Build the Pagefind search index over output/, as a publish build does; False if it failed."""
+def index_output(background: bool = False) -> bool:
+    """Build the Pagefind search index over output/, as a publish build does; False if it failed.
+    `background`: at the lowest priority, behind the builds of the dev server."""
     from pelican.settings import read_settings
 
     from search import build_index
     from site_core import search_folder
 
-    ok, message = build_index(OUTPUT, search_folder(read_settings(str(ROOT / "pelicanconf.py"))))
+    ok, message = build_index(
+        OUTPUT, search_folder(read_settings(str(ROOT / "pelicanconf.py"))), background=background
+    )
     print(f"Search index for output/: {message}", flush=True)
     return ok
 

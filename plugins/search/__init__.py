@@ -16,6 +16,7 @@ which search.js looks up in the hub's `articles.json` for the page's category, t
 import gzip
 import json
 import logging
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -77,13 +78,21 @@ def write_result_urls(bundle: Path) -> int:
     return len(urls)
 
 
-def build_index(site: Path, output_subdir: str) -> tuple[bool, str]:
-    """Index `site`; (True, summary) on success, (False, Pagefind's own message) on failure."""
+def build_index(site: Path, output_subdir: str, background: bool = False) -> tuple[bool, str]:
+    """Index `site`; (True, summary) on success, (False, Pagefind's own message) on failure. In the
+    `background` (the dev server), Pagefind runs at the lowest priority, so a save's build goes first."""
     command = pagefind_command(site, output_subdir)
     if command is None:
         return True, "skipped: Pagefind is not installed (pip install 'pagefind[bin]')"
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    lowest_priority = (lambda: os.nice(19)) if background and hasattr(os, "nice") else None
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=lowest_priority,
+    )
     if result.returncode != 0:
         return False, (result.stderr or result.stdout).strip()
     try:
