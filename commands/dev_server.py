@@ -24,6 +24,7 @@ import http.server
 import logging
 import mimetypes
 import os
+import queue
 import sys
 import threading
 import time
@@ -262,11 +263,25 @@ def restart() -> None:
     os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
-def serve(port: int) -> None:
+def watch_in_background(paths: list[Path]) -> "queue.Queue[set[Path]]":
+    """Changed files, a set per batch, from a watcher that is running before the first build starts: a save
+    made while the site is being built, or the moment it is first served, is not missed."""
     from watchfiles import watch
 
+    batches: queue.Queue[set[Path]] = queue.Queue()
+
+    def watching() -> None:
+        for changes in watch(*paths, debounce=50, step=20):
+            batches.put({Path(path) for _, path in changes})
+
+    threading.Thread(target=watching, daemon=True).start()
+    return batches
+
+
+def serve(port: int) -> None:
     site = Site(ROOT, OUTPUT)
     server = bind(site, int(port))
+    batches = watch_in_background([ROOT / name for name in WATCHED if (ROOT / name).exists()])
     # Problems are on the terminal already (the build logs them); the line says what happened.
     print(f"First build: {site.build()}", flush=True)
     indexer = SearchIndexer()
@@ -277,10 +292,12 @@ def serve(port: int) -> None:
         f"Serving on http://localhost:{port}/ — save and the browser reloads. Ctrl+C stops.",
         flush=True,
     )
-    watched = [ROOT / name for name in WATCHED if (ROOT / name).exists()]
     with contextlib.suppress(KeyboardInterrupt):
-        for changes in watch(*watched, debounce=50, step=20):
-            paths = sorted({Path(path) for _, path in changes})
+        while True:
+            changed = batches.get()
+            while not batches.empty():  # saves made during the last build are built together
+                changed |= batches.get_nowait()
+            paths = sorted(changed)
             if any(path.relative_to(ROOT).parts[0] in RESTART_ON for path in paths):
                 restart()
             named = ", ".join(path.relative_to(ROOT).as_posix() for path in paths[:3])

@@ -44,4 +44,5 @@ def test(c, pattern: str) -> None:
     succeed(c.run(shlex.join([PYTHON, "-m", "ruff", "check", "."]), warn=True))
     install_node_tools(c)
     selection = ["-k", pattern] if pattern else []
-    succeed(c.run(shlex.join([PYTHON, "-m", "pytest", *selection]), warn=True))
+    # One worker per core: most tests wait on a build or a browser, and the suite's fixtures are per worker.
+    succeed(c.run(shlex.join([PYTHON, "-m", "pytest", "-n", "auto", *selection]), warn=True))

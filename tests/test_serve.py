@@ -79,20 +79,26 @@ def test_a_bad_save_shows_its_problem_in_the_browser_until_a_good_save(served):
     assert fetch(f"{home}no-such-page/")[0] == 404
 
 
+def next_event(stream) -> str:
+    """The next server-sent event's data, past the comment lines that keep the stream open."""
+    while True:
+        line = stream.readline().decode()
+        assert line, "the event stream closed"
+        if line.startswith("data: "):
+            return line.removeprefix("data: ").strip()
+
+
 def test_a_save_sends_a_reload_event_and_the_output_matches_a_clean_build(served, tmp_path):
     """The page's reload script hears of each build; after saves (an edit, a new article, a deletion) the
     output the server wrote in place is the same as a clean build of the same sources."""
     project, home = served
     wait_for(home, lambda status, _: status == 200)
-    events = urllib.request.urlopen(f"{home}__serve/events", timeout=30)
-    first = events.readline().decode()
-    assert first.startswith("data: ")
-    events.readline()
+    events = urllib.request.urlopen(f"{home}__serve/events", timeout=60)
+    first = next_event(events)
     articles = project / "content" / "articles"
     edited = articles / "2026-01-20-kinship-care-feature.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA sentence saved for the reload.\n")
-    second = events.readline().decode()
-    assert second.startswith("data: ")
+    second = next_event(events)
     assert second != first
     (articles / "2025-09-01-a-new-article.md").write_text(
         "---\ntitle: A new article while serving\ndate: 2025-09-01\ncategory: News\n---\nNew text.\n"
