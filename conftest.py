@@ -48,6 +48,21 @@ def run_pelican(
     )
 
 
+def run_invoke(
+    project: Path, *arguments: str, environment: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """`invoke ARGUMENTS` in `project`, as an author types it, at BUILD_MOMENT (with `environment` added)."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=fixed_environment(**(environment or {})),
+        timeout=timeout,
+        check=False,
+    )
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file below `folder` with a hash of its bytes, to prove a folder did not change."""
     return {

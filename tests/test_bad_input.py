@@ -3,14 +3,12 @@
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from lxml import html
 
 import pelicanconf
-from conftest import fixed_environment, run_pelican, tree_digest
+from conftest import run_invoke, run_pelican, tree_digest
 
 GOOD = "---\ntitle: A good article\ndate: 2025-05-01\ncategory: News\n---\nSome text.\n"
 BAD_FILES = {
@@ -185,72 +183,37 @@ def test_a_good_edit_after_a_failure_builds_again(built):
 
 def test_invoke_check_validates_without_writing(project):
     (project / "content" / "articles" / "typo.md").write_bytes(BAD_FILES["typo.md"][0])
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=fixed_environment(),
-    )
+    result = run_invoke(project, "check")
     assert_clean_failure(result, ["content/articles/typo.md:4:"])
     assert not (project / "output").exists()
     (project / "content" / "articles" / "typo.md").unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=fixed_environment(),
-    )
+    result = run_invoke(project, "check")
     assert result.returncode == 0, result.stderr
     assert "All content is valid." in result.stdout
     assert not (project / "output").exists()
 
 
 def test_invoke_new_writes_a_valid_draft(project):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "new",
-            "Kinship carers: a new survey",
-            "--category",
-            "Research",
-            "--topics",
-            "fostering, children in care",
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_invoke(
+        project,
+        "new",
+        "Kinship carers: a new survey",
+        "--category",
+        "Research",
+        "--topics",
+        "fostering, children in care",
     )
     assert result.returncode == 0, result.stderr
     path = project / result.stdout.strip()
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-kinship-carers-a-new-survey\.md", path.name)
     text = path.read_text()
     assert 'topics: ["Fostering", "Children in care"]' in text
-    check = subprocess.run(
-        [sys.executable, "-m", "invoke", "check"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=fixed_environment(),
-    )
+    check = run_invoke(project, "check")
     assert check.returncode == 0, check.stderr
 
 
 def test_invoke_new_refuses_an_unknown_category(project):
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "new", "Title", "--category", "Newz"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_invoke(project, "new", "Title", "--category", "Newz")
     assert result.returncode == 1
     assert "did you mean `News`?" in result.stderr
     assert "Traceback" not in result.stderr

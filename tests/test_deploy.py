@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from commands import deploy
-from conftest import PUBLISH_SITEURL, ROOT, fixed_environment, run_pelican
+from conftest import PUBLISH_SITEURL, ROOT, fixed_environment, run_invoke, run_pelican
 
 FINGERPRINTED_CSS = "theme/css/site.{}.css"
 
@@ -225,14 +225,7 @@ def test_invoke_deploy_stops_when_the_build_fails(project, tmp_path):
 
 def invoke_deploy(project: Path, *options: str) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "deploy", *options],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=fixed_environment(SITEURL=PUBLISH_SITEURL),
-        timeout=120,
-    )
+    result = run_invoke(project, "deploy", *options, environment={"SITEURL": PUBLISH_SITEURL}, timeout=120)
     return result, time.monotonic() - started
 
 

@@ -4,14 +4,12 @@ import gzip
 import json
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from lxml import html
 
-from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_pelican, tree_digest
+from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_invoke, run_pelican, tree_digest
 from sample_content import read_articles
 from search import build_index
 
@@ -196,13 +194,7 @@ def test_development_builds_leave_indexing_to_its_own_step(project):
     result = run_pelican(project, "pelicanconf.py", output)
     assert result.returncode == 0, result.stderr
     assert not (output / "pagefind").exists()
-    index = subprocess.run(
-        [sys.executable, "-m", "invoke", "search-index"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    index = run_invoke(project, "search-index")
     assert index.returncode == 0, index.stderr
     assert (output / "pagefind" / "pagefind.js").is_file()
     assert run_pelican(project, "pelicanconf.py", output).returncode == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import tree_digest
+from conftest import run_invoke, tree_digest
 
 
 def free_port() -> int:
@@ -133,15 +133,7 @@ def test_a_busy_port_is_one_line_not_a_traceback(project):
         taken.bind(("localhost", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "SOURCE_DATE_EPOCH": "1893456000"},
-            timeout=120,
-            check=False,
-        )
+        result = run_invoke(project, "serve", "--port", str(port), timeout=120)
     assert result.returncode == 1
     assert f"serve: port {port} is in use; try another: invoke serve --port {port + 1}" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
