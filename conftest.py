@@ -30,6 +30,11 @@ def fixed_environment(**extra: str) -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **extra}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: workers take tests in this order, and the suite ends when the last ends."""
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
 def run_pelican(
     project: Path, settings: str, output: Path, *extra: str, environment: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:

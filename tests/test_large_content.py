@@ -2,6 +2,7 @@
 
 import resource
 
+import pytest
 from lxml import html
 
 from conftest import run_pelican
@@ -9,6 +10,7 @@ from conftest import run_pelican
 PEAK_MEMORY_LIMIT_MB = 1536
 
 
+@pytest.mark.longest
 def test_a_5mb_article_and_10000_tiny_ones_build(project):
     articles = project / "content" / "articles"
     paragraph = (
