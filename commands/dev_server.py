@@ -115,7 +115,7 @@ class Site:
             outcome = f"did not build: {failure}"
         else:
             self.failure = ""
-            outputs = current_build(self.pelican.settings).state("incremental", lambda: None)
+            outputs = current_build(self.pelican.settings).existing_state("incremental")
             pages = outputs.rendered if outputs is not None else "all"
             outcome = f"{pages} page{'s' if pages != 1 else ''} written"
         finally:

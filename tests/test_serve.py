@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_invoke, tree_digest
+from conftest import run_invoke, run_pelican, tree_digest
 
 
 def free_port() -> int:
@@ -108,14 +108,8 @@ def test_a_save_sends_a_reload_event_and_the_output_matches_a_clean_build(served
     wait_for(f"{home}articles/christmas-anxieties-poll/", lambda status, _: status == 404)
     time.sleep(1)
     clean = tmp_path / "clean"
-    result = subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(clean)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1893456000"},
-        check=False,
-    )
+    # At the served site's own moment (the `served` fixture's SOURCE_DATE_EPOCH).
+    result = run_pelican(project, "pelicanconf.py", clean, environment={"SOURCE_DATE_EPOCH": "1893456000"})
     assert result.returncode == 0, result.stderr
     served_files = tree_digest(project / "output")
     clean_files = tree_digest(clean)

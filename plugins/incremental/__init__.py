@@ -121,7 +121,7 @@ def use_writer(pelican) -> type:
 
 def render_pages(pelican) -> None:
     """Before anything reads the output: the pages the writer put off, rendered on every core."""
-    outputs = current_build(pelican.settings).state(STATE, lambda: None)
+    outputs = current_build(pelican.settings).existing_state(STATE)
     if outputs is not None:
         outputs.render_deferred()
 
@@ -129,7 +129,7 @@ def render_pages(pelican) -> None:
 def remember(pelican) -> None:
     """Once the new output is in place: record how each page was made, and forget what was not used."""
     build = current_build(pelican.settings)
-    outputs = build.state(STATE, lambda: None)
+    outputs = build.existing_state(STATE)
     memory = build.memory
     if outputs is None or build.reads.cache is None or not isinstance(memory, SiteMemory):
         return

@@ -277,12 +277,12 @@ class IncrementalWriter(Writer):
         return _AtomicFile(Path(filename))
 
     def _outputs(self) -> "Outputs | None":
-        return current_build(self.settings).state(STATE, lambda: None)
+        return current_build(self.settings).existing_state(STATE)
 
 
 def settle_written_page(path: str, context: dict) -> None:
     """Pelican's `content_written`: settle the file just written against the previous build."""
-    outputs = current_build(context).state(STATE, lambda: None)
+    outputs = current_build(context).existing_state(STATE)
     if outputs is None:
         return
     name = context.get("output_file")

@@ -88,6 +88,10 @@ class Build:
             self._plugin_state[name] = factory()
         return self._plugin_state[name]
 
+    def existing_state(self, name: str):
+        """A plugin's state for this build if it made one, else None (made nothing for it)."""
+        return self._plugin_state.get(name)
+
     def stored(self, name: str):
         """What a plugin kept under `name` in the last good build with the same settings and code, or None."""
         return self.memory.load(name)
