@@ -33,7 +33,9 @@ from pathlib import Path
 from invoke import Exit
 from jinja2.bccache import Bucket, BytecodeCache
 
+from commands.live_site import LiveSite
 from commands.project import OUTPUT, ROOT, index_output
+from incremental.writer import STATE as INCREMENTAL_STATE
 
 WATCHED = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
 # What only a new process picks up: code and settings are imported once.
@@ -80,15 +82,19 @@ class Site:
         # Sent once a generator's own cache is set up (generator_init comes before it).
         signals.article_generator_init.connect(self.keep_in_memory)
         signals.page_generator_init.connect(self.keep_in_memory)
+        self.generators: list = []
+        signals.all_generators_finalized.connect(self.hold_generators)
+        self.live = LiveSite()
         self.pelican = Pelican(settings)
         self.generation = 0
         self.failure = ""
-        self.changed = threading.Condition()
+        self.unsettled: set[Path] = set()
+        self.built = threading.Condition()
 
     def next_generation(self, shown: int | None, timeout: float) -> int:
         """The build's number once it is not `shown` (or after `timeout` seconds)."""
-        with self.changed:
-            self.changed.wait_for(lambda: self.generation != shown, timeout=timeout)
+        with self.built:
+            self.built.wait_for(lambda: self.generation != shown, timeout=timeout)
             return self.generation
 
     def compile_once(self, generator) -> None:
@@ -100,30 +106,58 @@ class Site:
         generator._cache = self.kept.setdefault(type(generator).__name__, {})
         generator.save_cache = lambda: None
 
-    def build(self) -> str:
-        """Build once; returns the line the terminal shows."""
-        from site_core import BuildFailed, current_build
+    def save(self, changed: set[Path]) -> str:
+        """Apply saved files; those of a save that did not build are applied again with the next one (the
+        save that fixes a bad file may not be the file that changed the site)."""
+        self.unsettled |= changed
+        line = self.build(sorted(self.unsettled))
+        if not self.failure:
+            self.unsettled.clear()
+        return line
+
+    def build(self, changed: list[Path] | None = None) -> str:
+        """Apply the files `changed` since the last good build (None: build everything); returns the line
+        the terminal shows. A save that changes only text is applied in place, anything else is a build."""
+        from site_core import BuildFailed
 
         started = time.perf_counter()
         captured = CapturedReport()
         report_logger = logging.getLogger("site_core.report")
         report_logger.addHandler(captured)
         try:
-            self.pelican.run()
+            patched = self.live.patch(self.pelican, changed) if changed else None
+            if patched is None:
+                outcome = self.build_all()
+            else:
+                outcome = f"{plural(patched.pages, 'page')} rewritten in place"
         except BuildFailed as failure:
             self.failure = "\n".join([*captured.lines, str(failure)])
             outcome = f"did not build: {failure}"
         else:
             self.failure = ""
-            outputs = current_build(self.pelican.settings).existing_state("incremental")
-            pages = outputs.rendered if outputs is not None else "all"
-            outcome = f"{pages} page{'s' if pages != 1 else ''} written"
         finally:
             report_logger.removeHandler(captured)
-        with self.changed:
+        with self.built:
             self.generation += 1
-            self.changed.notify_all()
+            self.built.notify_all()
         return f"{outcome} in {time.perf_counter() - started:.2f} s"
+
+    def build_all(self) -> str:
+        """Pelican's whole build in this process; on success the live site keeps what it made."""
+        from site_core import current_build
+
+        self.pelican.run()
+        outputs = current_build(self.pelican.settings).existing_state(INCREMENTAL_STATE)
+        self.live.keep(self.generators, outputs, self.output)
+        pages = outputs.rendered if outputs is not None else "all"
+        return f"{pages} page{'s' if pages != 1 else ''} written"
+
+    def hold_generators(self, generators) -> None:
+        self.generators = generators
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class CompiledTemplates(BytecodeCache):
@@ -302,7 +336,7 @@ def serve(port: int) -> None:
                 restart()
             named = ", ".join(path.relative_to(ROOT).as_posix() for path in paths[:3])
             more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
-            print(f"{named}{more}: {site.build()}", flush=True)
+            print(f"{named}{more}: {site.save(changed)}", flush=True)
             if not site.failure:
                 indexer.request()
 

@@ -14,6 +14,7 @@ from pelican.generators import Generator
 
 import site_core
 from site_core import current_build, language_tag, site_root
+from site_core.store import replace_bytes
 
 from .build import FeedConfig, feed_bytes, plan_feeds
 
@@ -63,16 +64,43 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
         root = site_root(self.settings)
-        stylesheet = f"{root}/{self.config.stylesheet}"
         xsl = (Path(__file__).parent / "feed.xsl").read_text(encoding="utf-8")
         (output / self.config.stylesheet).parent.mkdir(parents=True, exist_ok=True)
         (output / self.config.stylesheet).write_text(xsl.replace("__SITE_ROOT__", root), encoding="utf-8")
-        for feed in self.feeds:
+        self.write_feeds(self.feeds)
+        remove_other_files(
+            output, [self.config.stylesheet, *(link.path for f in self.feeds for link in f.links)]
+        )
+        logger.info("feeds: wrote %d feeds", len(self.feeds))
+
+    def write_feeds(self, feeds: list) -> None:
+        """Each file of `feeds`, replaced whole (a reader polling the dev server never gets half a feed)."""
+        output = Path(self.output_path)
+        stylesheet = f"{site_root(self.settings)}/{self.config.stylesheet}"
+        for feed in feeds:
             for link in feed.links:
                 target = output / link.path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(feed_bytes(feed, self.config, link, stylesheet))
-        logger.info("feeds: wrote %d feeds", len(self.feeds))
+                replace_bytes(target, feed_bytes(feed, self.config, link, stylesheet))
+
+
+def remove_other_files(output: Path, written: list[str]) -> None:
+    """The feeds of a category or topic that no longer has articles, left by a build written into the
+    output folder itself (the dev server): the feed folders hold only what this build wrote."""
+    kept = {output / path for path in written}
+    for folder in {path.parent for path in kept}:
+        for path in folder.iterdir():
+            if path.is_file() and path not in kept:
+                path.unlink()
+
+
+def rewrite_patched(generator, contents) -> None:
+    """site_core's `content_patched`: the feeds that carry any of `contents`, written again."""
+    if isinstance(generator, FeedsGenerator):
+        patched = {id(content) for content in contents}
+        generator.write_feeds(
+            [feed for feed in generator.feeds if any(id(article) in patched for article in feed.articles)]
+        )
 
 
 def get_generators(pelican) -> type:
@@ -82,3 +110,4 @@ def get_generators(pelican) -> type:
 def register() -> None:
     site_core.connect()
     signals.get_generators.connect(get_generators)
+    site_core.content_patched.connect(rewrite_patched)

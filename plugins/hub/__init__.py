@@ -15,8 +15,9 @@ from pelican.generators import Generator
 
 import site_core
 from site_core import site_root
+from site_core.store import replace_text
 
-from .facets import build_facets, filter_index
+from .facets import build_facets, filter_entry, filter_index, newest_first
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,29 @@ class HubGenerator(Generator):
                 facet=value.link(),
                 facet_feeds=getattr(owner, "feeds", []),
             )
+        root = site_root(self.settings)
+        self.filter_entries = {id(a): filter_entry(a, root) for a in newest_first(self.articles)}
+        self.write_filter_index()
+        logger.info("hub: %d facet pages", len(self.facets.all()))
+
+    def write_filter_index(self) -> None:
         target = Path(self.output_path) / FILTER_INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(filter_index(self.articles, site_root(self.settings)), encoding="utf-8")
-        logger.info("hub: %d facet pages", len(self.facets.all()))
+        replace_text(target, filter_index(self.filter_entries.values()))
+
+    def rewrite_entries(self, articles) -> None:
+        """The JSON index again, if any of `articles` now shows differently in it."""
+        root = site_root(self.settings)
+        fresh = {id(a): filter_entry(a, root) for a in articles if id(a) in self.filter_entries}
+        if any(self.filter_entries[key] != entry for key, entry in fresh.items()):
+            self.filter_entries.update(fresh)
+            self.write_filter_index()
+
+
+def rewrite_patched(generator, contents) -> None:
+    """site_core's `content_patched`: the JSON index shows each article's title and teaser."""
+    if isinstance(generator, HubGenerator):
+        generator.rewrite_entries(contents)
 
 
 def _feed_owner(value, context):
@@ -64,3 +84,4 @@ def get_generators(pelican) -> type:
 def register() -> None:
     site_core.connect()
     signals.get_generators.connect(get_generators)
+    site_core.content_patched.connect(rewrite_patched)

@@ -92,22 +92,24 @@ def build_facets(articles, hub_url: str) -> Facets:
     )
 
 
-def filter_index(articles, site_root: str) -> str:
-    """Every article as JSON for the in-page filters (hub, search): only what a card shows, newest first."""
-    items = [
-        {
-            "title": a.title,
-            "url": f"{site_root}/{a.url}",
-            "date": a.date.isoformat(timespec="seconds"),
-            "year": str(a.date.year),
-            "category": {
-                "name": a.category.name,
-                "slug": a.category.slug,
-                "url": f"{site_root}/{a.category.url}",
-            },
-            "topics": [{"name": t.name, "slug": t.slug, "url": f"{site_root}/{t.url}"} for t in a.tags],
-            "teaser": a.teaser,
-        }
-        for a in newest_first(articles)
-    ]
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+def filter_entry(article, site_root: str) -> str:
+    """One article as the in-page filters (hub, search) read it: only what a card shows, as JSON."""
+    entry = {
+        "title": article.title,
+        "url": f"{site_root}/{article.url}",
+        "date": article.date.isoformat(timespec="seconds"),
+        "year": str(article.date.year),
+        "category": {
+            "name": article.category.name,
+            "slug": article.category.slug,
+            "url": f"{site_root}/{article.category.url}",
+        },
+        "topics": [{"name": t.name, "slug": t.slug, "url": f"{site_root}/{t.url}"} for t in article.tags],
+        "teaser": article.teaser,
+    }
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def filter_index(entries) -> str:
+    """Every article's entry (see `filter_entry`), newest first, as one JSON array."""
+    return "[" + ",".join(entries) + "]"

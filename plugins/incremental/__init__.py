@@ -120,10 +120,12 @@ def use_writer(pelican) -> type:
 
 
 def render_pages(pelican) -> None:
-    """Before anything reads the output: the pages the writer put off, rendered on every core."""
+    """Before anything reads the output: the pages the writer put off, rendered on every core; written in
+    place, the pages this build no longer makes are removed (so the link check sees them gone)."""
     outputs = current_build(pelican.settings).existing_state(STATE)
     if outputs is not None:
         outputs.render_deferred()
+        outputs.remove_unwritten()
 
 
 def remember(pelican) -> None:
@@ -133,7 +135,6 @@ def remember(pelican) -> None:
     memory = build.memory
     if outputs is None or build.reads.cache is None or not isinstance(memory, SiteMemory):
         return
-    outputs.remove_unwritten()
     dump_pickle(memory.folder / MANIFEST, outputs.records)
     memory.save()
     if build.options("INCREMENTAL", IncrementalOptions).prune:

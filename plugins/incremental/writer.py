@@ -7,9 +7,14 @@ the same names are fingerprinted again from the new context: if nothing changed,
 the same path through the same values and write the same bytes, so the previous file is linked into the
 new output instead of rendering it. A rendered page whose bytes did not change is linked too, so files
 keep their identity and modification time for link checking and deploys.
+
+Each page also records what it read of every article and page it showed (`ContentRead`: the file, and the
+attribute, or "*" for anything of it), and the build keeps how to render each page again (`Recipe`): the
+dev server uses both to re-render only the pages that showed an article whose text changed.
 """
 
 import contextlib
+import functools
 import io
 import logging
 import os
@@ -17,7 +22,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.runtime import Context
+from pelican.contents import Content
 from pelican.writers import Writer
 
 from site_core import current_build
@@ -31,14 +38,123 @@ logger = logging.getLogger(__name__)
 STATE = "incremental"
 
 
+ANYTHING = "*"
+# What a template reads of an article or page: its source file and the attribute ("*": anything of it).
+ContentRead = tuple[str, str]
+
+
 class RecordingContext(Context):
-    """A Jinja context that notes every name a template looks up, while its environment is recording."""
+    """A Jinja context that notes every name a template looks up, while its environment is recording, and
+    every article or page a function it calls is given."""
 
     def resolve_or_missing(self, key: str):
         recording = getattr(self.environment, "recorded_names", None)
+        value = super().resolve_or_missing(key)
         if recording is not None:
             recording.add(key)
-        return super().resolve_or_missing(key)
+            if isinstance(value, Content):
+                _note_whole(self.environment, value)
+        return value
+
+    def call(__self, __obj, *args, **kwargs):
+        if (getattr(__obj, "__module__", None) or "").partition(".")[0] != "jinja2":
+            _note_whole(__self.environment, *args, *kwargs.values())
+        return super().call(__obj, *args, **kwargs)
+
+
+def _note_whole(environment, *values) -> None:
+    """A page that is given an article or page whole (as its own, or to a function) depends on all of it;
+    so does one that gives a function a list of them. (A list a template only looks up is not noted: Jinja
+    looks up every name a template uses before it runs, taken branch or not.)"""
+    reads = getattr(environment, "recorded_reads", None)
+    if reads is None:
+        return
+    for value in values:
+        if isinstance(value, Content):
+            reads.add((value.source_path, ANYTHING))
+        elif isinstance(value, list | tuple):
+            reads.update((item.source_path, ANYTHING) for item in value if isinstance(item, Content))
+
+
+# Properties that say where an article is (from its slug, date, category and the settings), read by every
+# card that links to it: recorded by name, not as "anything".
+ADDRESS_PROPERTIES = frozenset({"url", "save_as"})
+
+
+def _attribute_read(content: Content, attribute) -> ContentRead:
+    """An attribute stored on the article stands for itself; a property or method may compute from any."""
+    if isinstance(attribute, str) and (attribute in vars(content) or attribute in ADDRESS_PROPERTIES):
+        return (content.source_path, attribute)
+    return (content.source_path, ANYTHING)
+
+
+class _TrackedFilters(dict):
+    """The environment's filters; the site's own (not Jinja's built-in ones, which read attributes
+    through the environment) note the articles they are given."""
+
+    def __init__(self, environment, filters: dict) -> None:
+        super().__init__(filters)
+        self.environment = environment
+
+    def __getitem__(self, name: str):
+        function = super().__getitem__(name)
+        if DEFAULT_FILTERS.get(name) is function:
+            return function
+
+        @functools.wraps(function)
+        def noting(*args, **kwargs):
+            _note_whole(self.environment, *args, *kwargs.values())
+            return function(*args, **kwargs)
+
+        return noting
+
+
+def track_reads(environment) -> None:
+    """Make `environment` note, while it records, what its templates read of articles and pages."""
+    if isinstance(environment.filters, _TrackedFilters):
+        return
+    environment.filters = _TrackedFilters(environment, environment.filters)
+    plain_getattr, plain_getitem = environment.getattr, environment.getitem
+
+    def noting_getattr(obj, attribute):
+        reads = environment.recorded_reads
+        if reads is not None and isinstance(obj, Content):
+            reads.add(_attribute_read(obj, attribute))
+        return plain_getattr(obj, attribute)
+
+    def noting_getitem(obj, argument):
+        reads = environment.recorded_reads
+        if reads is not None and isinstance(obj, Content):
+            reads.add(_attribute_read(obj, argument))
+        return plain_getitem(obj, argument)
+
+    environment.recorded_names = getattr(environment, "recorded_names", None)
+    environment.recorded_reads = None
+    environment.getattr = noting_getattr
+    environment.getitem = noting_getitem
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How Pelican asked for a page: the template and the context it renders with."""
+
+    template: object
+    localcontext: dict
+
+
+def render_recording(template, localcontext: dict) -> tuple[str, set[str], set[ContentRead]]:
+    """The page, the names its template looked up and what it read of articles and pages."""
+    environment = template.environment
+    track_reads(environment)
+    names: set[str] = set()
+    reads: set[ContentRead] = set()
+    outer = environment.recorded_names, environment.recorded_reads
+    environment.recorded_names, environment.recorded_reads = names, reads
+    try:
+        text = template.render(localcontext)
+    finally:
+        environment.recorded_names, environment.recorded_reads = outer
+    return text, names, reads
 
 
 @dataclass(frozen=True)
@@ -51,6 +167,7 @@ class OutputRecord:
     size: int
     mtime_ns: int
     inode: int
+    reads: frozenset[ContentRead] = frozenset()
 
 
 _MISSING = b"missing"
@@ -69,7 +186,9 @@ class Outputs:
         self.previous_output = previous_output
         self.workers = workers
         self.records: dict[str, OutputRecord] = {}
-        self._pending: dict[str, tuple[str, bytes | None, tuple[str, ...]]] = {}
+        # Every page Pelican asked for, kept or rendered, and how to render it again.
+        self.recipes: dict[str, Recipe] = {}
+        self._pending: dict[str, tuple[str, bytes | None, tuple[str, ...], frozenset]] = {}
         self._reused: set[str] = set()
         # Pages to render once Pelican's writer loop is over, on `workers` processes: name -> (template,
         # the context Pelican gave it, the file Pelican wrote empty in its place).
@@ -131,6 +250,7 @@ class Outputs:
         if name in self.records or name in self._pending:
             # Written a second time (Pelican allows one override): rendered plainly, recorded once.
             return template.render(localcontext)
+        self.recipes[name] = Recipe(template, localcontext)
         record = self.previous.get(name)
         if (
             record is not None
@@ -139,28 +259,24 @@ class Outputs:
             and self._still_there(name, record)
         ):
             self._reused.add(name)
-            self._pending[name] = (record.template, record.fingerprint, record.names)
+            self._pending[name] = (record.template, record.fingerprint, record.names, record.reads)
             return ""
         if self.workers > 1:
             self._deferred[name] = [template, localcontext, None]
-            self._pending[name] = (template.name, None, ())
+            self._pending[name] = (template.name, None, (), frozenset())
             return ""
         text, self._pending[name] = self.render_now(template, name, localcontext)
         return text
 
     def render_now(self, template, name: str, localcontext: dict) -> tuple[str, tuple]:
-        """The page, and how it was made (template, fingerprint, the names it read)."""
-        environment = template.environment
-        names: set[str] = set()
-        outer, environment.recorded_names = getattr(environment, "recorded_names", None), names
-        try:
-            text = template.render(localcontext)
-        finally:
-            environment.recorded_names = outer
+        """The page, and how it was made (template, fingerprint, the names it looked up, what it read of
+        articles and pages)."""
+        text, names, reads = render_recording(template, localcontext)
         made = (
             template.name,
             self.fingerprint(template.name, name, names, localcontext),
             tuple(sorted(names)),
+            frozenset(reads),
         )
         return text, made
 
@@ -189,7 +305,7 @@ class Outputs:
         if name in self._deferred:
             self._deferred[name][2] = path  # Pelican wrote it empty; the page comes in render_deferred
             return
-        template, fingerprint, names = self._pending.pop(name)
+        template, fingerprint, names, reads = self._pending.pop(name)
         previous = self.previous_output / name
         if name in self._reused:
             self._reused.discard(name)
@@ -205,7 +321,7 @@ class Outputs:
         found = path.stat()
         if fingerprint is not None:
             self.records[name] = OutputRecord(
-                template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino
+                template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino, reads
             )
 
 

@@ -15,6 +15,11 @@ At the end of a build the core sends its own signals, in this order:
 
 A build with problems stops at the first step after they were found, reports them all and raises
 `BuildFailed`; `build_failed` (Pelican) lets staging discard what was written.
+
+Outside a build, the dev server sends `content_patched` to each generator of its last build, with
+`contents`, once it has changed those articles and pages in place (their text only, never where they
+are listed) and re-rendered the pages that show them: a generator that writes files of its own (feeds,
+indexes) rewrites the ones that show them.
 """
 
 import logging
@@ -39,6 +44,7 @@ finishing = signal("site_core.finishing")
 publish_output = signal("site_core.publish_output")
 after_publish = signal("site_core.after_publish")
 build_failed = signal("site_core.build_failed")
+content_patched = signal("site_core.content_patched")
 
 
 class Memory:

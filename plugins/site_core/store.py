@@ -41,12 +41,15 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def replace_text(path: Path, text: str) -> None:
+    replace_bytes(path, text.encode("utf-8"))
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a reader sees the old file or the new one, never a part of it. The
     new file has the usual permissions (mkstemp's would let no web server read it)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("w", encoding="utf-8") as stream:
-            stream.write(text)
+        temporary.write_bytes(data)
         temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -1,0 +1,177 @@
+"""The dev server's site in memory: after any sequence of saves, the output it wrote in place is
+byte-identical to a clean `pelican content -s pelicanconf.py` of the same sources.
+
+A Hypothesis state machine saves like an author (edits the body at the start or the end, retitles,
+recategorises, changes topics, adds, deletes, turns a draft into an article and back, breaks the front
+matter and fixes it, edits a page) and the dev server applies each save, in place where only text changed.
+"""
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from conftest import (
+    BUILD_EPOCH,
+    copy_project,
+    restore_signals,
+    run_pelican,
+    snapshot_signals,
+    tree_digest,
+)
+
+CATEGORIES = ["News", "Features", "Research", "Guidance", "Interviews", "Opinion"]
+TOPICS = ["Safeguarding", "Fostering", "Adoption", "Care leavers", "Family justice", "Mental health"]
+WORDS = st.text(alphabet=string.ascii_letters + " ", min_size=1, max_size=30).map(str.strip).filter(bool)
+PICK = st.integers(min_value=0, max_value=10_000)
+# The theme's banner links to this article: deleting it (or making it a draft) rightly fails the build.
+LINKED_FROM_THEME = "2024-01-22-willispalmer-remote-assessment-service.md"
+
+
+def set_front_matter(text: str, key: str, value: str | None) -> str:
+    """The file with front-matter `key` set to the YAML `value` (or removed, for None)."""
+    _, front, body = text.split("---\n", 2)
+    lines = [line for line in front.splitlines() if not line.startswith(f"{key}:")]
+    if value is not None:
+        lines.append(f"{key}: {value}")
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def differing_files(first: Path, second: Path) -> list[str]:
+    one, other = tree_digest(first), tree_digest(second)
+    return sorted(name for name in one.keys() | other.keys() if one.get(name) != other.get(name))
+
+
+@pytest.mark.longest
+def test_any_sequence_of_saves_leaves_the_output_of_a_clean_build(tmp_path, monkeypatch):
+    from commands.dev_server import Site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    runs = iter(range(1_000))
+
+    class Saves(RuleBasedStateMachine):
+        @initialize()
+        def serve(self) -> None:
+            self.signals = snapshot_signals()
+            self.project = copy_project(tmp_path / f"run-{next(runs)}")
+            self.site = Site(self.project, self.project / "output")
+            self.site.build()
+            assert not self.site.failure, self.site.failure
+            self.broken: tuple[Path, str] | None = None
+            self.added = 0
+
+        def articles(self) -> list[Path]:
+            return sorted((self.project / "content" / "articles").glob("*.md"))
+
+        def pick(self, index: int, folder: str = "articles", *, unlinked: bool = False) -> Path:
+            # A broken file is changed only by fixing it.
+            files = [
+                path
+                for path in sorted((self.project / "content" / folder).glob("*.md"))
+                if not (unlinked and path.name == LINKED_FROM_THEME)
+                and not (self.broken and path == self.broken[0])
+            ]
+            return files[index % len(files)]
+
+        def save(self, path: Path, text: str | None) -> None:
+            if text is None:
+                path.unlink()
+            else:
+                path.write_text(text, encoding="utf-8")
+            line = self.site.save({path})
+            assert bool(self.site.failure) == (self.broken is not None), line
+
+        def change(self, path: Path, edit) -> None:
+            self.save(path, edit(path.read_text(encoding="utf-8")))
+
+        @rule(index=PICK, words=WORDS, at_start=st.booleans())
+        def edit_body(self, index, words, at_start):
+            def edit(text):
+                _, front, body = text.split("---\n", 2)
+                body = f"\n{words}.\n{body}" if at_start else f"{body}\n{words}.\n"
+                return f"---\n{front}---\n{body}"
+
+            self.change(self.pick(index), edit)
+
+        @rule(index=PICK, words=WORDS)
+        def retitle(self, index, words):
+            self.change(self.pick(index), lambda text: set_front_matter(text, "title", json.dumps(words)))
+
+        @rule(index=PICK, category=st.sampled_from(CATEGORIES))
+        def recategorise(self, index, category):
+            self.change(self.pick(index), lambda text: set_front_matter(text, "category", category))
+
+        @rule(index=PICK, topics=st.lists(st.sampled_from(TOPICS), max_size=3, unique=True))
+        def change_topics(self, index, topics):
+            value = f"[{', '.join(topics)}]" if topics else None
+            self.change(self.pick(index), lambda text: set_front_matter(text, "topics", value))
+
+        @rule(index=PICK, words=WORDS, day=st.integers(min_value=1, max_value=28))
+        def add_article(self, index, words, day):
+            self.added += 1
+            path = self.project / "content" / "articles" / f"2026-02-{day:02d}-added-{self.added}.md"
+            category = CATEGORIES[index % len(CATEGORIES)]
+            front = f"title: {json.dumps(words)}\ndate: 2026-02-{day:02d}T09:00\ncategory: {category}\n"
+            self.save(path, f"---\n{front}---\n{words} opens this article.\n")
+
+        @precondition(lambda self: len(self.articles()) > 3)
+        @rule(index=PICK)
+        def delete_article(self, index):
+            path = self.pick(index, unlinked=True)
+            if self.broken and self.broken[0] == path:
+                self.broken = None
+            self.save(path, None)
+
+        @rule(index=PICK)
+        def draft_or_publish(self, index):
+            path = self.pick(index, unlinked=True)
+            drafted = re.search(r"^status: draft$", path.read_text(encoding="utf-8"), re.MULTILINE)
+            value = None if drafted else "draft"
+            self.change(path, lambda text: set_front_matter(text, "status", value))
+
+        @precondition(lambda self: self.broken is None)
+        @rule(index=PICK)
+        def break_front_matter(self, index):
+            path = self.pick(index)
+            good = path.read_text(encoding="utf-8")
+            self.broken = (path, good)
+            self.save(path, re.sub(r"^category: ", "category: [", good, count=1, flags=re.MULTILINE))
+
+        @precondition(lambda self: self.broken is not None)
+        @rule()
+        def fix_front_matter(self):
+            path, good = self.broken
+            self.broken = None
+            self.save(path, good)
+
+        @rule(index=PICK, words=WORDS)
+        def edit_page(self, index, words):
+            self.change(self.pick(index, "pages"), lambda text: f"{text}\n{words}.\n")
+
+        @invariant()
+        def the_last_good_pages_are_served(self):
+            assert (self.project / "output" / "index.html").is_file()
+
+        def teardown(self):
+            try:
+                if self.broken is not None:
+                    self.fix_front_matter()
+                clean = self.project.parent / f"{self.project.name}-clean"
+                result = run_pelican(self.project, "pelicanconf.py", clean)
+                assert result.returncode == 0, result.stderr
+                assert differing_files(self.project / "output", clean) == []
+            finally:
+                restore_signals(self.signals)
+
+    Saves.TestCase.settings = settings(
+        max_examples=10,
+        stateful_step_count=10,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    Saves.TestCase().runTest()
