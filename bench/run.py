@@ -1,12 +1,12 @@
 """`invoke bench`: every run in order, then the table; the same corpus for all three generators."""
 
-import os
 import shutil
 
 from invoke import Exit
 
 from bench import BENCH, PYTHON
 from bench.corpus import corpus as make_corpus
+from bench.edit_loop import environment, hugo_binary, measure_hugo, measure_ours, print_edit_loop
 from bench.measure import differing_files, pages_written, timed
 from bench.peers import peers_bin
 from bench.sites import our_header, write_articles, write_hugo, write_ours, write_vanilla
@@ -22,7 +22,7 @@ def run(count: int) -> None:
     write_ours(ours, corpus)
     write_vanilla(vanilla, corpus)
     write_hugo(hugo, corpus)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1893456000"}
+    env = environment()
     rows = []
     seconds, memory = timed(
         [str(peers / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"], vanilla, env
@@ -76,6 +76,12 @@ def run(count: int) -> None:
     )
     search_seconds, search_memory = timed([PYTHON, "-c", index], ours, env)
     print_report(count, rows, differing, search_seconds, search_memory)
+    slug = corpus[count // 2]["slug"]
+    edit_loop = [
+        measure_ours(ours, slug),
+        measure_hugo(hugo, hugo_binary(peers), slug),
+    ]
+    print_edit_loop(edit_loop, count)
     if differing:
         raise Exit("benchmark: an incremental rebuild differs from a clean build", 1)
 

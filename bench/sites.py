@@ -25,9 +25,10 @@ def fresh_folder(folder: Path) -> Path:
 
 def write_ours(folder: Path, articles: list[dict]) -> None:
     fresh_folder(folder)
-    for name in ("theme", "plugins", "content"):
+    # With the commands and tasks, so `invoke serve` runs there too (the edit loop).
+    for name in ("theme", "plugins", "content", "commands"):
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    for name in ("pelicanconf.py", "publishconf.py"):
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
         shutil.copy2(ROOT / name, folder / name)
     write_articles(folder / "content" / "articles", articles, our_header)
 
@@ -74,11 +75,12 @@ def write_hugo(folder: Path, articles: list[dict]) -> None:
         '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
         '<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}{{ end }}'
     )
-    write_articles(
-        folder / "content" / "articles",
-        articles,
-        lambda a: (
-            f'---\ntitle: "{a["title"]}"\ndate: {a["date"]}:00Z\ncategories: ["{a["category"]}"]\n'
-            f"tags: {json.dumps(a['topics'])}\n---\n"
-        ),
+    write_articles(folder / "content" / "articles", articles, hugo_header)
+
+
+def hugo_header(article: dict) -> str:
+    """An article's front matter for Hugo."""
+    return (
+        f'---\ntitle: "{article["title"]}"\ndate: {article["date"]}:00Z\n'
+        f'categories: ["{article["category"]}"]\ntags: {json.dumps(article["topics"])}\n---\n'
     )
