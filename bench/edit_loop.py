@@ -160,9 +160,11 @@ def measure_ours(site: Path, slug: str) -> EditLoopRow:
         first_build = server.wait_for_line(r"^Serving on ") - started
         time.sleep(2)
         edit = median_of_edits(edited, f"{root}articles/{slug}/")
-        new = new_article(site / "content" / "articles", our_header, root)
-        # Each save's line ends "in N s"; by then every page is right.
+        # Each save's line ends "in N s"; by then every page is right, and the next save is measured alone.
         done = r"(in place|written|did not build).* in [0-9.]+ s$"
+        saved = time.perf_counter()
+        new = new_article(site / "content" / "articles", our_header, root)
+        server.wait_for_line(done, after=saved)
         retitle = line_after(server, set_key(edited, "title", '"A retitled benchmark article"'), done)
         recategorise = line_after(server, set_key(edited, "category", "Opinion"), done)
         draft = site / "content" / "articles" / "bench-draft.md"
@@ -204,9 +206,7 @@ def new_article(folder: Path, header: Callable[[dict], str], root: str) -> float
     def save() -> None:
         path.write_text(f"{header(article)}{article['body']}\n", encoding="utf-8")
 
-    seconds = served_after(save, [(f"{root}articles/edit-loop-new-article/", title), (root, title)])
-    time.sleep(1)
-    return seconds
+    return served_after(save, [(f"{root}articles/edit-loop-new-article/", title), (root, title)])
 
 
 def measure_hugo(site: Path, hugo: Path, slug: str) -> EditLoopRow:
@@ -222,6 +222,7 @@ def measure_hugo(site: Path, hugo: Path, slug: str) -> EditLoopRow:
         time.sleep(2)
         edit = median_of_edits(edited, f"{root}articles/{slug}/")
         new = new_article(site / "content" / "articles", hugo_header, root)
+        time.sleep(1)
         return EditLoopRow("Hugo, hugo server", first_build, edit, new, *(None,) * 4, server.peak_mb())
     finally:
         server.stop()

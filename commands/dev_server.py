@@ -51,8 +51,6 @@ source.onmessage = (event) => {
   else if (event.data !== shown) location.reload();
 };
 """
-# Plugins a development server does without: the build writes in place and the search index is built after.
-LEFT_OUT = ("safe_build",)
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +64,8 @@ class Site:
 
         settings = read_settings(str(root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})
         settings.update(
-            PLUGINS=[name for name in settings["PLUGINS"] if name not in LEFT_OUT],
+            # Written into the output folder itself; every page replaces its file whole.
+            SAFE_BUILD={**settings.get("SAFE_BUILD", {}), "in_place": True},
             # Pelican's content cache, kept in memory by `keep_in_memory`, checked by modification time.
             CACHE_CONTENT=True,
             LOAD_CONTENT_CACHE=False,

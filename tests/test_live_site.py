@@ -175,3 +175,60 @@ def test_any_sequence_of_saves_leaves_the_output_of_a_clean_build(tmp_path, monk
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     Saves.TestCase().runTest()
+
+
+@pytest.fixture
+def live(tmp_path, monkeypatch):
+    """The dev server's site, built once in this process, and the project it serves."""
+    from commands.dev_server import Site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    before = snapshot_signals()
+    project = copy_project(tmp_path / "project")
+    site = Site(project, project / "output")
+    site.build()
+    assert not site.failure, site.failure
+    try:
+        yield site, project
+    finally:
+        restore_signals(before)
+
+
+def modification_times(output: Path) -> dict[str, int]:
+    return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+
+
+def test_a_text_edit_rewrites_only_the_pages_that_show_what_changed(live):
+    site, project = live
+    output = project / "output"
+    article = project / "content" / "articles" / "2025-06-19-youth-justice-diversion.md"
+    before = modification_times(output)
+    article.write_text(article.read_text(encoding="utf-8") + "\nA closing line, saved.\n", encoding="utf-8")
+    line = site.save({article})
+    assert re.fullmatch(r"1 page rewritten in place in [0-9.]+ s", line), line
+    changed = {name for name, moment in modification_times(output).items() if before.get(name) != moment}
+    assert "articles/youth-justice-diversion/index.html" in changed
+    assert not any(name.endswith(".html") and "youth-justice-diversion" not in name for name in changed)
+    assert "A closing line, saved." in (output / "articles/youth-justice-diversion/index.html").read_text()
+
+    title = '"Diverting children from court"'
+    article.write_text(set_front_matter(article.read_text(encoding="utf-8"), "title", title), encoding="utf-8")
+    line = site.save({article})
+    assert "in place" in line, line
+    for listing in ("index.html", "category/features/index.html", "knowledge-resources/index.html"):
+        page = (output / listing).read_text(encoding="utf-8")
+        if "articles/youth-justice-diversion/" in page:
+            assert "Diverting children from court" in page, listing
+    unrelated = output / "articles/kinship-care-feature/index.html"
+    assert "Diverting children from court" not in unrelated.read_text(encoding="utf-8")
+
+
+def test_a_save_that_moves_an_article_is_a_build(live):
+    site, project = live
+    article = project / "content" / "articles" / "2025-06-19-youth-justice-diversion.md"
+    article.write_text(set_front_matter(article.read_text(encoding="utf-8"), "category", "Opinion"))
+    line = site.save({article})
+    assert "in place" not in line, line
+    assert "written" in line, line
+    page = (project / "output" / "category/opinion/index.html").read_text(encoding="utf-8")
+    assert "articles/youth-justice-diversion/" in page

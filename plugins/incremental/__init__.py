@@ -39,8 +39,22 @@ logger = logging.getLogger(__name__)
 
 CACHE_PREFIX = ".pelican-cache-"
 MANIFEST = "outputs.pickle"
-# Settings that change from build to build without changing a page.
-VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", BUILD_KEY})
+# Settings that change from build to build, or say where and how a build is written and cached, without
+# changing what any page contains: the dev server's settings differ from `invoke build`'s only in these, so
+# the two share one cache.
+VOLATILE_SETTINGS = frozenset(
+    {
+        "OUTPUT_PATH",
+        BUILD_KEY,
+        "INCREMENTAL",
+        "SAFE_BUILD",
+        "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE",
+        "CONTENT_CACHING_LAYER",
+        "CHECK_MODIFIED_METHOD",
+        "CACHE_PATH",
+    }
+)
 
 
 @dataclass(frozen=True)

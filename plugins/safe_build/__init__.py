@@ -5,7 +5,9 @@ check over it without a problem, the staging folder replaces the output folder i
 OUTPUT_RETENTION names; when the build fails, the staging folder is removed and the output is as it was.
 
 The SAFE_BUILD setting: `check_only` (default False) reads and validates everything, then stops before
-writing anything: that is `invoke check`.
+writing anything: that is `invoke check`. `in_place` (default False) writes into the output folder itself,
+as the dev server does (the incremental plugin then replaces each page whole, and a failed build shows its
+problems in the browser instead of the site).
 """
 
 import logging
@@ -27,6 +29,7 @@ report_logger = logging.getLogger("site_core.report")
 @dataclass(frozen=True)
 class SafeBuildOptions:
     check_only: bool = False
+    in_place: bool = False
 
 
 class ContentIsValid(SystemExit):
@@ -42,9 +45,10 @@ def _options(settings: dict) -> SafeBuildOptions:
 
 def start_build(pelican) -> None:
     """Runs at the start of every build: Pelican hands `output_path` to every generator and the writer."""
-    if _options(pelican.settings).check_only:
+    options = _options(pelican.settings)
+    if options.check_only:
         pelican.delete_outputdir = False
-    else:
+    elif not options.in_place:
         pelican.output_path = str(prepare_staging(pelican.settings["OUTPUT_PATH"]))
 
 
