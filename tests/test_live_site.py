@@ -211,8 +211,8 @@ def test_a_text_edit_rewrites_only_the_pages_that_show_what_changed(live):
     assert not any(name.endswith(".html") and "youth-justice-diversion" not in name for name in changed)
     assert "A closing line, saved." in (output / "articles/youth-justice-diversion/index.html").read_text()
 
-    title = '"Diverting children from court"'
-    article.write_text(set_front_matter(article.read_text(encoding="utf-8"), "title", title), encoding="utf-8")
+    text = article.read_text(encoding="utf-8")
+    article.write_text(set_front_matter(text, "title", '"Diverting children from court"'), encoding="utf-8")
     line = site.save({article})
     assert "in place" in line, line
     for listing in ("index.html", "category/features/index.html", "knowledge-resources/index.html"):
