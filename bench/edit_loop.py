@@ -45,6 +45,7 @@ class EditLoopRow:
     publish_draft: float | None
     delete: float | None
     peak_mb: int
+    said: tuple[str, ...] = ()
 
 
 class Server:
@@ -52,6 +53,8 @@ class Server:
 
     def __init__(self, command: list[str], cwd: Path, env: dict) -> None:
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        # The lines the benchmark waited for, to print under the table.
+        self.said: list[str] = []
         self.process = subprocess.Popen(
             command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -74,6 +77,7 @@ class Server:
                     ) from None
                 continue
             if moment >= after and re.search(pattern, line):
+                self.said.append(line)
                 return moment
         raise Exit(f"benchmark: the dev server never printed {pattern!r}", 1)
 
@@ -249,6 +253,9 @@ def print_edit_loop(rows: list[EditLoopRow], count: int) -> None:
             f"{row.server:22} {row.first_build:11.2f} {row.edit:7.2f} {row.new_article:7.2f} "
             f"{shown[0]:>8} {shown[1]:>9} {shown[2]:>8} {shown[3]:>7} {row.peak_mb:8d}"
         )
+    print("\nWhat our server printed for these saves:")
+    for line in ours.said:
+        print(f"  {line}")
     ratios = [ours.edit / hugo.edit, ours.new_article / hugo.new_article, ours.first_build / hugo.first_build]
     print(
         f"\nOurs against Hugo's server: an edit {ratios[0]:.2f}×, a new article {ratios[1]:.2f}×, "
