@@ -114,24 +114,22 @@ def track_reads(environment) -> None:
     if isinstance(environment.filters, _TrackedFilters):
         return
     environment.filters = _TrackedFilters(environment, environment.filters)
-    plain_getattr, plain_getitem = environment.getattr, environment.getitem
-
-    def noting_getattr(obj, attribute):
-        reads = environment.recorded_reads
-        if reads is not None and isinstance(obj, Content):
-            reads.add(_attribute_read(obj, attribute))
-        return plain_getattr(obj, attribute)
-
-    def noting_getitem(obj, argument):
-        reads = environment.recorded_reads
-        if reads is not None and isinstance(obj, Content):
-            reads.add(_attribute_read(obj, argument))
-        return plain_getitem(obj, argument)
-
     environment.recorded_names = getattr(environment, "recorded_names", None)
     environment.recorded_reads = None
-    environment.getattr = noting_getattr
-    environment.getitem = noting_getitem
+    environment.getattr = _noting(environment, environment.getattr)
+    environment.getitem = _noting(environment, environment.getitem)
+
+
+def _noting(environment, look_up):
+    """`look_up` (the environment's `getattr` or `getitem`), noting each read of an article or page."""
+
+    def noting(obj, name):
+        reads = environment.recorded_reads
+        if reads is not None and isinstance(obj, Content):
+            reads.add(_attribute_read(obj, name))
+        return look_up(obj, name)
+
+    return noting
 
 
 @dataclass(frozen=True)
