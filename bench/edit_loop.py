@@ -188,6 +188,7 @@ def measure_ours(site: Path, slug: str) -> EditLoopRow:
             publish,
             delete,
             server.peak_mb(),
+            tuple(server.said),
         )
     finally:
         server.stop()

@@ -51,6 +51,9 @@ TEXT_ATTRIBUTES = frozenset(
         "content_note",
     }
 )
+# Set by Pelican on every read, never by the file: the context of the build that read it. The held article
+# keeps its own (a build that finds it in the cache does the same).
+READ_CONTEXT = "_context"
 _ABSENT = object()
 MEMOIZED_METHODS = ("get_content", "get_summary")
 
@@ -198,7 +201,9 @@ def text_changes(old, new) -> set[str] | None:
     if new is None or type(old) is not type(new) or not isinstance(new, Article | Page):
         return None
     before, after = vars(old), vars(new)
-    changed = {key for key, value in after.items() if before.get(key, _ABSENT) != value}
+    changed = {
+        key for key, value in after.items() if key != READ_CONTEXT and before.get(key, _ABSENT) != value
+    }
     gone = set(old.metadata) - set(new.metadata)
     metadata = {
         key

@@ -232,3 +232,6 @@ def test_a_save_that_moves_an_article_is_a_build(live):
     assert "written" in line, line
     page = (project / "output" / "category/opinion/index.html").read_text(encoding="utf-8")
     assert "articles/youth-justice-diversion/" in page
+    article.write_text(article.read_text(encoding="utf-8") + "\nA line after the move.\n", encoding="utf-8")
+    line = site.save({article})
+    assert "in place" in line, "after a build, a text edit is applied in place again"

@@ -53,6 +53,8 @@ VOLATILE_SETTINGS = frozenset(
         "CONTENT_CACHING_LAYER",
         "CHECK_MODIFIED_METHOD",
         "CACHE_PATH",
+        # set by the `pelican` command line (its --debug), not by the dev server
+        "DEBUG",
     }
 )
 
