@@ -24,7 +24,7 @@ from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
-from site_core import ContentRejected, content_patched, current_build
+from site_core import ContentRejected, content_patched, current_build, pages_patched
 from site_core.store import replace_text
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,15 @@ class LiveSite:
             self.reads[name] = frozenset(reads)
         for generator in self.generators:
             content_patched.send(generator, contents=patched)
+        pages_patched.send(pelican, pages={name: self.source_of(name) for name in pages})
+        build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(pages), time.perf_counter() - started)
+
+    def source_of(self, name: str) -> str | None:
+        """The content file a page was written from (an article's or page's own page), or None."""
+        context = self.recipes[name].localcontext
+        content = context.get("article") or context.get("page")
+        return getattr(content, "source_path", None)
 
     def affected_pages(self, patched: list, changes: list[set[str]]) -> list[str]:
         """Every page that read a changed attribute of a patched article or page; their own pages first."""
@@ -143,11 +151,10 @@ class LiveSite:
             for name, reads in self.reads.items()
             if name in self.recipes and not wanted.isdisjoint(reads)
         ]
-        own = {id(content) for content in patched}
+        own = {content.source_path for content in patched}
 
         def own_first(name: str) -> int:
-            context = self.recipes[name].localcontext
-            return 0 if id(context.get("article") or context.get("page")) in own else 1
+            return 0 if self.source_of(name) in own else 1
 
         return sorted(pages, key=own_first)
 

@@ -235,3 +235,18 @@ def test_a_save_that_moves_an_article_is_a_build(live):
     article.write_text(article.read_text(encoding="utf-8") + "\nA line after the move.\n", encoding="utf-8")
     line = site.save({article})
     assert "in place" in line, "after a build, a text edit is applied in place again"
+
+
+def test_a_text_edit_with_a_broken_link_is_reported_until_it_is_fixed(live):
+    site, project = live
+    article = project / "content" / "articles" / "2025-06-19-youth-justice-diversion.md"
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good + "\nSee [the old guidance](/no-such-guidance/).\n", encoding="utf-8")
+    line = site.save({article})
+    assert line.startswith("did not build"), line
+    lines = len(good.splitlines()) + 2
+    assert f"2025-06-19-youth-justice-diversion.md:{lines}: the link `/no-such-guidance/`" in site.failure
+    article.write_text(good + "\nSee [our guidance](/knowledge-resources/).\n", encoding="utf-8")
+    line = site.save({article})
+    assert "in place" in line, line
+    assert site.failure == ""

@@ -14,7 +14,7 @@ from pelican import signals
 import site_core
 from site_core import current_build
 
-from .check import LinkState, broken_links
+from .check import LinkState, broken_links, broken_links_on
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,16 @@ def check_links(pelican) -> None:
     build.store(STATE, state)
 
 
+def check_patched(pelican, pages: dict[str, str | None]) -> None:
+    """site_core's `pages_patched`: the links on the pages the dev server rewrote in place."""
+    sources = {name: (source, True) for name, source in pages.items() if source}
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    problems = broken_links_on(output, pelican.settings["SITEURL"], list(pages), sources)
+    current_build(pelican.settings).problems.extend(problems)
+
+
 def register() -> None:
     site_core.connect()
     signals.content_written.connect(record_source)
     site_core.before_publish.connect(check_links)
+    site_core.pages_patched.connect(check_patched)

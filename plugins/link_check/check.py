@@ -220,6 +220,16 @@ def broken_links(
     return _problems(checked, pages, files, siteurl, sources, final_output), LinkState(files, pages)
 
 
+def broken_links_on(
+    output: Path, siteurl: str, names: list[str], sources: dict[str, tuple[str, bool]]
+) -> list[Problem]:
+    """Problems for broken internal links on the pages `names` alone (rewritten in place by the dev
+    server), against every file in `output`; a fragment is checked on a target among `names`."""
+    found = site_files(output)
+    pages = {name: read_page(output / name, found[name]) for name in names if name in found}
+    return _problems(list(pages), pages, frozenset(found), siteurl, sources, output)
+
+
 def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
     # Where each address leads, worked out once: most are the theme's, the same from every page; a
     # relative one, or any on a page with a <base>, depends on the page it is on.

@@ -19,7 +19,9 @@ A build with problems stops at the first step after they were found, reports the
 Outside a build, the dev server sends `content_patched` to each generator of its last build, with
 `contents`, once it has changed those articles and pages in place (their text only, never where they
 are listed) and re-rendered the pages that show them: a generator that writes files of its own (feeds,
-indexes) rewrites the ones that show them.
+indexes) rewrites the ones that show them. Then it sends `pages_patched` once, with the Pelican object and
+`pages` (each page it rewrote, with the content file it was written from, or None): a check over the output
+(link_check) reports what it finds in them to the build, which fails as any build does.
 """
 
 import logging
@@ -45,6 +47,7 @@ publish_output = signal("site_core.publish_output")
 after_publish = signal("site_core.after_publish")
 build_failed = signal("site_core.build_failed")
 content_patched = signal("site_core.content_patched")
+pages_patched = signal("site_core.pages_patched")
 
 
 class Memory:
