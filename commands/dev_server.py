@@ -145,6 +145,7 @@ class Site:
         """Pelican's whole build in this process; on success the live site keeps what it made."""
         from site_core import current_build
 
+        self.live.forget()
         self.pelican.run()
         outputs = current_build(self.pelican.settings).existing_state(INCREMENTAL_STATE)
         self.live.keep(self.generators, outputs, self.output)
