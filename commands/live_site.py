@@ -150,6 +150,7 @@ class LiveSite:
         wanted = {
             (content.source_path, attribute)
             for content, changed in zip(patched, changes, strict=True)
+            if changed  # a file saved as it was changes no page
             for attribute in (*changed, ANYTHING)
         }
         pages = [

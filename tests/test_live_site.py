@@ -250,3 +250,11 @@ def test_a_text_edit_with_a_broken_link_is_reported_until_it_is_fixed(live):
     line = site.save({article})
     assert "in place" in line, line
     assert site.failure == ""
+
+
+def test_a_file_saved_unchanged_rewrites_nothing(live):
+    site, project = live
+    article = project / "content" / "articles" / "2025-06-19-youth-justice-diversion.md"
+    article.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    line = site.save({article})
+    assert re.fullmatch(r"0 pages rewritten in place in [0-9.]+ s", line), line
