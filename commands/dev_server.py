@@ -28,6 +28,7 @@ import queue
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from invoke import Exit
@@ -132,6 +133,14 @@ class Site:
         except BuildFailed as failure:
             self.failure = "\n".join([*captured.lines, str(failure)])
             outcome = f"did not build: {failure}"
+        except Exception as error:
+            # A broken template or plugin must not stop the server. It is not the author's text (that is a
+            # BuildFailed): said where it happened, and the next save is a whole build, so nothing
+            # half-applied is kept.
+            self.live.forget()
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            self.failure = f"{where.filename}:{where.lineno}: {type(error).__name__}: {error}"
+            outcome = f"did not build: {self.failure}"
         else:
             self.failure = ""
         finally:

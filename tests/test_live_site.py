@@ -258,3 +258,17 @@ def test_a_file_saved_unchanged_rewrites_nothing(live):
     article.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
     line = site.save({article})
     assert re.fullmatch(r"0 pages rewritten in place in [0-9.]+ s", line), line
+
+
+def test_a_broken_template_is_shown_and_the_server_keeps_serving(live):
+    site, project = live
+    template = project / "theme" / "templates" / "article.html"
+    good = template.read_text(encoding="utf-8")
+    broken = good.replace("{% block content %}", "{% block content %}{{ article.title|no_such }}", 1)
+    template.write_text(broken, encoding="utf-8")
+    line = site.save({template})
+    assert line.startswith("did not build"), line
+    assert "no_such" in site.failure
+    template.write_text(good, encoding="utf-8")
+    line = site.save({template})
+    assert site.failure == "", line
