@@ -30,6 +30,7 @@ from bench.sites import hugo_header, our_header
 POLL_SECONDS = 0.005
 TIMEOUT_SECONDS = 300.0
 MARKER = "Bench edit {n} saved."
+NEW_ARTICLE = "edit-loop-new-article.md"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,12 @@ def median_of_edits(path: Path, url: str, runs: int = 3) -> float:
     return statistics.median(times)
 
 
+def line_for(file_name: str) -> str:
+    """Our server's line for a save of `file_name` (it ends "in N s", when every page is right); a line
+    for an earlier save, printed late, does not match."""
+    return rf"{re.escape(file_name)}: .*(in place|written|did not build).* in [0-9.]+ s$"
+
+
 def line_after(server: Server, save: Callable[[], None], pattern: str) -> float:
     """Seconds from `save` until our server prints its line for it (every page is right by then)."""
     started = time.perf_counter()
@@ -165,19 +172,19 @@ def measure_ours(site: Path, slug: str) -> EditLoopRow:
         time.sleep(2)
         edit = median_of_edits(edited, f"{root}articles/{slug}/")
         # Each save's line ends "in N s"; by then every page is right, and the next save is measured alone.
-        done = r"(in place|written|did not build).* in [0-9.]+ s$"
         saved = time.perf_counter()
         new = new_article(site / "content" / "articles", our_header, root)
-        server.wait_for_line(done, after=saved)
-        retitle = line_after(server, set_key(edited, "title", '"A retitled benchmark article"'), done)
-        recategorise = line_after(server, set_key(edited, "category", "Opinion"), done)
+        server.wait_for_line(line_for(NEW_ARTICLE), after=saved)
+        retitled = set_key(edited, "title", '"A retitled benchmark article"')
+        retitle = line_after(server, retitled, line_for(edited.name))
+        recategorise = line_after(server, set_key(edited, "category", "Opinion"), line_for(edited.name))
         draft = site / "content" / "articles" / "bench-draft.md"
         draft.write_text(
             '---\ntitle: "A draft"\ndate: 2025-12-29T09:00\ncategory: News\nstatus: draft\n---\nDraft text.\n'
         )
-        server.wait_for_line(done, after=time.perf_counter())
-        publish = line_after(server, set_key(draft, "status", "published"), done)
-        delete = line_after(server, draft.unlink, done)
+        server.wait_for_line(line_for(draft.name), after=time.perf_counter())
+        publish = line_after(server, set_key(draft, "status", "published"), line_for(draft.name))
+        delete = line_after(server, draft.unlink, line_for(draft.name))
         return EditLoopRow(
             "ours, invoke serve",
             first_build,
@@ -199,19 +206,20 @@ def new_article(folder: Path, header: Callable[[dict], str], root: str) -> float
     """A new article, newest of the corpus: until its page is served and the home page lists it."""
     title = f"A new article for the edit loop {time.time_ns()}"
     article = {
-        "slug": "edit-loop-new-article",
+        "slug": NEW_ARTICLE.removesuffix(".md"),
         "title": title,
         "date": "2025-12-31T09:00",
         "category": "News",
         "topics": ["Fostering"],
         "body": "The text of a new article.",
     }
-    path = folder / "edit-loop-new-article.md"
+    path = folder / NEW_ARTICLE
 
     def save() -> None:
         path.write_text(f"{header(article)}{article['body']}\n", encoding="utf-8")
 
-    return served_after(save, [(f"{root}articles/edit-loop-new-article/", title), (root, title)])
+    page = f"{root}articles/{NEW_ARTICLE.removesuffix('.md')}/"
+    return served_after(save, [(page, title), (root, title)])
 
 
 def measure_hugo(site: Path, hugo: Path, slug: str) -> EditLoopRow:
@@ -231,7 +239,7 @@ def measure_hugo(site: Path, hugo: Path, slug: str) -> EditLoopRow:
         return EditLoopRow("Hugo, hugo server", first_build, edit, new, *(None,) * 4, server.peak_mb())
     finally:
         server.stop()
-        (site / "content" / "articles" / "edit-loop-new-article.md").unlink(missing_ok=True)
+        (site / "content" / "articles" / NEW_ARTICLE).unlink(missing_ok=True)
 
 
 def hugo_binary(peers_bin: Path) -> Path:

@@ -279,8 +279,10 @@ class Outputs:
         return text, made
 
     def render_deferred(self) -> None:
-        """Render the pages put off during Pelican's writer loop: in parallel when there are enough."""
-        names = list(self._deferred)
+        """Render the pages put off during Pelican's writer loop: in parallel when there are enough, new
+        pages and the first page of each listing first (written in place, as by the dev server, they are
+        on screen sooner)."""
+        names = sorted(self._deferred, key=self._first_seen)
         if not names:
             return
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
@@ -289,6 +291,14 @@ class Outputs:
             path = self._deferred.pop(name)[2]
             self._pending[name] = how
             self.settle(path, name)
+
+    def _first_seen(self, name: str) -> int:
+        """0 for a page the last build did not make (a new article), 1 for the first page of a listing
+        (where a new article appears), 2 for the rest: what a reader of the save looks at comes first."""
+        if name not in self.previous:
+            return 0
+        listing = self._deferred[name][1].get("articles_page")
+        return 1 if getattr(listing, "number", None) == 1 else 2
 
     def write_deferred(self, name: str) -> tuple:
         template, localcontext, path = self._deferred[name]
