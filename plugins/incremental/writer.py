@@ -188,6 +188,9 @@ class Outputs:
         self.recipes: dict[str, Recipe] = {}
         self._pending: dict[str, tuple[str, bytes | None, tuple[str, ...], frozenset]] = {}
         self._reused: set[str] = set()
+        # One tuple for each (file, attribute) read, however many pages read it: at 10,000 articles the
+        # pages' reads are millions of entries, mostly the same few thousand pairs.
+        self._read_pairs: dict[ContentRead, ContentRead] = {}
         # Pages to render once Pelican's writer loop is over, on `workers` processes: name -> (template,
         # the context Pelican gave it, the file Pelican wrote empty in its place).
         self._deferred: dict[str, list] = {}
@@ -328,8 +331,9 @@ class Outputs:
                 link_or_copy(previous, path)
         found = path.stat()
         if fingerprint is not None:
+            shared = frozenset(self._read_pairs.setdefault(pair, pair) for pair in reads)
             self.records[name] = OutputRecord(
-                template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino, reads
+                template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino, shared
             )
 
 
