@@ -29,11 +29,16 @@ def digest(*parts: bytes) -> bytes:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    stream_atomically(path, lambda stream: stream.write(data))
+
+
+def stream_atomically(path: Path, write) -> None:
+    """`write(stream)` into a temporary file beside `path`, renamed over it only once complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write(stream)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink()
@@ -78,7 +83,11 @@ def load_pickle(path: Path):
 
 
 def dump_pickle(path: Path, value) -> None:
-    write_atomically(path, pickle.dumps((FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL))
+    """Pickled straight into the file: the bytes of a large state (tens of MB at 10,000 articles) are never
+    all in memory at once."""
+    stream_atomically(
+        path, lambda stream: pickle.dump((FORMAT, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    )
 
 
 class ContentCache:
