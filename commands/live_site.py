@@ -85,9 +85,8 @@ class LiveSite:
         self.output = Path()
 
     def forget(self) -> None:
-        """Before a build: what the last one made is let go, so the two are never in memory together (at
-        10,000 articles that is the difference between about 1 GB and well over); a save after a failed
-        build is then a build too."""
+        """Before a build: what the last one made is let go, so the two are never in memory together; a
+        save after a failed build is then a build too."""
         self.generators, self.recipes, self.reads, self.held = [], {}, {}, {}
 
     def keep(self, generators: list, outputs: "Outputs | None", output: Path) -> None:
