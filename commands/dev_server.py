@@ -158,8 +158,7 @@ class Site:
         self.pelican.run()
         outputs = current_build(self.pelican.settings).existing_state(INCREMENTAL_STATE)
         self.live.keep(self.generators, outputs, self.output)
-        pages = outputs.rendered if outputs is not None else "all"
-        return f"{pages} page{'s' if pages != 1 else ''} written"
+        return "all pages written" if outputs is None else f"{plural(outputs.rendered, 'page')} written"
 
     def hold_generators(self, generators) -> None:
         self.generators = generators

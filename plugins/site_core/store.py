@@ -28,10 +28,6 @@ def digest(*parts: bytes) -> bytes:
     return hasher.digest()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    stream_atomically(path, lambda stream: stream.write(data))
-
-
 def stream_atomically(path: Path, write) -> None:
     """`write(stream)` into a temporary file beside `path`, renamed over it only once complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
