@@ -95,6 +95,40 @@ def test_hub_pages_cover_every_article_once_newest_first(large_site):
     assert page.xpath("//nav[contains(@class,'pagination')]/p/text()") == ["Page 2 of 4"]
 
 
+def pagination_of(output: Path, path: str) -> tuple[str, list[str], list[str]]:
+    """A listing page's pagination: its status line, what each item shows ("…" for a gap), and the link
+    marked as the current page."""
+    page = html.fromstring((output / path.lstrip("/") / "index.html").read_bytes())
+    nav = page.xpath("//nav[contains(@class, 'pagination')]")[0]
+    items = [item.text_content().replace("Page ", "").strip() for item in nav.xpath(".//li")]
+    return nav.findtext("p"), items, nav.xpath(".//a[@aria-current='page']/@href")
+
+
+def test_pagination_shows_the_ends_and_two_pages_either_side(large_site):
+    """At 70 articles the home page runs to 8 pages: each page links the first and last, its neighbours
+    within two, and says where it skips; every link leads to the page it names."""
+    project, output = large_site
+    last = -(-len(public_articles(project)) // 10)
+    assert last >= 8
+    for number in range(1, last + 1):
+        path = "/" if number == 1 else f"/page/{number}/"
+        status, items, current = pagination_of(output, path)
+        shown = sorted({1, last} | set(range(max(1, number - 2), min(last, number + 2) + 1)))
+        expected = ["Previous page"] if number > 1 else []
+        for position, shown_number in enumerate(shown):
+            if position and shown_number - shown[position - 1] > 1:
+                expected.append("…")
+            expected.append(str(shown_number))
+        expected += ["Next page"] if number < last else []
+        assert status == f"Page {number} of {last}"
+        assert items == expected, path
+        assert current == [path]
+        page = html.fromstring((output / path.lstrip("/") / "index.html").read_bytes())
+        for link in page.xpath("//nav[contains(@class, 'pagination')]//a[not(@rel)]"):
+            target = link.get("href")
+            assert pagination_of(output, target)[0] == f"Page {link.text_content()[5:]} of {last}"
+
+
 def test_each_facet_page_lists_exactly_its_articles(large_site):
     project, output = large_site
     facets = expected_facets(public_articles(project))
