@@ -155,6 +155,35 @@ def test_facet_navigation_counts_and_links(large_site):
             assert (output / a.get("href").lstrip("/") / "index.html").is_file()
 
 
+def test_facet_counts_are_on_the_first_page_only(large_site):
+    _project, output = large_site
+    first = html.fromstring((output / HUB / "index.html").read_bytes())
+    second = html.fromstring((output / HUB / "page" / "2" / "index.html").read_bytes())
+    facet_links = "//nav[@data-hub-facets]//ul//a"
+    assert first.xpath(facet_links + "/@href") == second.xpath(facet_links + "/@href")
+    assert len(first.xpath(facet_links + "/span[@class='count']")) == len(first.xpath(facet_links))
+    assert second.xpath("//nav[@data-hub-facets]//span[@class='count']") == []
+
+
+def test_a_new_article_leaves_the_later_pages_of_other_facets_as_they_were(tmp_path):
+    """Counts only on first pages: a new 2025 article changes no later page of the 2024 listing, which an
+    incremental build then keeps (the same file, linked, not rendered again)."""
+    project = copy_project(tmp_path / "project")
+    write_many_articles(project / "content" / "articles", 60)
+    output = project / "output"
+    assert run_pelican(project, "pelicanconf.py", output).returncode == 0
+    later = output / HUB / "2024" / "page" / "2" / "index.html"
+    first = output / HUB / "2024" / "index.html"
+    before = later.stat().st_ino, first.read_bytes()
+    (project / "content" / "articles" / "a-new-one.md").write_text(
+        '---\ntitle: "A new one"\ndate: 2025-12-30T09:00\ncategory: News\ntopics: [Adoption]\n---\nNew.\n',
+        encoding="utf-8",
+    )
+    assert run_pelican(project, "pelicanconf.py", output).returncode == 0
+    assert later.stat().st_ino == before[0]
+    assert first.read_bytes() != before[1], "the first page's counts include the new article"
+
+
 def test_a_facet_page_marks_itself_and_links_its_feeds(published_site):
     page = html.fromstring((published_site / HUB / "category" / "news" / "index.html").read_bytes())
     assert page.xpath("//a[@aria-current='page']/@href")[-1] == f"/{HUB}/category/news/"

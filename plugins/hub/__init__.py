@@ -2,9 +2,10 @@
 
 Each facet is a real, paginated page that works without JavaScript:
 /knowledge-resources/category/{slug}/, /knowledge-resources/topic/{slug}/, /knowledge-resources/{year}/.
-The hub itself is Pelican's `hub` direct template; this plugin puts the facets (with their counts) in the
-context for it, writes the facet pages with the same template, and writes the small JSON index (articles.json)
-that the optional filter panel and the search page's category, topic and year filters read.
+The hub itself is Pelican's `hub` direct template; this plugin puts the facets in the context for it
+(`HUB_FACETS` with their counts, `HUB_FACET_LINKS` without), writes the facet pages with the same
+template, and writes the small JSON index (articles.json) that the optional filter panel and the search
+page's category, topic and year filters read.
 """
 
 import logging
@@ -28,7 +29,10 @@ class HubGenerator(Generator):
     def generate_context(self) -> None:
         self.articles = list(self.context.get("articles", []))
         self.facets = build_facets(self.articles, self.settings["HUB_URL"])
+        # With counts on the first page of each listing, where a reader chooses; without on the pages
+        # after it, which then stay as they are when an article joins or leaves a facet.
         self.context["HUB_FACETS"] = self.facets.menu()
+        self.context["HUB_FACET_LINKS"] = self.facets.menu(counted=False)
         self.context["HUB_FILTER_INDEX"] = FILTER_INDEX
 
     def generate_output(self, writer) -> None:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class FacetLink:
     """What a template shows of a facet: no article list, so a page that links every facet is not
-    re-rendered each time an article in one of them is edited (see the incremental plugin)."""
+    re-rendered each time an article in one of them is edited (see the incremental plugin). Without its
+    count (None), it does not change when an article is added to the facet or leaves it either."""
 
     kind: str
     name: str
     slug: str
     url: str
-    count: int
+    count: int | None
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class FacetValue:
     def count(self) -> int:
         return len(self.articles)
 
-    def link(self) -> FacetLink:
-        return FacetLink(self.kind, self.name, self.slug, self.url, self.count)
+    def link(self, counted: bool = True) -> FacetLink:
+        return FacetLink(self.kind, self.name, self.slug, self.url, self.count if counted else None)
 
 
 @dataclass
@@ -52,9 +53,12 @@ class Facets:
     def all(self) -> list[FacetValue]:
         return [*self.categories, *self.topics, *self.years]
 
-    def menu(self) -> FacetMenu:
+    def menu(self, counted: bool = True) -> FacetMenu:
         return FacetMenu(
-            *(tuple(v.link() for v in values) for values in (self.categories, self.topics, self.years))
+            *(
+                tuple(value.link(counted) for value in values)
+                for values in (self.categories, self.topics, self.years)
+            )
         )
 
 
