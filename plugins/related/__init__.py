@@ -5,11 +5,10 @@ older, and the slug breaks any remaining tie, so the choice never depends on fil
 """
 
 import hashlib
-import heapq
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
@@ -43,30 +42,58 @@ class RelatedIndex:
     def __init__(self, articles) -> None:
         self.ordered = sorted(articles, key=_newest_first)
         self.rank = {id(article): rank for rank, article in enumerate(self.ordered)}
+        self.category_of = [article.category.slug for article in self.ordered]
         self.by_topic: dict[str, list[int]] = {}
         self.by_category: dict[str, list[int]] = {}
         for rank, article in enumerate(self.ordered):
             for tag in getattr(article, "tags", []):
                 self.by_topic.setdefault(tag.slug, []).append(rank)
             self.by_category.setdefault(article.category.slug, []).append(rank)
+        self.topic_sets = {slug: set(ranks) for slug, ranks in self.by_topic.items()}
 
     def related(self, article, limit: int) -> list:
-        """Most shared topics first, then same category, then newest (then slug): the best `limit`."""
+        """Most shared topics first, then same category, then newest (then slug): the best `limit`.
+
+        Taken level by level of shared topics, most first, each level's ranks in order: the few it takes
+        are found without ordering every article that shares a topic by a composite key (a Python call
+        for each, millions at 5,000 articles).
+        """
         own = self.rank[id(article)]
         category = article.category.slug
-        shared = Counter(chain.from_iterable(self.by_topic[tag.slug] for tag in getattr(article, "tags", [])))
+        topics = [tag.slug for tag in getattr(article, "tags", [])]
+        if topics:
+            # Usually enough articles share every topic: then the best are among them alone.
+            sharing_all = set.intersection(*(self.topic_sets[slug] for slug in topics))
+            sharing_all.discard(own)
+            if len(sharing_all) >= limit:
+                return self._articles(self._category_first(sorted(sharing_all), category, limit))
+        shared = Counter(chain.from_iterable(self.by_topic[slug] for slug in topics))
         shared.pop(own, None)
-        same_category = set(self.by_category[category])
-        best = heapq.nsmallest(
-            limit, shared.items(), key=lambda item: (-item[1], item[0] not in same_category, item[0])
-        )
-        chosen = [rank for rank, _ in best]
+        chosen: list[int] = []
+        for level in sorted(set(shared.values()), reverse=True):
+            if len(chosen) >= limit:
+                break
+            at_level = sorted(rank for rank, count in shared.items() if count == level)
+            chosen += self._category_first(at_level, category, limit - len(chosen))
         for rank in self.by_category[category]:
             if len(chosen) >= limit:
                 break
             if rank != own and rank not in shared:
                 chosen.append(rank)
-        return [self.ordered[rank] for rank in chosen]
+        return self._articles(chosen)
+
+    def _category_first(self, ranks: list[int], category: str, limit: int) -> list[int]:
+        """The first `limit` of `ranks` (in order), those in `category` before the rest."""
+        chosen: list[int] = []
+        for in_category in (True, False):
+            chosen += islice(
+                (rank for rank in ranks if (self.category_of[rank] == category) is in_category),
+                limit - len(chosen),
+            )
+        return chosen
+
+    def _articles(self, ranks: list[int]) -> list:
+        return [self.ordered[rank] for rank in ranks]
 
 
 def category_neighbours(articles) -> dict:
