@@ -193,8 +193,9 @@ def broken_links(
 
     Every file name is listed once and each distinct URL resolved once, so checking 10,000 pages costs
     seconds, not a file-system call per link. With `previous` (the state of the last good build, where
-    every link worked), a page whose file is the same is not read again, and when no file was added or
-    removed and no changed page lost or gained an id, only the changed pages are checked.
+    every link worked), a page whose file is the same is not read again, and when no file was removed and
+    no changed page lost an id, only the changed pages are checked: every link on the others reached a
+    file and an id that are still there.
     """
     found = site_files(output)
     files = frozenset(found)
@@ -211,12 +212,12 @@ def broken_links(
     )
     pages.update((relative, interned(page)) for relative, page in zip(changed, read, strict=True))
     pages = dict(sorted(pages.items()))
-    same_targets = (
+    targets_kept = (
         previous is not None
-        and previous.files == files
-        and all(pages[r].ids == previous.pages[r].ids for r in changed if r in previous.pages)
+        and previous.files <= files
+        and all(previous.pages[r].ids <= pages[r].ids for r in changed if r in previous.pages)
     )
-    checked = changed if same_targets else list(pages)
+    checked = changed if targets_kept else list(pages)
     return _problems(checked, pages, files, siteurl, sources, final_output), LinkState(files, pages)
 
 

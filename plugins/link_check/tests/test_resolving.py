@@ -135,3 +135,59 @@ def test_each_page_resolves_its_own_addresses(tmp_path):
             "the link `../a/#nowhere` on d/index.html points at `#nowhere`, which is not on that page",
         ),
     ]
+
+
+def write_pages(folder: Path, pages: dict[str, str]) -> None:
+    for name, text in pages.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+
+
+def messages(problems) -> list[str]:
+    return [p.message for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # a page gains a link to nothing, and a new page appears: only the changed pages need reading
+        (
+            {"b/index.html": '<a href="/gone/">x</a>', "new/index.html": '<a href="/a/">a</a>'},
+            ["the link `/gone/` on b/index.html leads to a page or file that does not exist"],
+        ),
+        # the page an unchanged page links to is removed
+        (
+            {"target/index.html": None},
+            [
+                "the link `/target/` on a/index.html leads to a page or file that does not exist",
+                "the link `/target/#part` on c/index.html leads to a page or file that does not exist",
+            ],
+        ),
+        # the id an unchanged page links to leaves its page
+        (
+            {"target/index.html": "<p>No id now</p>"},
+            ["the link `/target/#part` on c/index.html points at `#part`, which is not on that page"],
+        ),
+        # a page gains an id and another page appears: nothing breaks
+        ({"target/index.html": '<h2 id="part">P</h2><h2 id="more">M</h2>', "d/index.html": "<p>D</p>"}, []),
+    ],
+)
+def test_a_check_after_a_good_one_finds_what_the_change_broke(tmp_path, change, expected):
+    write_pages(
+        tmp_path,
+        {
+            "a/index.html": '<a href="/target/">t</a>',
+            "b/index.html": "<p>B</p>",
+            "c/index.html": '<a href="/target/#part">p</a>',
+            "target/index.html": '<h2 id="part">P</h2>',
+        },
+    )
+    problems, state = broken_links(tmp_path, SITE, {}, tmp_path)
+    assert problems == []
+    for name, text in change.items():
+        if text is None:
+            (tmp_path / name).unlink()
+        else:
+            write_pages(tmp_path, {name: text})
+    problems, _ = broken_links(tmp_path, SITE, {}, tmp_path, previous=state)
+    assert messages(problems) == expected
