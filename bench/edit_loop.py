@@ -3,9 +3,10 @@ ours (`invoke serve`) beside Hugo's (`hugo server`), on the bench corpus, in one
 
 Each server is started on a free port and measured as an author meets it: the first build (until the
 server says it is serving), an article's text edited three times (until its page shows the new sentence),
-and a new article (until its page is served and the home page lists it). Ours also shows the saves that
-change where an article is listed: a retitle, a change of category, a draft published, a deletion (until
-the server has printed its line for the save, when every page is right).
+and a new article (until its page is served and the home page lists it; for ours, the first page of its
+category and of the hub too). Ours also shows the saves that change where an article is listed: a retitle,
+a change of category, a draft published, a deletion (until the server has printed its line for the save,
+when every page is right), and for the new article the same (every page right, not only the first screen).
 """
 
 import os
@@ -41,6 +42,7 @@ class EditLoopRow:
     first_build: float
     edit: float
     new_article: float
+    new_article_every_page: float | None
     retitle: float | None
     recategorise: float | None
     publish_draft: float | None
@@ -173,8 +175,10 @@ def measure_ours(site: Path, slug: str) -> EditLoopRow:
         edit = median_of_edits(edited, f"{root}articles/{slug}/")
         # Each save's line ends "in N s"; by then every page is right, and the next save is measured alone.
         saved = time.perf_counter()
-        new = new_article(site / "content" / "articles", our_header, root)
-        server.wait_for_line(line_for(NEW_ARTICLE), after=saved)
+        new = new_article(
+            site / "content" / "articles", our_header, root, ("category/news/", "knowledge-resources/")
+        )
+        new_every_page = server.wait_for_line(line_for(NEW_ARTICLE), after=saved) - saved
         retitled = set_key(edited, "title", '"A retitled benchmark article"')
         retitle = line_after(server, retitled, line_for(edited.name))
         recategorise = line_after(server, set_key(edited, "category", "Opinion"), line_for(edited.name))
@@ -190,6 +194,7 @@ def measure_ours(site: Path, slug: str) -> EditLoopRow:
             first_build,
             edit,
             new,
+            new_every_page,
             retitle,
             recategorise,
             publish,
@@ -201,9 +206,12 @@ def measure_ours(site: Path, slug: str) -> EditLoopRow:
         server.stop()
 
 
-def new_article(folder: Path, header: Callable[[dict], str], root: str) -> float:
-    """`header` writes the front matter in the server's own format."""
-    """A new article, newest of the corpus: until its page is served and the home page lists it."""
+def new_article(
+    folder: Path, header: Callable[[dict], str], root: str, listings: tuple[str, ...] = ()
+) -> float:
+    """A new article, newest of the corpus: until its page is served and the home page (and each of
+    `listings`, addresses under `root`) lists it. `header` writes the front matter in the server's own
+    format."""
     title = f"A new article for the edit loop {time.time_ns()}"
     article = {
         "slug": NEW_ARTICLE.removesuffix(".md"),
@@ -219,7 +227,9 @@ def new_article(folder: Path, header: Callable[[dict], str], root: str) -> float
         path.write_text(f"{header(article)}{article['body']}\n", encoding="utf-8")
 
     page = f"{root}articles/{NEW_ARTICLE.removesuffix('.md')}/"
-    return served_after(save, [(page, title), (root, title)])
+    return served_after(
+        save, [(page, title), (root, title), *((f"{root}{path}", title) for path in listings)]
+    )
 
 
 def measure_hugo(site: Path, hugo: Path, slug: str) -> EditLoopRow:
@@ -236,7 +246,7 @@ def measure_hugo(site: Path, hugo: Path, slug: str) -> EditLoopRow:
         edit = median_of_edits(edited, f"{root}articles/{slug}/")
         new = new_article(site / "content" / "articles", hugo_header, root)
         time.sleep(1)
-        return EditLoopRow("Hugo, hugo server", first_build, edit, new, *(None,) * 4, server.peak_mb())
+        return EditLoopRow("Hugo, hugo server", first_build, edit, new, *(None,) * 5, server.peak_mb())
     finally:
         server.stop()
         (site / "content" / "articles" / NEW_ARTICLE).unlink(missing_ok=True)
@@ -253,14 +263,14 @@ def hugo_binary(peers_bin: Path) -> Path:
 def print_edit_loop(rows: list[EditLoopRow], count: int) -> None:
     ours, hugo = rows
     print(f"\nThe edit loop: {count} articles, from the save to the change served over HTTP (median of 3)\n")
-    print(f"{'dev server':22} {'first build':>11} {'edit':>7} {'new':>7} {'retitle':>8} "
+    print(f"{'dev server':22} {'first build':>11} {'edit':>7} {'new':>7} {'new, all':>9} {'retitle':>8} "
           f"{'category':>9} {'publish':>8} {'delete':>7} {'peak MB':>8}")  # fmt: skip
     for row in rows:
-        optional = [row.retitle, row.recategorise, row.publish_draft, row.delete]
+        optional = [row.new_article_every_page, row.retitle, row.recategorise, row.publish_draft, row.delete]
         shown = [f"{value:.2f}" if value is not None else "—" for value in optional]
         print(
-            f"{row.server:22} {row.first_build:11.2f} {row.edit:7.2f} {row.new_article:7.2f} "
-            f"{shown[0]:>8} {shown[1]:>9} {shown[2]:>8} {shown[3]:>7} {row.peak_mb:8d}"
+            f"{row.server:22} {row.first_build:11.2f} {row.edit:7.2f} {row.new_article:7.2f} {shown[0]:>9} "
+            f"{shown[1]:>8} {shown[2]:>9} {shown[3]:>8} {shown[4]:>7} {row.peak_mb:8d}"
         )
     print("\nWhat our server printed for these saves:")
     for line in ours.said:

@@ -126,10 +126,16 @@ class Site:
         report_logger.addHandler(captured)
         try:
             patched = self.live.patch(self.pelican, changed) if changed else None
-            if patched is None:
-                outcome = self.build_all()
-            else:
+            if patched is not None:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
+            else:
+                first = self.live.preview(self.pelican, changed) if changed else None
+                if first is not None:
+                    self.announce()  # the browser shows the first pages while the build runs
+                outcome = self.build_all()
+                if first is not None:
+                    shown = plural(first.pages, "page")
+                    outcome = f"first {shown} shown in {first.seconds:.2f} s, then {outcome}"
         except BuildFailed as failure:
             self.failure = "\n".join([*captured.lines, str(failure)])
             outcome = f"did not build: {failure}"
@@ -145,10 +151,14 @@ class Site:
             self.failure = ""
         finally:
             report_logger.removeHandler(captured)
+        self.announce()
+        return f"{outcome} in {time.perf_counter() - started:.2f} s"
+
+    def announce(self) -> None:
+        """A new build's pages are served: open pages reload."""
         with self.built:
             self.generation += 1
             self.built.notify_all()
-        return f"{outcome} in {time.perf_counter() - started:.2f} s"
 
     def build_all(self) -> str:
         """Pelican's whole build in this process; on success the live site keeps what it made."""

@@ -16,12 +16,17 @@ rewrite those. Any other save is a build.
 import logging
 import os
 import time
+from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
+from jinja2 import TemplateError
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.paginator import Paginator
+from pelican.utils import order_content, process_translations
 
 from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
 from site_core import ContentRejected, content_patched, current_build, pages_patched
@@ -74,6 +79,13 @@ class Patched:
     seconds: float
 
 
+# The listings a reader of a save looks at first, written by `LiveSite.preview` (Pelican's direct templates).
+FIRST_SCREEN_LISTINGS = ("index", "hub")
+# What rendering a page for a preview may raise when an article lacks what a plugin adds to it only in the
+# build (its related articles, for one): the build that follows writes the page whole either way.
+PREVIEW_FAILURES = (TemplateError, AttributeError, KeyError, TypeError, ValueError)
+
+
 class LiveSite:
     """The last good build, kept to apply text-only saves in place."""
 
@@ -116,7 +128,7 @@ class LiveSite:
             return None
         build = current_build(pelican.settings)
         build.reset()
-        fresh = [read_again(item) for item in held]
+        fresh = [read_again(item.generator, item.content.source_path) for item in held]
         build.fail_if_problems(
             pelican, "Nothing was written: the pages are as the last good build left them."
         )
@@ -137,6 +149,77 @@ class LiveSite:
         pages_patched.send(pelican, pages={name: self.source_of(name) for name in pages})
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(pages), time.perf_counter() - started)
+
+    def preview(self, pelican, paths: list[Path]) -> Patched | None:
+        """Before the build a save of articles needs (a new one, a move, a deletion): the pages a reader
+        of it looks at first, written from the articles as they are now, so they are on screen at once.
+        These are each saved article's own page and the first page of the home page, of its category
+        (before and after) and of the hub. The build then writes every page as a clean build would,
+        these included. None when there is nothing to show first: no last good build, a file that is
+        not an article or one with problems (the build reports them)."""
+        started = time.perf_counter()
+        generator = next((g for g in self.generators if isinstance(g, ArticlesGenerator)), None)
+        if not self.recipes or generator is None:
+            return None
+        saved = {os.path.realpath(path): path for path in paths}
+        held = {path: self.held.get(path) for path in saved}
+        if any(item is not None and item.generator is not generator for item in held.values()):
+            return None
+        new = [path for path, item in held.items() if item is None and saved[path].is_file()]
+        if new and not set(new) <= article_files(generator):
+            return None
+        build = current_build(pelican.settings)
+        build.reset()
+        fresh = [
+            read_again(generator, source)
+            for source, item in held.items()
+            if saved[source].is_file() and (item is not None or source in new)
+        ]
+        if build.problems or any(article is None for article in fresh):
+            build.reset()
+            return None
+        published = [article for article in fresh if article.status == "published"]
+        old = [item.content for item in held.values() if item is not None]
+        articles = ordered_articles(
+            [a for a in generator.articles if os.path.realpath(a.source_path) not in saved] + published,
+            generator.settings,
+        )
+        context = listing_context(generator, articles)
+        first_pages = [
+            (
+                article.save_as,
+                generator.get_template(article.template),
+                {"article": article, "category": article.category, "url": article.url, "blog": True},
+            )
+            for article in published
+        ]
+        for name in FIRST_SCREEN_LISTINGS:
+            if name in generator.settings["DIRECT_TEMPLATES"]:
+                save_as, template, keywords = direct_template(generator, name)
+                keywords.update(articles=articles, dates=context["dates"], blog=True)
+                first_pages.append((save_as, template, keywords))
+        for category, members, dates in categories_of(context, {a.category for a in [*old, *fresh]}):
+            first_pages.append(
+                (
+                    category.save_as,
+                    generator.get_template("category"),
+                    {
+                        "url": category.url,
+                        "category": category,
+                        "articles": members,
+                        "dates": dates,
+                        "template_name": "category",
+                        "blog": True,
+                        "paginated": {"articles": members, "dates": dates},
+                    },
+                )
+            )
+        written = [
+            write_first_page(generator.settings, self.output, context, name, template, keywords)
+            for name, template, keywords in first_pages
+        ]
+        pages = [name for name in written if name]
+        return Patched(len(pages), time.perf_counter() - started) if pages else None
 
     def source_of(self, name: str) -> str | None:
         """The content file a page was written from (an article's or page's own page), or None."""
@@ -187,16 +270,15 @@ def held_contents(generator) -> list:
     return []
 
 
-def read_again(item: Held):
+def read_again(generator, source_path: str):
     """The file read as its generator reads it; None when the reader rejected it (its problems are in the
     build)."""
-    generator = item.generator
     is_article = isinstance(generator, ArticlesGenerator)
     kind = "article" if is_article else "page"
     try:
         return generator.readers.read_file(
             base_path=generator.path,
-            path=os.path.relpath(item.content.source_path, generator.path),
+            path=os.path.relpath(source_path, generator.path),
             content_class=Article if is_article else Page,
             context=generator.context,
             preread_signal=getattr(signals, f"{kind}_generator_preread"),
@@ -206,6 +288,101 @@ def read_again(item: Held):
         )
     except ContentRejected:
         return None
+
+
+def article_files(generator) -> set[str]:
+    """Every file the articles generator reads, as real paths."""
+    settings = generator.settings
+    return {
+        os.path.realpath(Path(generator.path) / name)
+        for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    }
+
+
+def ordered_articles(articles: list, settings: dict) -> list:
+    """Published articles as Pelican lists them: one of each translation, in the site's order."""
+    originals, _translations = process_translations(
+        articles, translation_id=settings["ARTICLE_TRANSLATION_ID"]
+    )
+    return order_content(originals, settings["ARTICLE_ORDER_BY"])
+
+
+def listing_context(generator, articles: list) -> dict:
+    """The generator's context with `articles` in place of its own, and the lists made from them."""
+    context = dict(generator.context)
+    by_category = defaultdict(list)
+    for article in articles:
+        by_category[article.category].append(article)
+    context["articles"] = articles
+    context["dates"] = sorted(articles, key=attrgetter("date"), reverse=context["NEWEST_FIRST_ARCHIVES"])
+    context["categories"] = sorted(by_category.items(), reverse=generator.settings["REVERSE_CATEGORY_ORDER"])
+    return context
+
+
+def direct_template(generator, name: str) -> tuple:
+    """(file, template) of one of Pelican's direct templates, with the keywords its writer is given."""
+    settings = generator.settings
+    save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
+    return (
+        save_as,
+        generator.get_template(name),
+        {
+            "template_name": name,
+            "page_name": str(Path(save_as).with_suffix("")),
+            "url": settings.get(f"{name.upper()}_URL", f"{name}.html"),
+        },
+    )
+
+
+def categories_of(context: dict, wanted: set) -> list[tuple]:
+    """(category, its articles, the same by date) for each of `wanted` that still has articles."""
+    found = []
+    for category, members in context["categories"]:
+        if category in wanted:
+            member_set = set(map(id, members))
+            found.append((category, members, [a for a in context["dates"] if id(a) in member_set]))
+    return found
+
+
+def write_first_page(
+    settings: dict, output: Path, context: dict, name: str, template, keywords: dict
+) -> str | None:
+    """The page Pelican's writer makes first for `write_file(name, template, context, **keywords)`, made
+    as it makes it (with the first page of a paginated listing only) and replacing its file whole; its
+    name, or None when it cannot be made before the build (see PREVIEW_FAILURES)."""
+    keywords = dict(keywords)
+    paginated = keywords.pop("paginated", None)
+    if paginated is None:
+        paginated = {key: value for key, value in keywords.items() if key in {"articles", "dates"}}
+    template_name = keywords.pop("template_name", None)
+    url = keywords.pop("url", None)
+    if paginated and template_name in settings["PAGINATED_TEMPLATES"]:
+        per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
+        for key, values in paginated.items():
+            paginator = Paginator(name, url, values, settings, per_page)
+            page = paginator.page(1)
+            keywords.update(
+                {
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": None,
+                    f"{key}_next_page": paginator.page(2) if paginator.num_pages > 1 else None,
+                }
+            )
+        name = page.save_as
+    localcontext = dict(context)
+    localcontext["localsiteurl"] = localcontext.get("localsiteurl")
+    localcontext["output_file"] = name
+    localcontext.update(keywords)
+    try:
+        text = template.render(localcontext)
+    except PREVIEW_FAILURES as error:
+        logger.debug("%s is left to the build: %s", name, error)
+        return None
+    target = output / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    replace_text(target, text)
+    return name
 
 
 def text_changes(old, new) -> set[str] | None:

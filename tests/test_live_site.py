@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from lxml import html
 
 from conftest import (
     BUILD_EPOCH,
@@ -272,3 +273,41 @@ def test_a_broken_template_is_shown_and_the_server_keeps_serving(live):
     template.write_text(good, encoding="utf-8")
     line = site.save({template})
     assert site.failure == "", line
+
+
+def test_a_new_article_is_on_the_first_screen_before_the_build(live, monkeypatch):
+    """Before the build a new article needs, its page and the first page of the home page, its category
+    and the hub already show it, and open pages are told to reload; the build then leaves every page as
+    a clean build would (the state machine above checks that)."""
+    site, project = live
+    output = project / "output"
+    title = "Kinship carers gain a new helpline"
+    seen_before_build: dict[str, bool] = {}
+    generation = site.generation
+    build_all = site.build_all
+
+    def look_then_build() -> str:
+        seen_before_build["reloaded"] = site.generation > generation
+        for name in (
+            "articles/kinship-helpline/index.html",
+            "index.html",
+            "category/news/index.html",
+            "knowledge-resources/index.html",
+        ):
+            page = output / name
+            seen_before_build[name] = page.is_file() and title in page.read_text(encoding="utf-8")
+        return build_all()
+
+    monkeypatch.setattr(site, "build_all", look_then_build)
+    article = project / "content" / "articles" / "2026-11-30-kinship-helpline.md"
+    article.write_text(
+        f'---\ntitle: "{title}"\ndate: 2026-11-30T09:00\ncategory: News\ntopics: [Fostering]\n---\n'
+        "A helpline for kinship carers opens in December.\n",
+        encoding="utf-8",
+    )
+    line = site.save({article})
+    assert re.fullmatch(r"first 4 pages shown in [0-9.]+ s, then [0-9]+ pages written in [0-9.]+ s", line)
+    assert all(seen_before_build.values()), seen_before_build
+    home = html.fromstring((output / "index.html").read_bytes())
+    latest = home.xpath("//section[@class='latest']//article//a[@class='read-more']/@href")
+    assert latest[0] == "/articles/kinship-helpline/"
