@@ -137,12 +137,14 @@ class Site:
                     shown = plural(first.pages, "page")
                     outcome = f"first {shown} shown in {first.seconds:.2f} s, then {outcome}"
         except BuildFailed as failure:
+            self.live.undo_preview()
             self.failure = "\n".join([*captured.lines, str(failure)])
             outcome = f"did not build: {failure}"
         except Exception as error:
             # A broken template or plugin must not stop the server. It is not the author's text (that is a
             # BuildFailed): said where it happened, and the next save is a whole build, so nothing
             # half-applied is kept.
+            self.live.undo_preview()
             self.live.forget()
             where = traceback.extract_tb(error.__traceback__)[-1]
             self.failure = f"{where.filename}:{where.lineno}: {type(error).__name__}: {error}"

@@ -30,7 +30,7 @@ from pelican.utils import order_content, process_translations
 
 from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
 from site_core import ContentRejected, content_patched, current_build, pages_patched
-from site_core.store import replace_text
+from site_core.store import replace_bytes, replace_text
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,8 @@ class LiveSite:
         self.reads: dict[str, frozenset] = {}
         self.held: dict[str, Held] = {}
         self.output = Path()
+        # What the files a preview replaced held before it (None: no file), until the build decides.
+        self.before_preview: dict[Path, bytes | None] = {}
 
     def forget(self) -> None:
         """Before a build: what the last one made is let go, so the two are never in memory together; a
@@ -103,6 +105,7 @@ class LiveSite:
 
     def keep(self, generators: list, outputs: "Outputs | None", output: Path) -> None:
         """After a good build: its generators and, page by page, how each was rendered and what it read."""
+        self.before_preview = {}
         self.generators = generators
         self.output = output
         relative_urls = any(g.settings.get("RELATIVE_URLS") for g in generators)
@@ -180,6 +183,8 @@ class LiveSite:
             return None
         published = [article for article in fresh if article.status == "published"]
         old = [item.content for item in held.values() if item is not None]
+        if not published and not old:
+            return None  # a new draft: no listing changes
         articles = ordered_articles(
             [a for a in generator.articles if os.path.realpath(a.source_path) not in saved] + published,
             generator.settings,
@@ -214,12 +219,29 @@ class LiveSite:
                     },
                 )
             )
-        written = [
-            write_first_page(generator.settings, self.output, context, name, template, keywords)
-            for name, template, keywords in first_pages
-        ]
-        pages = [name for name in written if name]
+        pages = []
+        for name, template, keywords in first_pages:
+            page = first_page(generator.settings, context, name, template, keywords)
+            if page is not None:
+                self.replace_for_preview(*page)
+                pages.append(page[0])
         return Patched(len(pages), time.perf_counter() - started) if pages else None
+
+    def replace_for_preview(self, name: str, text: str) -> None:
+        target = self.output / name
+        if target not in self.before_preview:
+            self.before_preview[target] = target.read_bytes() if target.is_file() else None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_text(target, text)
+
+    def undo_preview(self) -> None:
+        """After a build that failed: the files a preview wrote hold again what the last good build left."""
+        for target, before in self.before_preview.items():
+            if before is None:
+                target.unlink(missing_ok=True)
+            else:
+                replace_bytes(target, before)
+        self.before_preview = {}
 
     def source_of(self, name: str) -> str | None:
         """The content file a page was written from (an article's or page's own page), or None."""
@@ -344,12 +366,10 @@ def categories_of(context: dict, wanted: set) -> list[tuple]:
     return found
 
 
-def write_first_page(
-    settings: dict, output: Path, context: dict, name: str, template, keywords: dict
-) -> str | None:
+def first_page(settings: dict, context: dict, name: str, template, keywords: dict) -> tuple[str, str] | None:
     """The page Pelican's writer makes first for `write_file(name, template, context, **keywords)`, made
-    as it makes it (with the first page of a paginated listing only) and replacing its file whole; its
-    name, or None when it cannot be made before the build (see PREVIEW_FAILURES)."""
+    as it makes it (the first page only of a paginated listing): (its file name, its text), or None when
+    it cannot be made before the build (see PREVIEW_FAILURES)."""
     keywords = dict(keywords)
     paginated = keywords.pop("paginated", None)
     if paginated is None:
@@ -379,10 +399,7 @@ def write_first_page(
     except PREVIEW_FAILURES as error:
         logger.debug("%s is left to the build: %s", name, error)
         return None
-    target = output / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    replace_text(target, text)
-    return name
+    return name, text
 
 
 def text_changes(old, new) -> set[str] | None:

@@ -311,3 +311,25 @@ def test_a_new_article_is_on_the_first_screen_before_the_build(live, monkeypatch
     home = html.fromstring((output / "index.html").read_bytes())
     latest = home.xpath("//section[@class='latest']//article//a[@class='read-more']/@href")
     assert latest[0] == "/articles/kinship-helpline/"
+
+
+def test_a_first_screen_is_taken_back_when_its_build_fails(live):
+    """A new article that takes another's slug: its first screen (written over the other's page) shows at
+    once, the build then fails on the clash before writing anything, and every file the first screen
+    wrote holds again what the last good build left."""
+    site, project = live
+    output = project / "output"
+    before = {
+        name: (output / name).read_bytes()
+        for name in ("articles/youth-justice-diversion/index.html", "index.html", "category/news/index.html")
+    }
+    article = project / "content" / "articles" / "2026-11-30-same-slug.md"
+    article.write_text(
+        '---\ntitle: "A story that takes an address"\ndate: 2026-11-30T09:00\ncategory: News\n'
+        "slug: youth-justice-diversion\n---\nA story.\n",
+        encoding="utf-8",
+    )
+    line = site.save({article})
+    assert line.startswith("did not build"), line
+    assert "the slug `youth-justice-diversion` is already used" in site.failure
+    assert {name: (output / name).read_bytes() for name in before} == before
