@@ -169,7 +169,7 @@ class LiveSite:
         if any(item is not None and item.generator is not generator for item in held.values()):
             return None
         new = [path for path, item in held.items() if item is None and saved[path].is_file()]
-        if new and not set(new) <= article_files(generator):
+        if not all(is_article_file(generator, path) for path in new):
             return None
         build = current_build(pelican.settings)
         build.reset()
@@ -185,9 +185,9 @@ class LiveSite:
         old = [item.content for item in held.values() if item is not None]
         if not published and not old:
             return None  # a new draft: no listing changes
+        replaced = {id(content) for content in old}
         articles = ordered_articles(
-            [a for a in generator.articles if os.path.realpath(a.source_path) not in saved] + published,
-            generator.settings,
+            [a for a in generator.articles if id(a) not in replaced] + published, generator
         )
         context = listing_context(generator, articles)
         first_pages = [
@@ -312,21 +312,27 @@ def read_again(generator, source_path: str):
         return None
 
 
-def article_files(generator) -> set[str]:
-    """Every file the articles generator reads, as real paths."""
+def is_article_file(generator, path: str) -> bool:
+    """Whether the articles generator reads the file at `path` (a real path)."""
     settings = generator.settings
-    return {
-        os.path.realpath(Path(generator.path) / name)
-        for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
-    }
-
-
-def ordered_articles(articles: list, settings: dict) -> list:
-    """Published articles as Pelican lists them: one of each translation, in the site's order."""
-    originals, _translations = process_translations(
-        articles, translation_id=settings["ARTICLE_TRANSLATION_ID"]
+    relative = Path(os.path.relpath(path, os.path.realpath(generator.path)))
+    return (
+        any(folder in ("", ".") or relative.is_relative_to(folder) for folder in settings["ARTICLE_PATHS"])
+        and not any(relative.is_relative_to(folder) for folder in settings["ARTICLE_EXCLUDES"])
+        and bool(generator.get_files([relative.as_posix()]))
     )
-    return order_content(originals, settings["ARTICLE_ORDER_BY"])
+
+
+def ordered_articles(articles: list, generator) -> list:
+    """Published articles as Pelican lists them: one of each translation, in the site's order. Pelican's
+    own pass over translations compares every article with every other (half a second at 5,000), so it
+    runs only when there are any."""
+    settings = generator.settings
+    translation_id = settings["ARTICLE_TRANSLATION_ID"]
+    ids = [getattr(article, translation_id, None) for article in articles] if translation_id else []
+    if generator.translations or len(set(ids)) != len(ids):
+        articles, _translations = process_translations(articles, translation_id=translation_id)
+    return order_content(articles, settings["ARTICLE_ORDER_BY"])
 
 
 def listing_context(generator, articles: list) -> dict:
