@@ -25,6 +25,7 @@ OPTIONAL_CONTEXT = {
     "SITE_FEEDS": (),
     "GROUP_FEEDS": (),
     "HUB_FACETS": {"categories": (), "topics": (), "years": ()},
+    "HUB_FACET_LINKS": {"categories": (), "topics": (), "years": ()},
     "HUB_FILTER_INDEX": "",
 }
 
