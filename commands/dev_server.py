@@ -125,11 +125,12 @@ class Site:
         report_logger = logging.getLogger("site_core.report")
         report_logger.addHandler(captured)
         try:
-            patched = self.live.patch(self.pelican, changed) if changed else None
+            reads: dict = {}  # each saved file is read once, whichever way the save is applied
+            patched = self.live.patch(self.pelican, changed, reads) if changed else None
             if patched is not None:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
             else:
-                first = self.live.preview(self.pelican, changed) if changed else None
+                first = self.live.preview(self.pelican, changed, reads) if changed else None
                 if first is not None:
                     self.announce()  # the browser shows the first pages while the build runs
                 outcome = self.build_all()

@@ -121,17 +121,17 @@ class LiveSite:
             for content in held_contents(generator):
                 self.held[os.path.realpath(content.source_path)] = Held(content, generator)
 
-    def patch(self, pelican, paths: list[Path]) -> Patched | None:
+    def patch(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
         """Apply `paths` in place if every one is an article or page whose text alone changed; None when a
         build is needed. A file with problems raises BuildFailed (with every problem logged) and changes
-        nothing."""
+        nothing. What it reads is kept in `reads` (see `read_once`) for the preview that may follow."""
         started = time.perf_counter()
         held = [self.held.get(os.path.realpath(path)) for path in paths]
         if not self.recipes or any(item is None for item in held) or not all(p.is_file() for p in paths):
             return None
         build = current_build(pelican.settings)
         build.reset()
-        fresh = [read_again(item.generator, item.content.source_path) for item in held]
+        fresh = [read_once(reads, item.generator, item.content.source_path) for item in held]
         build.fail_if_problems(
             pelican, "Nothing was written: the pages are as the last good build left them."
         )
@@ -153,7 +153,7 @@ class LiveSite:
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(pages), time.perf_counter() - started)
 
-    def preview(self, pelican, paths: list[Path]) -> Patched | None:
+    def preview(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
         """Before the build a save of articles needs (a new one, a move, a deletion): the pages a reader
         of it looks at first, written from the articles as they are now, so they are on screen at once.
         These are each saved article's own page and the first page of the home page, of its category
@@ -174,13 +174,12 @@ class LiveSite:
         build = current_build(pelican.settings)
         build.reset()
         fresh = [
-            read_again(generator, source)
+            read_once(reads, generator, source)
             for source, item in held.items()
             if saved[source].is_file() and (item is not None or source in new)
         ]
         if build.problems or any(article is None for article in fresh):
-            build.reset()
-            return None
+            return None  # the build reads the files again and reports their problems
         published = [article for article in fresh if article.status == "published"]
         old = [item.content for item in held.values() if item is not None]
         if not published and not old:
@@ -215,7 +214,6 @@ class LiveSite:
                         "dates": dates,
                         "template_name": "category",
                         "blog": True,
-                        "paginated": {"articles": members, "dates": dates},
                     },
                 )
             )
@@ -310,6 +308,14 @@ def read_again(generator, source_path: str):
         )
     except ContentRejected:
         return None
+
+
+def read_once(reads: dict, generator, source_path: str):
+    """`read_again`, once per file in one save: `reads` holds each file's read by its real path."""
+    key = os.path.realpath(source_path)
+    if key not in reads:
+        reads[key] = read_again(generator, source_path)
+    return reads[key]
 
 
 def is_article_file(generator, path: str) -> bool:
