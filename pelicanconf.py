@@ -183,3 +183,6 @@ THEME_OPTIONS = {
     ],
 }
 RELATED = {"max_related": 3}
+# The theme's article card (theme/templates/partials/listing.html) depends on the article alone: each card
+# is rendered once per build and reused on every listing that shows it.
+INCREMENTAL = {"pure_macros": ["card"]}

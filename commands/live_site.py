@@ -141,6 +141,8 @@ class LiveSite:
         for item, new, changed in zip(held, fresh, changes, strict=True):
             apply(item, new, changed)
         patched = [item.content for item in held]
+        for generator in self.generators:
+            forget_fragments(generator, patched)
         pages = self.affected_pages(patched, changes)
         for name in pages:
             recipe = self.recipes[name]
@@ -449,6 +451,13 @@ def apply(item: Held, new, changed: set[str]) -> None:
     forget_memoized(item.content)
     generator = item.generator
     generator.cache_data(os.path.relpath(item.content.source_path, generator.path), item.content)
+
+
+def forget_fragments(generator, contents: list) -> None:
+    """The pure macros' output made from `contents` (their cards) is made again from their new text."""
+    fragments = getattr(getattr(generator, "env", None), "fragments", None)
+    if fragments is not None:
+        fragments.forget(contents)
 
 
 def forget_memoized(content) -> None:

@@ -245,3 +245,16 @@ def test_pages_rendered_on_several_processes_equal_pages_rendered_in_order(proje
     )  # fmt: skip
     assert in_order.returncode == 0, in_order.stderr
     assert tree_digest(tmp_path / "parallel" / "output") == tree_digest(tmp_path / "in-order" / "output")
+
+
+def test_cards_made_once_equal_cards_made_on_every_page(project: Path, tmp_path: Path):
+    """The theme's card is a pure macro (pelicanconf.py): made once per build and reused, every page is
+    byte for byte what rendering every card on every page makes."""
+    reused, log = build(project, tmp_path / "reused" / "output")
+    assert reused.returncode == 0, log
+    every_time = run_pelican(
+        project, "pelicanconf.py", tmp_path / "every-time" / "output",
+        "-e", 'INCREMENTAL={"pure_macros": []}', environment=EPOCH,
+    )  # fmt: skip
+    assert every_time.returncode == 0, every_time.stderr
+    assert tree_digest(tmp_path / "reused" / "output") == tree_digest(tmp_path / "every-time" / "output")

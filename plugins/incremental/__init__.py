@@ -15,7 +15,9 @@ build to the next under the same site token.
 The INCREMENTAL setting: `enabled` (default True) turns both off; `cache_path` (default None: beside the
 output folder) moves the cache; `workers` (default None: one per core) is how many processes convert
 changed files and render changed pages at once; `prune` (default True) drops the cached reads a build did
-not use.
+not use; `pure_macros` (default none) names the theme's macros whose output depends on their arguments
+alone (imported without the page's context): each call is rendered once per build for the same arguments
+and reused on every page that makes it (see `Fragments` in `writer.py`).
 
 Written into the output folder itself (no staging folder: the dev server), a kept page is not opened at
 all, every other page replaces its file whole, and pages the build no longer makes are removed.
@@ -33,7 +35,7 @@ from site_core import BUILD_KEY, Memory, current_build
 from site_core.store import ContentCache, digest, dump_pickle, load_pickle, remove_other_namespaces
 
 from .fingerprint import Fingerprinter, code_token
-from .writer import STATE, IncrementalWriter, Outputs, RecordingContext, settle_written_page
+from .writer import STATE, Fragments, IncrementalWriter, Outputs, RecordingContext, settle_written_page
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class IncrementalOptions:
     # drop cached reads this build did not use (the dev server, which keeps what it read in memory and so
     # reads only what changed, keeps them)
     prune: bool = True
+    pure_macros: tuple[str, ...] = ()
 
 
 class SiteMemory(Memory):
@@ -127,8 +130,11 @@ def start(pelican) -> None:
 
 
 def record_names(generator) -> None:
-    """Every template of the build notes the names it looks up (see writer.py)."""
+    """Every template of the build notes the names it looks up, and makes each pure macro's output once for
+    the same arguments (see writer.py)."""
     generator.env.context_class = RecordingContext
+    options = current_build(generator.settings).options("INCREMENTAL", IncrementalOptions)
+    generator.env.fragments = Fragments(options.pure_macros)
 
 
 def use_writer(pelican) -> type:

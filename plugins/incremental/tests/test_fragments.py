@@ -1,0 +1,96 @@
+"""Pure macros (the theme's article card) are rendered once per build for the same arguments, and every page
+that uses one records what the card read, as if it had rendered it itself."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from jinja2 import DictLoader, Environment
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
+
+from incremental.writer import Fragments, RecordingContext, render_recording
+
+SETTINGS = {**DEFAULT_CONFIG, "ARTICLE_URL": "articles/{slug}/"}
+TEMPLATES = {
+    "cards.html": (
+        "{% macro card(article, heading='h2') %}{{ made(article) }}"
+        "<{{ heading }}>{{ article.title }}</{{ heading }}>{% endmacro %}"
+        "{% macro cards(articles) %}{% for article in articles %}{{ card(article) }}{% endfor %}"
+        "{% endmacro %}"
+    ),
+    "listing.html": "{% from 'cards.html' import cards %}{{ cards(articles) }}",
+    "featured.html": "{% from 'cards.html' import card %}{{ card(featured, 'h3') }}{{ card(featured) }}",
+}
+
+
+def article(slug: str) -> Article:
+    return Article(
+        "<p>Text.</p>",
+        metadata={
+            "title": slug.title(),
+            "slug": slug,
+            "date": datetime(2026, 3, 5, 9, 30, tzinfo=ZoneInfo("Europe/London")),
+        },
+        settings=SETTINGS,
+        source_path=f"/site/content/articles/{slug}.md",
+    )
+
+
+@pytest.fixture
+def environment():
+    made: list[str] = []
+    env = Environment(loader=DictLoader(TEMPLATES), autoescape=True)
+    env.context_class = RecordingContext
+    env.fragments = Fragments({"card"})
+    env.globals["made"] = lambda content: made.append(content.slug) or ""
+    env.made = made
+    return env
+
+
+def test_a_card_is_rendered_once_for_every_page_that_shows_it(environment):
+    first, second = article("first"), article("second")
+    listing = environment.get_template("listing.html")
+    page_one, _, _ = render_recording(listing, {"articles": [first, second]})
+    page_two, _, _ = render_recording(listing, {"articles": [second, first]})
+    assert environment.made == ["first", "second"]
+    assert page_one == "<h2>First</h2><h2>Second</h2>"
+    assert page_two == "<h2>Second</h2><h2>First</h2>"
+
+
+def test_every_page_records_what_its_cards_read_whichever_page_made_them(environment):
+    first = article("first")
+    listing = environment.get_template("listing.html")
+    _, names_made, reads_made = render_recording(listing, {"articles": [first]})
+    _, names_reused, reads_reused = render_recording(listing, {"articles": [first]})
+    assert environment.made == ["first"]
+    assert (first.source_path, "title") in reads_made
+    assert reads_reused == reads_made
+    assert names_reused == names_made
+
+
+def test_other_arguments_make_another_card(environment):
+    featured = article("featured")
+    page, _, _ = render_recording(environment.get_template("featured.html"), {"featured": featured})
+    assert page == "<h3>Featured</h3><h2>Featured</h2>"
+    assert environment.made == ["featured", "featured"]
+
+
+def test_a_forgotten_article_is_rendered_again_with_its_new_text(environment):
+    first = article("first")
+    listing = environment.get_template("listing.html")
+    render_recording(listing, {"articles": [first]})
+    first.title = "Retitled"
+    environment.fragments.forget([first])
+    page, _, _ = render_recording(listing, {"articles": [first]})
+    assert page == "<h2>Retitled</h2>"
+    assert environment.made == ["first", "first"]
+
+
+def test_a_macro_given_a_list_or_not_named_pure_is_rendered_every_time(environment):
+    environment.fragments = Fragments({"cards"})
+    first = article("first")
+    listing = environment.get_template("listing.html")
+    render_recording(listing, {"articles": [first]})
+    render_recording(listing, {"articles": [first]})
+    assert environment.made == ["first", "first"]
