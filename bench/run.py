@@ -1,10 +1,12 @@
 """`invoke bench`: every run in order, then the table; the same corpus for all three generators."""
 
+import json
 import shutil
+import subprocess
 
 from invoke import Exit
 
-from bench import BENCH, PYTHON
+from bench import BENCH, PYTHON, ROOT
 from bench.corpus import corpus as make_corpus
 from bench.edit_loop import environment, hugo_binary, measure_hugo, measure_ours, print_edit_loop
 from bench.measure import differing_files, pages_written, timed
@@ -76,6 +78,7 @@ def run(count: int) -> None:
     )
     search_seconds, search_memory = timed([PYTHON, "-c", index], ours, env)
     print_report(count, rows, differing, search_seconds, search_memory)
+    print_phases(cold_build_phases(ours, env))
     slug = corpus[count // 2]["slug"]
     edit_loop = [
         measure_ours(ours, slug),
@@ -111,3 +114,24 @@ def print_report(
         f"({search_seconds / rows[-1][1]:.0%} of the publish build) and {search_memory} MB; "
         "the publish row's peak memory is Pagefind's process."
     )
+
+
+def cold_build_phases(site, env: dict) -> list[tuple[str, float]]:
+    """One more cold development build, in a process that marks when each phase ends (bench/phases.py)."""
+    output = "output-phases"
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "phases.py"), output],
+        cwd=site, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    shutil.rmtree(site / output, ignore_errors=True)
+    shutil.rmtree(site / f".pelican-cache-{output}", ignore_errors=True)
+    if result.returncode != 0:
+        raise Exit(f"benchmark: the measured cold build failed:\n{result.stderr[-2000:]}", 1)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def print_phases(phases: list[tuple[str, float]]) -> None:
+    total = sum(seconds for _, seconds in phases)
+    print(f"\nWhere a cold development build's {total:.1f} s go (one more cold build, marked by signals):\n")
+    for phase, seconds in phases:
+        print(f"  {phase:68} {seconds:6.2f} s {seconds / total:5.0%}")
