@@ -24,12 +24,12 @@ from pathlib import Path
 from jinja2 import TemplateError
 from pelican import signals
 from pelican.contents import Article, Page
-from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.generators import ArticlesGenerator
 from pelican.paginator import Paginator
 from pelican.utils import order_content, process_translations
 
 from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
-from site_core import ContentRejected, content_patched, current_build, pages_patched
+from site_core import ContentRejected, all_contents, content_patched, current_build, pages_patched
 from site_core.store import replace_bytes, replace_text
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class LiveSite:
         self.reads = {name: record.reads for name, record in outputs.records.items()}
         self.held = {}
         for generator in generators:
-            for content in held_contents(generator):
+            for content in all_contents(generator):
                 self.held[os.path.realpath(content.source_path)] = Held(content, generator)
 
     def patch(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
@@ -268,28 +268,6 @@ class LiveSite:
             return 0 if self.source_of(name) in own else 1
 
         return sorted(pages, key=own_first)
-
-
-def held_contents(generator) -> list:
-    if isinstance(generator, ArticlesGenerator):
-        return [
-            *generator.articles,
-            *generator.translations,
-            *generator.drafts,
-            *generator.drafts_translations,
-            *generator.hidden_articles,
-            *generator.hidden_translations,
-        ]
-    if isinstance(generator, PagesGenerator):
-        return [
-            *generator.pages,
-            *generator.translations,
-            *generator.hidden_pages,
-            *generator.hidden_translations,
-            *generator.draft_pages,
-            *generator.draft_translations,
-        ]
-    return []
 
 
 def read_again(generator, source_path: str):

@@ -5,6 +5,7 @@
   problems naming the settings file and line);
 - site paths and facts (`site_root`, `absolute_url`, `language_tag`, `search_folder`, `staging_path`,
   `alias_save_as`);
+- every article and page of a generator (`all_contents`), and their addresses worked out once per build;
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`).
 
@@ -32,6 +33,7 @@ from .build import (
     publish_output,
     stop_on_problems,
 )
+from .contents import all_contents, fix_addresses
 from .paths import absolute_url, alias_save_as, language_tag, search_folder, site_root, staging_path
 from .problems import BuildFailed, ContentRejected, Problem, display_path
 from .settings import config_problem, locate_setting, merge_options, parse_options
@@ -46,6 +48,7 @@ __all__ = [
     "absolute_url",
     "after_publish",
     "alias_save_as",
+    "all_contents",
     "before_publish",
     "build_failed",
     "config_problem",
@@ -72,5 +75,6 @@ def connect() -> None:
     each plugin changes nothing)."""
     signals.initialized.connect(attach)
     signals.get_generators.connect(begin)
+    signals.all_generators_finalized.connect(fix_addresses)
     signals.get_writer.connect(stop_on_problems)
     signals.finalized.connect(publish)
