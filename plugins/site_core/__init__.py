@@ -5,7 +5,7 @@
   problems naming the settings file and line);
 - site paths and facts (`site_root`, `absolute_url`, `language_tag`, `search_folder`, `staging_path`,
   `alias_save_as`);
-- every article and page of a generator (`all_contents`), and their addresses worked out once per build;
+- every article and page of a generator (`all_contents`), and their URLs worked out once per build;
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`).
 

@@ -1,4 +1,4 @@
-"""Every article and page a build made, and their addresses worked out once."""
+"""Every article and page a build made, and their URLs worked out once."""
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -27,15 +27,16 @@ def all_contents(generator) -> list:
 
 
 def fix_addresses(generators) -> None:
-    """Pelican's `all_generators_finalized`: each article's and page's URL and file name, worked out once.
+    """Pelican's `all_generators_finalized`: each article's and page's URL, worked out once.
 
-    Pelican works them out from the settings' patterns on every read (`url` and `save_as` are properties),
-    about twenty times an article in a build (cards, related lists, feeds, the sitemap, the link check): a
-    tenth of a cold build. `override_url` and `override_save_as` are Pelican's own way to fix them (what
-    the `url` and `save_as` metadata set). Only now is an article's status final (Pelican makes a
-    future-dated one a draft, with a draft's address, after it is made), and nothing changes them after.
+    Pelican works it out from the settings' patterns on every read (`url` is a property), about twenty
+    times an article in a build (cards, related lists, feeds, the sitemap, the link check): a tenth of a
+    cold build. `override_url` is Pelican's own way to fix it (what the `url` metadata sets). Only now is
+    an article's status final (Pelican makes a future-dated one a draft, with a draft's address, after it is
+    made), and nothing changes it after. The file name is left alone: Pelican lets a page with a fixed file
+    name (`override_save_as`) silently replace another page written to the same file, and a clash must
+    stay an error.
     """
     for generator in generators:
         for content in all_contents(generator):
             content.override_url = content.url
-            content.override_save_as = content.save_as

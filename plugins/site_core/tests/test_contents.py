@@ -1,4 +1,4 @@
-"""Each article's and page's address is worked out once per build, once its status is final."""
+"""Each article's and page's URL is worked out once per build, once its status is final."""
 
 import copy
 from datetime import UTC, datetime, timedelta
@@ -55,7 +55,9 @@ def test_every_article_and_page_keeps_the_address_its_settings_give(generators):
     assert (published.url, published.save_as) == ("articles/today/", "articles/today/index.html")
     assert vars(published)["override_url"] == "articles/today/"
     assert (page.url, page.save_as) == ("about/", "about/index.html")
-    assert vars(page)["override_save_as"] == "about/index.html"
+    assert vars(page)["override_url"] == "about/"
+    # A fixed file name would let a clashing page replace another without a word.
+    assert not any(hasattr(content, "override_save_as") for content in (published, future, page))
     # Pelican made the future-dated article a draft after it was made: it keeps a draft's address.
     assert future.status == "draft"
     assert (future.url, future.save_as) == ("drafts/tomorrow/", "drafts/tomorrow/index.html")
