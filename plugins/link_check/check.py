@@ -241,10 +241,14 @@ def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Pro
         page = pages[relative]
         here = document_url(page_url(relative, siteurl), page.base)
         for url in page.links:
-            key = (here, url) if page.base or _is_relative(url) else url
-            if key not in outcomes:
-                outcomes[key] = _outcome(url, here, siteurl, files)
-            outcome = outcomes[key]
+            if url.startswith("#") and not page.base:
+                # A place on the page itself (every page's skip link): nothing to resolve.
+                outcome = (url, url[1:], relative)
+            else:
+                key = (here, url) if page.base or _is_relative(url) else url
+                if key not in outcomes:
+                    outcomes[key] = _outcome(url, here, siteurl, files)
+                outcome = outcomes[key]
             if outcome is None:
                 continue
             path, fragment, target = outcome

@@ -115,6 +115,7 @@ def test_each_page_resolves_its_own_addresses(tmp_path):
         "b/index.html": "<img src=photo.jpg alt=''>",
         "c/index.html": "<base href=https://cdn.example/><a href=/elsewhere/>x</a><img src=photo.jpg alt=''>",
         "d/index.html": "<a href=../media/photo.jpg>ok</a><a href=../a/#nowhere>x</a>",
+        "e/index.html": "<a href=#top>up</a><h1 id=top>E</h1><a href=#gone>x</a><a href=#>top</a>",
     }
     for name, text in pages.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -134,6 +135,7 @@ def test_each_page_resolves_its_own_addresses(tmp_path):
             "d/index.html",
             "the link `../a/#nowhere` on d/index.html points at `#nowhere`, which is not on that page",
         ),
+        ("e/index.html", "the link `#gone` on e/index.html points at `#gone`, which is not on that page"),
     ]
 
 
