@@ -29,6 +29,7 @@ PLUGINS = [
     "safe_build",
     "incremental",
     "front_matter",
+    "images",
     "templating",
     "related",
     "structured_data",

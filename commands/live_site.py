@@ -51,8 +51,8 @@ TEXT_ATTRIBUTES = frozenset(
         "source_digest",
         "key_points",
         "sources",
-        "image",
         "image_alt",
+        "lead_picture",
         "content_note",
     }
 )

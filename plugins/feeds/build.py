@@ -9,6 +9,7 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -112,7 +113,11 @@ def absolutise_html(fragment: str, base_url: str) -> str:
         return fragment
     wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
     # "ignore": an address that is not a URL at all (the link check reports it) stays as written.
+    for picture in list(wrapper.iter("picture")):
+        unwrap_picture(picture)
     wrapper.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    for element in wrapper.xpath(".//*[@srcset]"):
+        element.set("srcset", absolute_srcset(element.get("srcset"), base_url))
     return (
         "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
         if len(wrapper)
@@ -120,10 +125,38 @@ def absolutise_html(fragment: str, base_url: str) -> str:
     )
 
 
+def unwrap_picture(picture) -> None:
+    """A `<picture>` becomes its `<img>` (with its own widths): feed readers drop `<source>`, and lxml's
+    HTML parser, which does not know `<source>` is empty, would write the `<img>` inside it."""
+    image = next(picture.iter("img"), None)
+    parent = picture.getparent()
+    if image is None or parent is None:
+        return
+    image.tail = picture.tail
+    parent.replace(picture, image)
+
+
+def absolute_srcset(value: str, base_url: str) -> str:
+    """Each address of a `srcset` (`a.avif 480w, b.avif 800w`) made absolute."""
+    candidates = []
+    for candidate in value.split(","):
+        address, _, descriptor = candidate.strip().partition(" ")
+        candidates.append(" ".join(part for part in (urljoin(base_url, address), descriptor.strip()) if part))
+    return ", ".join(candidates)
+
+
 def image_enclosure(article, config: FeedConfig) -> dict | None:
+    """The lead image as published: as the images plugin made it (`image_enclosure`), else the file."""
     image = getattr(article, "image", None)
     if not image:
         return None
+    published = getattr(article, "image_enclosure", None)
+    if published:
+        return {
+            "url": config.url(published["path"]),
+            "length": str(published["length"]),
+            "type": published["type"],
+        }
     mime = mimetypes.guess_type(image)[0] or "application/octet-stream"
     length = (config.content_root / image).stat().st_size
     return {"url": config.url(image), "length": str(length), "type": mime}

@@ -13,14 +13,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from site_core import Problem
+from site_core.markup import ATTRIBUTE, START_TAG
 
 from .schema import Document
 
-# nh3 writes every attribute value in double quotes and escapes `<` in text, so each `<` in its output
-# opens a tag and these two patterns read its attributes exactly; markup quoted in text or code never
-# matches.
-START_TAG = re.compile(r"<([a-z][a-z0-9]*)((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*/?>")
-ATTRIBUTE = re.compile(r"(\s+)([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
 LINKING = {"href", "src"}
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 PAGE_SUFFIXES = {"", ".html", ".htm"}

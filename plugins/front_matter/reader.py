@@ -198,7 +198,7 @@ def pelican_metadata(
         sources=values.get("sources", []),
         reading_minutes=max(1, round(metadata["word_count"] / config.reading_words_per_minute)),
     )
-    for key in ("modified", "image", "image_alt", "content_note"):
+    for key in ("modified", "image", "image_alt", "image_focus", "content_note"):
         if key in values:
             metadata[key] = values[key]
     return metadata

@@ -282,6 +282,21 @@ def check_image(entry: Entry, context: Context) -> str:
     return relative.as_posix()
 
 
+FOCUS = re.compile(r"^(\d{1,3})%\s+(\d{1,3})%$")
+
+
+def check_focus(entry: Entry, context: Context) -> tuple[int, int]:
+    """The point of the lead image a cropped social card keeps in view: across, then down, in per cent."""
+    text = _scalar_text(entry.node, "`image_focus`", "`image_focus: 50% 30%`")
+    found = FOCUS.match(text)
+    if not found or int(found.group(1)) > 100 or int(found.group(2)) > 100:
+        raise Invalid(
+            f"`image_focus` must be two percentages, across then down, but it is `{text}`",
+            "write it as `image_focus: 50% 30%` (0% 0% is the top left corner, 100% 100% the bottom right)",
+        )
+    return int(found.group(1)), int(found.group(2))
+
+
 ARTICLE_FIELDS = (
     Field("title", check_text, "Headline, as readers see it.", '"Councils report rise in referrals"', True),
     Field(
@@ -301,6 +316,12 @@ ARTICLE_FIELDS = (
         check_text,
         "Text alternative for the image; required with `image`.",
         '"Two social workers"',
+    ),
+    Field(
+        "image_focus",
+        check_focus,
+        "Point of the image kept in view when it is cropped for social cards (across, down).",
+        '"50% 30%"',
     ),
     Field("featured", check_bool, "true to lead the home page.", "true"),
     Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
@@ -395,6 +416,12 @@ def _check_combinations(document: Document, problem: Callable[[int, str, str], N
             line_of("image"),
             "`image` has no `image_alt`",
             "add `image_alt:` describing the picture for people who cannot see it",
+        )
+    if "image_focus" in document.lines and "image" not in document.lines:
+        problem(
+            line_of("image_focus"),
+            "`image_focus` is given without an `image`",
+            "add `image:` or remove `image_focus`",
         )
     if "image_alt" in document.lines and "image" not in document.lines:
         problem(

@@ -1,0 +1,440 @@
+"""images: every published image is small, responsive and carries no metadata (never a child's location).
+
+Authors add photos as they come from a phone: 4000 × 3000 pixels, several megabytes, with the camera's
+EXIF data, often the GPS position where it was taken. For the lead image (`image:`) and every image in the
+text of articles and pages (Markdown or raw HTML) written as a path under content/images/, this plugin:
+
+- checks each file: it must be the image its name says, within the pixel limit, complete, and an SVG must
+  not run script or load anything from elsewhere; every image needs alt text (`decorative` as the alt text
+  marks one that only decorates). Each problem names the article's line and stops the build before
+  anything is written;
+- publishes variants made from the pixels alone (see `process.py`): several widths, never wider than the
+  original, in AVIF (WebP where this Pillow cannot write AVIF) and in JPEG (PNG when see-through), under
+  `media/<digest>/`; the file at the image's own path is the widest fallback, re-encoded, so every link to
+  it still works and the original is never published (unless `publish_originals` says so);
+- writes each `<img>` as a `<picture>` with `srcset`, `sizes`, `width` and `height` (see `markup.py`), the
+  lead image fetched first and every other one lazily;
+- makes a 1200 × 630 social card of each lead image, cropped around `image_focus` (or the centre).
+
+Images are encoded on every core and cached by their bytes and these settings, beside the output folder:
+an unchanged image is never encoded again. Images in the image folders that nothing uses are not
+published. The IMAGES setting (defaults in `ImagesOptions`): `widths`, `modern_format` ("auto", "avif" or
+"webp"), `max_megapixels` (50), `publish_originals` (False), `folders` (("images",)), `output_folder`
+("media"), `content_sizes` (the `sizes` of the theme's text column), `social_size` ((1200, 630)),
+`cache_path` (None: beside the output folder) and `workers` (None: one per core).
+"""
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import Generator
+
+import site_core
+from site_core import Build, Problem, all_contents, current_build, site_root
+from site_core.store import digest, remove_other_namespaces, replace_bytes
+from site_core.workers import can_fork, fork_map
+
+from . import process
+from .markup import FoundImage, content_path, find_images, kept_attributes, picture_html, shown_alt, svg_html
+from .process import IMAGE_SUFFIXES, MIME_TYPES, ImageRejected, Plan, SourceImage
+
+logger = logging.getLogger(__name__)
+
+STATE = "images"
+CACHE_PREFIX = ".pelican-images-"
+# The width of the theme's text column (42rem, inside 1rem or 1.5rem of margin): what `sizes` tells a
+# browser, so it picks the copy the screen needs.
+CONTENT_SIZES = "(min-width: 45rem) 42rem, (min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)"
+CENTRE = (50, 50)
+# The name in a plan's files of the file published at the image's own path.
+AT_ITS_PATH = ""
+# Its name in the cache.
+PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class ImagesOptions:
+    widths: tuple = (480, 800, 1200, 1600)
+    modern_format: str = "auto"
+    max_megapixels: float = 50.0
+    publish_originals: bool = False
+    folders: tuple = ("images",)
+    output_folder: str = "media"
+    content_sizes: str = CONTENT_SIZES
+    social_size: tuple = (1200, 630)
+    cache_path: str | None = None
+    workers: int | None = None
+
+    @property
+    def max_pixels(self) -> int:
+        return int(self.max_megapixels * 1_000_000)
+
+
+@dataclass(frozen=True)
+class Use:
+    """A file that uses an image, and the line where it does."""
+
+    path: str
+    line: int
+
+
+@dataclass
+class Catalogue:
+    """This build's images: each one's reading, who uses it where, and the files made of it."""
+
+    build: Build
+    content_root: Path
+    options: ImagesOptions
+    modern: str
+    sources: dict[str, SourceImage | ImageRejected] = field(default_factory=dict)
+    uses: dict[str, list[Use]] = field(default_factory=dict)
+    social: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    # What the build publishes: output name -> the cached file it is copied from.
+    files: dict[str, Path] = field(default_factory=dict)
+    # What the static generator still copies into the image folders (files that are not images).
+    static_files: set[str] = field(default_factory=set)
+
+    def source(self, relative: str) -> SourceImage | ImageRejected:
+        if relative not in self.sources:
+            try:
+                self.sources[relative] = process.inspect(self.content_root, relative, self.options.max_pixels)
+            except ImageRejected as rejected:
+                self.sources[relative] = rejected
+        return self.sources[relative]
+
+    def is_image(self, relative: str) -> bool:
+        path = PurePosixPath(relative)
+        return (
+            len(path.parts) > 1
+            and path.parts[0] in self.options.folders
+            and path.suffix.lower() in IMAGE_SUFFIXES
+        )
+
+    def use(self, relative: str, where: Use, social: tuple[int, int] | None = None) -> SourceImage | None:
+        """Note that `where` uses the image: its reading, or None when it cannot be published (reported)."""
+        uses = self.uses.setdefault(relative, [])
+        if where not in uses:
+            uses.append(where)
+        found = self.source(relative)
+        if isinstance(found, ImageRejected):
+            self.build.report(Problem(where.path, where.line, found.what, found.fix))
+            return None
+        if social is not None and found.kind == "raster":
+            self.social.setdefault(relative, set()).add(social)
+        return found
+
+    def plan(self, source: SourceImage) -> Plan:
+        """What to make of `source`, in a folder named for its bytes and the settings that shape it."""
+        key = digest(
+            source.digest.encode(),
+            repr((self.options.widths, self.modern, tuple(self.options.social_size))).encode(),
+            PROCESS_TOKEN,
+        ).hex()[:16]
+        return Plan(
+            source,
+            process.offered_widths(source.width, tuple(self.options.widths)),
+            self.modern,
+            "PNG" if source.alpha else "JPEG",
+            f"{self.options.output_folder}/{key}",
+            tuple(sorted(self.social.get(source.path, ()))),
+            tuple(self.options.social_size),
+        )
+
+    def published(self) -> list[SourceImage]:
+        return [found for found in self.sources.values() if isinstance(found, SourceImage)]
+
+
+# The encoder's own code: a change to how images are made makes them all again.
+PROCESS_TOKEN = digest(Path(process.__file__).read_bytes())
+
+
+def catalogue_of(settings: dict) -> Catalogue:
+    build = current_build(settings)
+    options = build.options("IMAGES", ImagesOptions)
+    return build.state(
+        STATE,
+        lambda: Catalogue(
+            build, Path(settings["PATH"]).resolve(), options, process.modern_format(options.modern_format)
+        ),
+    )
+
+
+def cache_folder(settings: dict, options: ImagesOptions) -> Path:
+    if options.cache_path:
+        return Path(settings["PATH"]).resolve().parent / options.cache_path
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    return output.parent / f"{CACHE_PREFIX}{output.name}"
+
+
+class SourceLines:
+    """The lines of a content file, read only when a problem needs one."""
+
+    def __init__(self, content) -> None:
+        self.content = content
+        self._lines: list[str] | None = None
+
+    def body_start(self) -> int:
+        lines = self.lines()
+        if lines and lines[0].strip() == "---":
+            closing = next((i for i, text in enumerate(lines[1:], 1) if text.strip() in {"---", "..."}), 0)
+            return closing + 1
+        return 0
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            try:
+                self._lines = Path(self.content.source_path).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines = []
+        return self._lines
+
+    def of(self, needle: str) -> int:
+        """The first line of the text that mentions `needle` (case aside); the text's first line if none."""
+        start = self.body_start()
+        for number, text in enumerate(self.lines()[start:], start + 1):
+            if needle.lower() in text.lower():
+                return number
+        return start + 1
+
+
+def show_images(content) -> None:
+    """Pelican's `content_object_init`: the article's or page's images checked and written as pictures."""
+    if not isinstance(content, Article | Page):
+        return
+    catalogue = catalogue_of(content.settings)
+    lines = SourceLines(content)
+    used: set[tuple[str, str]] = set()
+    if content._content:
+        content._content = rewrite_body(catalogue, content, lines, used)
+    image = getattr(content, "image", None)
+    if image and catalogue.is_image(image):
+        line = (getattr(content, "front_matter_lines", None) or {}).get("image", 1)
+        focus = tuple(getattr(content, "image_focus", None) or CENTRE)
+        source = catalogue.use(image, Use(content.source_path, line), focus)
+        if source is not None:
+            used.add((source.path, source.digest))
+            alt = shown_alt(getattr(content, "image_alt", None))
+            if alt is None:
+                catalogue.build.report(missing_alt(content.source_path, line, image))
+            else:
+                content.lead_picture = Markup(lead_html(catalogue, content.settings, source, alt))
+                if source.kind == "raster":
+                    plan = catalogue.plan(source)
+                    width, height = plan.social_dimensions()
+                    content.social_image = {
+                        "path": quote(plan.social_name(focus)),
+                        "width": width,
+                        "height": height,
+                    }
+    content.image_sources = tuple(sorted(used))
+
+
+def lead_html(catalogue: Catalogue, settings: dict, source: SourceImage, alt: str) -> str:
+    root = site_root(settings)
+    if source.kind == "svg":
+        return svg_html(source, alt, root, lead=True)
+    # The plan is made again once every article is read (its social crops known); its widths and
+    # folder, all this markup shows, do not depend on them.
+    return picture_html(catalogue.plan(source), alt, root, catalogue.options.content_sizes, lead=True)
+
+
+def rewrite_body(catalogue: Catalogue, content, lines: SourceLines, used: set) -> str:
+    """The body with every image of the image folders as a picture; each `<img>` without alt text, and
+    each image that cannot be published, reported at its line."""
+    body = content._content
+    note_linked_images(catalogue, content, lines)
+    pieces: list[str] = []
+    done = 0
+    for found in find_images(body):
+        relative = content_path(found.src)
+        needle = PurePosixPath(relative).name if relative else found.src
+        where = Use(content.source_path, lines.of(needle or "<img"))
+        alt = shown_alt(found.alt)
+        if alt is None:
+            catalogue.build.report(missing_alt(content.source_path, where.line, needle or "an image"))
+            continue
+        if relative is None or not catalogue.is_image(relative):
+            continue
+        source = catalogue.use(relative, where)
+        if source is None:
+            continue
+        used.add((source.path, source.digest))
+        pieces.append(body[done : found.start])
+        pieces.append(body_image_html(catalogue, content.settings, source, alt, found))
+        done = found.end
+    pieces.append(body[done:])
+    return "".join(pieces)
+
+
+def body_image_html(
+    catalogue: Catalogue, settings: dict, source: SourceImage, alt: str, found: FoundImage
+) -> str:
+    root = site_root(settings)
+    extra = kept_attributes(found)
+    if source.kind == "svg":
+        return svg_html(source, alt, root, lead=False, extra=extra)
+    plan = catalogue.plan(source)
+    return picture_html(plan, alt, root, catalogue.options.content_sizes, lead=False, extra=extra)
+
+
+def note_linked_images(catalogue: Catalogue, content, lines: SourceLines) -> None:
+    """A link to an image (`[the full chart](images/chart.png)`) needs its file published too."""
+    for relative in content.get_static_links():
+        if catalogue.is_image(relative):
+            catalogue.use(relative, Use(content.source_path, lines.of(PurePosixPath(relative).name)))
+
+
+def missing_alt(path: str, line: int, what: str) -> Problem:
+    return Problem(
+        path,
+        line,
+        f"the image `{what}` has no alt text",
+        "describe what it shows for people who cannot see it, e.g. `![A foster carer reading with a "
+        "child](images/reading.jpg)` or `image_alt:`; if it only decorates, write `decorative` as its alt "
+        "text",
+    )
+
+
+def hold_back_originals(generator) -> None:
+    """Pelican's `static_generator_finalized`: the static generator no longer copies images as they were
+    added; this plugin publishes what is made of them (originals only when `publish_originals` says)."""
+    catalogue = catalogue_of(generator.settings)
+    options = catalogue.options
+    kept = []
+    for static in generator.staticfiles:
+        relative = PurePosixPath(static.get_relative_source_path()).as_posix()
+        is_raster = PurePosixPath(relative).suffix.lower() != process.SVG_SUFFIX
+        if catalogue.is_image(relative) and not (options.publish_originals and is_raster):
+            continue
+        kept.append(static)
+        catalogue.static_files.add(static.save_as)
+    generator.staticfiles = kept
+    generator.context["staticfiles"] = kept
+
+
+def make_variants(generators) -> None:
+    """Pelican's `all_generators_finalized`: every image used is encoded (on every core, those not in the
+    cache), before anything is written: a damaged image stops the build with the last output intact."""
+    settings = generators[0].settings if generators else None
+    catalogue = current_build(settings).existing_state(STATE) if settings is not None else None
+    if catalogue is None:
+        return
+    folder = cache_folder(settings, catalogue.options)
+    plans = [catalogue.plan(source) for source in catalogue.published()]
+    wanted = [
+        plan for plan in plans if not all(in_cache(folder, plan, n).is_file() for n in outputs_of(plan))
+    ]
+    workers = (catalogue.options.workers or os.cpu_count() or 1) if can_fork() else 1
+    outcomes = fork_map(lambda plan: encode_into(folder, catalogue, plan), wanted, workers)
+    failed = {}
+    for plan, outcome in zip(wanted, outcomes, strict=True):
+        if outcome is not None:
+            failed[plan.source.path] = ImageRejected(*outcome)
+            for where in catalogue.uses.get(plan.source.path, []):
+                catalogue.build.report(Problem(where.path, where.line, outcome[0], outcome[1]))
+    for plan in plans:
+        if plan.source.path not in failed:
+            catalogue.files.update(published_files(folder, plan, catalogue.options))
+    remove_other_namespaces(folder, {plan.key for plan in plans})
+    attach_enclosures(generators, catalogue, {plan.source.path: plan for plan in plans})
+    logger.info("images: %d images, %d encoded", len(plans), len(wanted) - len(failed))
+
+
+def outputs_of(plan: Plan) -> list[str]:
+    """The output name of every file `plan` makes; AT_ITS_PATH for the one published at the image's path."""
+    if plan.source.kind == "svg":
+        return [AT_ITS_PATH]
+    names = [plan.name(width, kind) for width in plan.widths for kind in (plan.modern, plan.fallback)]
+    return [*names, *(plan.social_name(focus) for focus in plan.social), AT_ITS_PATH]
+
+
+def in_cache(folder: Path, plan: Plan, name: str) -> Path:
+    return folder / plan.key / (PurePosixPath(name).name if name else PUBLISHED)
+
+
+def encode_into(folder: Path, catalogue: Catalogue, plan: Plan) -> tuple[str, str] | None:
+    """In a worker: every file of `plan` written into the cache; (what, fix) when the image is refused."""
+    try:
+        made = process.encode(catalogue.content_root, plan, catalogue.options.max_pixels)
+    except ImageRejected as rejected:
+        return rejected.what, rejected.fix
+    for name, data in made.items():
+        target = in_cache(folder, plan, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_bytes(target, data)
+    return None
+
+
+def published_files(folder: Path, plan: Plan, options: ImagesOptions) -> dict[str, Path]:
+    """Output name -> cached file, for every file of `plan` the site publishes."""
+    files = {name: in_cache(folder, plan, name) for name in outputs_of(plan) if name != AT_ITS_PATH}
+    if plan.source.kind == "svg" or not options.publish_originals:
+        files[plan.source.path] = in_cache(folder, plan, AT_ITS_PATH)
+    return files
+
+
+def attach_enclosures(generators, catalogue: Catalogue, plans: dict[str, Plan]) -> None:
+    """Each article's lead image as feeds enclose it: the file published at its path, its size and type."""
+    for generator in generators:
+        for content in all_contents(generator):
+            plan = plans.get(getattr(content, "image", None) or "")
+            published = catalogue.files.get(plan.source.path) if plan else None
+            if published is None:
+                continue
+            suffix = "svg" if plan.source.kind == "svg" else process.EXTENSIONS[plan.fallback]
+            content.image_enclosure = {
+                "path": quote(plan.source.path),
+                "length": published.stat().st_size,
+                "type": "image/svg+xml" if suffix == "svg" else MIME_TYPES[suffix],
+            }
+
+
+class ImagesGenerator(Generator):
+    """Writes the files made of the images into the output, and removes those a build no longer makes."""
+
+    def generate_context(self) -> None:
+        """Nothing to read: the images are found as the articles and pages are."""
+
+    def generate_output(self, writer) -> None:
+        catalogue = current_build(self.settings).existing_state(STATE)
+        if catalogue is None:
+            return
+        output = Path(self.output_path)
+        for name, cached in catalogue.files.items():
+            target = output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+        expected = {output / name for name in (*catalogue.files, *catalogue.static_files)}
+        for top in (catalogue.options.output_folder, *catalogue.options.folders):
+            remove_unexpected(output / top, expected)
+
+
+def remove_unexpected(folder: Path, expected: set[Path]) -> None:
+    """Files a build written into the output folder itself (the dev server) no longer makes: an image
+    no longer used, or its variants from before it changed."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in expected:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def get_generators(pelican) -> type:
+    return ImagesGenerator
+
+
+def register() -> None:
+    site_core.connect()
+    signals.content_object_init.connect(show_images)
+    signals.static_generator_finalized.connect(hold_back_originals)
+    signals.all_generators_finalized.connect(make_variants)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,245 @@
+"""The images plugin in a real (in-process) build: what a page offers, what is published, what is refused."""
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import html
+from PIL import ExifTags, Image, ImageDraw
+from PIL.PngImagePlugin import PngInfo
+
+from conftest import PUBLISH_SITEURL, THEME_PLUGINS, tree_digest, write_content
+from site_core import BuildFailed
+
+PLUGINS = [*THEME_PLUGINS, "images"]
+ROOT_PATH = urlsplit(PUBLISH_SITEURL).path.rstrip("/")
+GPS_IFD = 0x8825
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif"}
+
+
+def picture(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
+    image = Image.new(mode, size, (30, 80, 150, 255) if mode == "RGBA" else (30, 80, 150))
+    draw = ImageDraw.Draw(image)
+    for step in range(0, size[0], 29):
+        draw.line([(step, 0), (size[0] - step, size[1])], fill=(step % 255, 190, 80), width=4)
+    return image
+
+
+def with_gps() -> Image.Exif:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Model] = "Pixel 8a"
+    gps = exif.get_ifd(GPS_IFD)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 53.0, 21.0)
+    return exif
+
+
+ARTICLE = """---
+title: Kinship carers at home
+date: 2026-05-01
+category: Features
+image: images/kitchen.jpg
+image_alt: A kitchen table with two mugs and an open book
+image_focus: 50% 20%
+---
+
+The carers spoke to us at home.
+
+![A reading corner with a beanbag](images/corner.png "Reading corner")
+
+![decorative](images/divider.svg)
+
+<img src="images/kitchen.jpg" alt="The same kitchen, shown again in the text">
+
+[The full chart](images/chart.png)
+"""
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 20"><rect width="600" height="20"/></svg>'
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    folder = write_content(tmp_path / "content", {"articles/2026-05-01-kinship-home.md": ARTICLE})
+    images = folder / "images"
+    images.mkdir()
+    picture((1200, 900)).save(images / "kitchen.jpg", quality=92, exif=with_gps(), comment=b"at home")
+    notes = PngInfo()
+    notes.add_text("Author", "A foster carer")
+    picture((700, 500), "RGBA").save(images / "corner.png", pnginfo=notes)
+    picture((300, 200)).save(images / "chart.png")
+    (images / "divider.svg").write_text(SVG)
+    picture((500, 500)).save(images / "unused.jpg", exif=with_gps())
+    return folder
+
+
+@pytest.fixture
+def site(pelican_run, content) -> Path:
+    return pelican_run(PLUGINS, content)
+
+
+def article_page(site: Path):
+    return html.fromstring((site / "articles" / "kinship-home" / "index.html").read_bytes())
+
+
+def published(site: Path, address: str) -> Path:
+    return site / unquote(urlsplit(address).path).removeprefix(ROOT_PATH).lstrip("/")
+
+
+def candidates(srcset: str) -> list[tuple[str, int]]:
+    found = []
+    for candidate in srcset.split(","):
+        address, descriptor = candidate.split()
+        found.append((address, int(descriptor.removesuffix("w"))))
+    return found
+
+
+def test_the_lead_image_is_a_picture_fetched_first(site):
+    page = article_page(site)
+    (lead,) = page.xpath("//figure[@class='lead-image']/picture")
+    (source,) = lead.xpath("source")
+    image = lead.find(".//img")
+    assert source.get("type") == "image/avif"
+    assert source.get("sizes") == image.get("sizes")
+    assert "42rem" in image.get("sizes")
+    assert image.get("alt") == "A kitchen table with two mugs and an open book"
+    assert image.get("fetchpriority") == "high"
+    assert image.get("loading") is None
+    assert [width for _, width in candidates(source.get("srcset"))] == [480, 800, 1200]
+    assert [width for _, width in candidates(image.get("srcset"))] == [480, 800, 1200]
+    assert (image.get("width"), image.get("height")) == ("1200", "900")
+
+
+def test_every_offered_file_has_the_width_it_claims_and_the_page_its_shape(site):
+    page = article_page(site)
+    images = page.xpath("//picture//img")
+    assert len(images) == 3
+    for image in images:
+        ratio = int(image.get("width")) / int(image.get("height"))
+        for element in (image, *image.getparent().xpath("source")):
+            for address, width in candidates(element.get("srcset")):
+                with Image.open(published(site, address)) as made:
+                    assert made.width == width
+                    assert abs(made.width / made.height - ratio) < 0.01
+        with Image.open(published(site, image.get("src"))) as fallback:
+            assert fallback.format in {"JPEG", "PNG"}
+
+
+def test_images_in_the_text_load_lazily_and_keep_what_the_author_wrote(site):
+    page = article_page(site)
+    corner = page.xpath("//img[@alt='A reading corner with a beanbag']")[0]
+    assert corner.get("loading") == "lazy"
+    assert corner.get("decoding") == "async"
+    assert corner.get("title") == "Reading corner"
+    assert corner.get("src").endswith(".png"), "a see-through image falls back to PNG"
+    (divider,) = page.xpath("//img[contains(@src, 'divider.svg')]")
+    assert divider.get("alt") == ""
+    assert (divider.get("width"), divider.get("height")) == ("600", "20")
+
+
+def test_no_published_image_carries_metadata_or_is_an_original(site, content):
+    originals = {path.read_bytes() for path in (content / "images").iterdir()}
+    files = [path for path in site.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES]
+    assert len(files) > 10
+    for path in files:
+        data = path.read_bytes()
+        assert data not in originals, f"{path} is an original"
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert not {"exif", "xmp", "comment", "icc_profile"} & set(image.info), path
+        for marker in (b"Exif", b"GPS", b"Pixel 8a", b"at home", b"A foster carer"):
+            assert marker not in data, (path, marker)
+
+
+def test_unused_images_are_not_published_and_linked_ones_are(site):
+    assert not (site / "images" / "unused.jpg").exists()
+    assert not list(site.rglob("unused*"))
+    with Image.open(site / "images" / "chart.png") as chart:
+        assert chart.size == (300, 200)
+
+
+def test_the_social_card_is_1200_by_630(site):
+    page = article_page(site)
+    address = page.xpath("//meta[@property='og:image']/@content")[0]
+    assert address.startswith(PUBLISH_SITEURL)
+    with Image.open(published(site, address)) as card:
+        assert card.size == (1200, 630)
+        assert card.format == "JPEG"
+    assert page.xpath("//meta[@property='og:image:width']/@content") == ["1200"]
+
+
+def test_an_unchanged_image_is_not_encoded_again(pelican_run, content, tmp_path):
+    output = tmp_path / "site"
+    pelican_run(PLUGINS, content, output=output)
+    cache = tmp_path / ".pelican-images-site"
+    made = {path: path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()}
+    assert len(made) > 10
+    pelican_run(PLUGINS, content, output=output)
+    assert {path: path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()} == made
+    picture((1200, 900), "RGB").rotate(90).save(content / "images" / "kitchen.jpg")
+    pelican_run(PLUGINS, content, output=output)
+    again = {path for path in cache.rglob("*") if path.is_file()}
+    assert again - set(made), "a changed image is encoded again"
+    assert len(list(cache.iterdir())) == 4, "the old variants of the changed image are dropped"
+
+
+def bad_image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    if kind == "truncated":
+        picture((800, 600)).save(buffer, "JPEG", quality=95)
+        return buffer.getvalue()[: len(buffer.getvalue()) // 2]
+    if kind == "png named jpg":
+        picture((80, 60)).save(buffer, "PNG")
+        return buffer.getvalue()
+    if kind == "too many pixels":
+        Image.new("L", (8000, 7000)).save(buffer, "PNG")
+        return buffer.getvalue()
+    if kind == "svg with script":
+        return b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><script>alert(1)</script></svg>'
+    return b"\x00\x01 not an image at all"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "message"),
+    [
+        ("truncated", "photo.jpg", "is damaged"),
+        ("png named jpg", "photo.jpg", "is a PNG file, not what its name ends in"),
+        ("too many pixels", "photo.png", "has more than 50,000,000 pixels"),
+        ("svg with script", "photo.svg", "contains a <script> element"),
+        ("garbage", "photo.jpg", "is damaged or not an image"),
+    ],
+)
+def test_a_bad_image_stops_the_build_at_the_line_that_uses_it(
+    pelican_run, content, tmp_path, capsys, kind, name, message
+):
+    output = pelican_run(PLUGINS, content, output=tmp_path / "site")
+    before = tree_digest(output)
+    (content / "images" / name).write_bytes(bad_image(kind))
+    (content / "articles" / "2026-06-01-bad.md").write_text(
+        f"---\ntitle: Bad\ndate: 2026-06-01\ncategory: News\nimage: images/{name}\nimage_alt: A photo\n---\n\n"
+        f"Text.\n\nMore text.\n\n![The same photo]({'images/' + name})\n"
+    )
+    with pytest.raises(BuildFailed):
+        pelican_run(PLUGINS, content, output=output)
+    text = capsys.readouterr().err
+    assert re.search(
+        rf"articles/2026-06-01-bad\.md:5: the (image|SVG) `images/{re.escape(name)}` .*{re.escape(message)}",
+        text,
+    )
+    assert re.search(
+        rf"articles/2026-06-01-bad\.md:13: the (image|SVG) `images/{re.escape(name)}` .*{re.escape(message)}",
+        text,
+    )
+    assert tree_digest(output) == before
+
+
+def test_every_image_needs_alt_text(pelican_run, content, capsys):
+    (content / "articles" / "2026-06-02-no-alt.md").write_text(
+        "---\ntitle: No alt\ndate: 2026-06-02\ncategory: News\n---\n\nFirst.\n\n![](images/chart.png)\n\n"
+        '<img src="images/kitchen.jpg">\n'
+    )
+    with pytest.raises(BuildFailed, match="2 problems in 1 file"):
+        pelican_run(PLUGINS, content)
+    text = capsys.readouterr().err
+    assert "2026-06-02-no-alt.md:9: the image `chart.png` has no alt text" in text
+    assert "2026-06-02-no-alt.md:11: the image `kitchen.jpg` has no alt text" in text
