@@ -14,6 +14,8 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
+# The sample images' licences, kept beside them for the project, not published.
+IGNORE_FILES = [".#*", "LICENCES.txt"]
 EXTRA_PATH_METADATA = {
     "extra/favicon.svg": {"path": "favicon.svg"},
     "extra/logo.png": {"path": "logo.png"},

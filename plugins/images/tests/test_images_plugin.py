@@ -216,8 +216,8 @@ def test_a_bad_image_stops_the_build_at_the_line_that_uses_it(
     before = tree_digest(output)
     (content / "images" / name).write_bytes(bad_image(kind))
     (content / "articles" / "2026-06-01-bad.md").write_text(
-        f"---\ntitle: Bad\ndate: 2026-06-01\ncategory: News\nimage: images/{name}\nimage_alt: A photo\n---\n\n"
-        f"Text.\n\nMore text.\n\n![The same photo]({'images/' + name})\n"
+        f"---\ntitle: Bad\ndate: 2026-06-01\ncategory: News\nimage: images/{name}\nimage_alt: A photo\n"
+        f"---\n\nText.\n\nMore text.\n\n![The same photo]({'images/' + name})\n"
     )
     with pytest.raises(BuildFailed):
         pelican_run(PLUGINS, content, output=output)
