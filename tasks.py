@@ -107,9 +107,19 @@ def new(c, title, category="News", topics="", author=""):
     new_article.run(title, category, topics, author)
 
 
-@task(help={"articles": "how many articles in the generated corpus (default 5000)"})
-def bench(c, articles=5000):
+@task(
+    help={
+        "articles": "how many articles in the generated corpus (default 5000)",
+        "images_only": "only the cold cost of each sample image (a few seconds)",
+    }
+)
+def bench(c, articles=5000, images_only=False):
     """Time our build against vanilla Pelican and Hugo on one generated corpus, in one run."""
+    if images_only:
+        from bench.images import measure_images, print_images
+
+        print_images(measure_images())
+        return
     from bench.run import run as run_benchmark
 
     run_benchmark(int(articles))

@@ -9,6 +9,7 @@ from invoke import Exit
 from bench import BENCH, PYTHON, ROOT
 from bench.corpus import corpus as make_corpus
 from bench.edit_loop import environment, hugo_binary, measure_hugo, measure_ours, print_edit_loop
+from bench.images import measure_images, print_images
 from bench.measure import differing_files, pages_written, timed
 from bench.peers import peers_bin
 from bench.sites import our_header, write_articles, write_hugo, write_ours, write_vanilla
@@ -79,6 +80,7 @@ def run(count: int) -> None:
     search_seconds, search_memory = timed([PYTHON, "-c", index], ours, env)
     print_report(count, rows, differing, search_seconds, search_memory)
     print_phases(cold_build_phases(ours, env))
+    print_images(measure_images())
     slug = corpus[count // 2]["slug"]
     edit_loop = [
         measure_ours(ours, slug),

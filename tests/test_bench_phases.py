@@ -26,3 +26,20 @@ def test_a_cold_build_is_split_into_its_phases_in_order(project: Path):
     assert all(seconds >= 0 for _name, seconds in phases)
     assert 0 < sum(seconds for _name, seconds in phases) < elapsed
     assert (project / "output-phases" / "index.html").is_file()
+
+
+def test_the_image_benchmark_times_each_image_and_what_a_phone_gets(tmp_path: Path):
+    from PIL import Image
+
+    from bench.images import measure_images
+
+    folder = tmp_path / "images"
+    folder.mkdir()
+    Image.effect_noise((2000, 1500), 60).convert("RGB").save(folder / "noisy.jpg", quality=95)
+    (folder / "notes.txt").write_text("not an image")
+    (cost,) = measure_images(folder)
+    assert cost.name == "noisy.jpg"
+    assert cost.megapixels == 3.0
+    assert cost.seconds > 0
+    assert cost.files == 4 * 2 + 1 + 1
+    assert 0 < cost.phone_bytes < cost.original_bytes

@@ -114,6 +114,7 @@ class Catalogue:
         return (
             len(path.parts) > 1
             and path.parts[0] in self.options.folders
+            and ".." not in path.parts
             and path.suffix.lower() in IMAGE_SUFFIXES
         )
 
@@ -253,7 +254,7 @@ def rewrite_body(catalogue: Catalogue, content, lines: SourceLines, used: set) -
     pieces: list[str] = []
     done = 0
     for found in find_images(body):
-        relative = content_path(found.src)
+        relative = content_path(found.src, tuple(catalogue.options.folders))
         needle = PurePosixPath(relative).name if relative else found.src
         where = Use(content.source_path, lines.of(needle or "<img"))
         alt = shown_alt(found.alt)

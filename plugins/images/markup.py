@@ -47,11 +47,15 @@ def find_images(body: str) -> list[FoundImage]:
     ]
 
 
-def content_path(src: str) -> str | None:
-    """The file under content/ an address written `{static}/…` names, or None for any other address."""
-    if not src.startswith(STATIC_MARKER):
-        return None
-    return unquote(urlsplit(src[len(STATIC_MARKER) :]).path) or None
+def content_path(src: str, folders: tuple[str, ...]) -> str | None:
+    """The file under content/ an address names: written as a path (which the reader turns into
+    `{static}/…`) or from the site root into an image folder (`/images/chart.png`); None for any other."""
+    if src.startswith(STATIC_MARKER):
+        return unquote(urlsplit(src[len(STATIC_MARKER) :]).path) or None
+    path = unquote(urlsplit(src).path) if src.startswith("/") and not src.startswith("//") else ""
+    if path.lstrip("/").partition("/")[0] in folders:
+        return path.lstrip("/")
+    return None
 
 
 def shown_alt(alt: str | None) -> str | None:

@@ -54,6 +54,10 @@ The carers spoke to us at home.
 <img src="images/kitchen.jpg" alt="The same kitchen, shown again in the text">
 
 [The full chart](images/chart.png)
+
+![Referrals by year, written from the site root](/images/chart.png)
+
+![Not an image of the site](/images/../secret.jpg)
 """
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 20"><rect width="600" height="20"/></svg>'
 
@@ -113,7 +117,7 @@ def test_the_lead_image_is_a_picture_fetched_first(site):
 def test_every_offered_file_has_the_width_it_claims_and_the_page_its_shape(site):
     page = article_page(site)
     images = page.xpath("//picture//img")
-    assert len(images) == 3
+    assert len(images) == 4
     for image in images:
         ratio = int(image.get("width")) / int(image.get("height"))
         for element in (image, *image.getparent().xpath("source")):
