@@ -29,7 +29,14 @@ from pelican.paginator import Paginator
 from pelican.utils import order_content, process_translations
 
 from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
-from site_core import ContentRejected, all_contents, content_patched, current_build, pages_patched
+from site_core import (
+    ContentRejected,
+    all_contents,
+    content_patched,
+    current_build,
+    forget_memoized,
+    pages_patched,
+)
 from site_core.store import replace_bytes, replace_text
 
 logger = logging.getLogger(__name__)
@@ -53,6 +60,7 @@ TEXT_ATTRIBUTES = frozenset(
         "sources",
         "image_alt",
         "lead_picture",
+        "body_before_images",
         "content_note",
     }
 )
@@ -60,7 +68,6 @@ TEXT_ATTRIBUTES = frozenset(
 # keeps its own (a build that finds it in the cache does the same).
 READ_CONTEXT = "_context"
 _ABSENT = object()
-MEMOIZED_METHODS = ("get_content", "get_summary")
 
 
 @dataclass
@@ -436,12 +443,3 @@ def forget_fragments(generator, contents: list) -> None:
     fragments = getattr(getattr(generator, "env", None), "fragments", None)
     if fragments is not None:
         fragments.forget(contents)
-
-
-def forget_memoized(content) -> None:
-    """Pelican keeps each content's HTML and summary, once made, in one table per method for all of them
-    (`pelican.utils.memoized`, keyed by the object): the patched object's must be made again."""
-    for method in MEMOIZED_METHODS:
-        memo = getattr(type(content), method).cache
-        for key in [key for key in memo if key and key[0] is content]:
-            del memo[key]

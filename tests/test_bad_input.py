@@ -151,7 +151,7 @@ def test_unknown_setting_key_is_reported_in_the_file_that_set_it(built, settings
 
 def test_raw_html_comes_out_inert(project):
     hostile = GOOD + (
-        '\n<script>alert("x")</script><img src="/favicon.svg" onerror="alert(1)" alt="">'
+        '\n<script>alert("x")</script><img src="/favicon.svg" onerror="alert(1)" alt="decorative">'
         '<a href="javascript:alert(1)">click</a> <a href=" JaVaScRiPt:alert(1)">again</a>'
         '<iframe src="https://evil.example/"></iframe><style>body{display:none}</style>'
         '<form action="https://evil.example/"><input name="p"></form>'

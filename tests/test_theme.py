@@ -62,7 +62,15 @@ def test_article_metadata(published_site, article):
     assert data["publisher"]["name"] == "WillisPalmer"
     if "image" in article.meta:
         assert data["image"] == [f"{PUBLISH_SITEURL}/{article.meta['image']}"]
-        assert meta(page, "property", "og:image") == f"{PUBLISH_SITEURL}/{article.meta['image']}"
+        card = meta(page, "property", "og:image")
+        if article.meta["image"].endswith(".svg"):
+            assert card == f"{PUBLISH_SITEURL}/{article.meta['image']}"
+        else:
+            assert card.startswith(f"{PUBLISH_SITEURL}/media/")
+            assert card.endswith(".jpg")
+            width = int(meta(page, "property", "og:image:width"))
+            height = int(meta(page, "property", "og:image:height"))
+            assert abs(width / height - 1200 / 630) < 0.01
 
 
 HOSTILE = """</script><script>alert(1)</script> "quoted" & 'single' <b>bold</b> <!--"""

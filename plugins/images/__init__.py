@@ -37,7 +37,7 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 import site_core
-from site_core import Build, Problem, all_contents, current_build, site_root
+from site_core import Build, Problem, all_contents, current_build, forget_memoized, site_root
 from site_core.store import digest, remove_other_namespaces, replace_bytes
 from site_core.workers import can_fork, fork_map
 
@@ -57,6 +57,8 @@ CENTRE = (50, 50)
 AT_ITS_PATH = ""
 # Its name in the cache.
 PUBLISHED = "published"
+# Where an article keeps its body as read, before its images were written as pictures.
+ORIGINAL_BODY = "body_before_images"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ class Catalogue:
     files: dict[str, Path] = field(default_factory=dict)
     # What the static generator still copies into the image folders (files that are not images).
     static_files: set[str] = field(default_factory=set)
+    # The articles and pages whose images this build has shown (by id: each is alive all build).
+    shown: set[int] = field(default_factory=set)
 
     def source(self, relative: str) -> SourceImage | ImageRejected:
         if relative not in self.sources:
@@ -206,35 +210,47 @@ class SourceLines:
 
 
 def show_images(content) -> None:
-    """Pelican's `content_object_init`: the article's or page's images checked and written as pictures."""
+    """Pelican's `content_object_init`: the article's or page's images checked and written as pictures,
+    from its body as read (kept as `body_before_images` once changed, so this can run again on the same
+    object in a later build: the dev server keeps the articles it read)."""
     if not isinstance(content, Article | Page):
         return
     catalogue = catalogue_of(content.settings)
+    catalogue.shown.add(id(content))
     lines = SourceLines(content)
     used: set[tuple[str, str]] = set()
-    if content._content:
-        content._content = rewrite_body(catalogue, content, lines, used)
-    image = getattr(content, "image", None)
-    if image and catalogue.is_image(image):
-        line = (getattr(content, "front_matter_lines", None) or {}).get("image", 1)
-        focus = tuple(getattr(content, "image_focus", None) or CENTRE)
-        source = catalogue.use(image, Use(content.source_path, line), focus)
-        if source is not None:
-            used.add((source.path, source.digest))
-            alt = shown_alt(getattr(content, "image_alt", None))
-            if alt is None:
-                catalogue.build.report(missing_alt(content.source_path, line, image))
-            else:
-                content.lead_picture = Markup(lead_html(catalogue, content.settings, source, alt))
-                if source.kind == "raster":
-                    plan = catalogue.plan(source)
-                    width, height = plan.social_dimensions()
-                    content.social_image = {
-                        "path": quote(plan.social_name(focus)),
-                        "width": width,
-                        "height": height,
-                    }
+    body = getattr(content, ORIGINAL_BODY, None) or content._content
+    if body and "<img" in body:
+        shown = rewrite_body(catalogue, content, body, lines, used)
+        if shown != content._content:
+            content._content = shown
+            forget_memoized(content)
+        if shown != body:
+            setattr(content, ORIGINAL_BODY, body)
+    note_linked_images(catalogue, content, lines)
+    show_lead_image(catalogue, content, used)
     content.image_sources = tuple(sorted(used))
+
+
+def show_lead_image(catalogue: Catalogue, content, used: set) -> None:
+    image = getattr(content, "image", None)
+    if not image or not catalogue.is_image(image):
+        return
+    line = (getattr(content, "front_matter_lines", None) or {}).get("image", 1)
+    focus = tuple(getattr(content, "image_focus", None) or CENTRE)
+    source = catalogue.use(image, Use(content.source_path, line), focus)
+    if source is None:
+        return
+    used.add((source.path, source.digest))
+    alt = shown_alt(getattr(content, "image_alt", None))
+    if alt is None:
+        catalogue.build.report(missing_alt(content.source_path, line, image))
+        return
+    content.lead_picture = Markup(lead_html(catalogue, content.settings, source, alt))
+    if source.kind == "raster":
+        plan = catalogue.plan(source)
+        width, height = plan.social_dimensions()
+        content.social_image = {"path": quote(plan.social_name(focus)), "width": width, "height": height}
 
 
 def lead_html(catalogue: Catalogue, settings: dict, source: SourceImage, alt: str) -> str:
@@ -246,11 +262,9 @@ def lead_html(catalogue: Catalogue, settings: dict, source: SourceImage, alt: st
     return picture_html(catalogue.plan(source), alt, root, catalogue.options.content_sizes, lead=True)
 
 
-def rewrite_body(catalogue: Catalogue, content, lines: SourceLines, used: set) -> str:
-    """The body with every image of the image folders as a picture; each `<img>` without alt text, and
+def rewrite_body(catalogue: Catalogue, content, body: str, lines: SourceLines, used: set) -> str:
+    """`body` with every image of the image folders as a picture; each `<img>` without alt text, and
     each image that cannot be published, reported at its line."""
-    body = content._content
-    note_linked_images(catalogue, content, lines)
     pieces: list[str] = []
     done = 0
     for found in find_images(body):
@@ -323,10 +337,16 @@ def hold_back_originals(generator) -> None:
 def make_variants(generators) -> None:
     """Pelican's `all_generators_finalized`: every image used is encoded (on every core, those not in the
     cache), before anything is written: a damaged image stops the build with the last output intact."""
-    settings = generators[0].settings if generators else None
-    catalogue = current_build(settings).existing_state(STATE) if settings is not None else None
-    if catalogue is None:
+    if not generators:
         return
+    settings = generators[0].settings
+    catalogue = catalogue_of(settings)
+    for generator in generators:
+        for content in all_contents(generator):
+            if id(content) not in catalogue.shown:
+                # Made by an earlier build and kept (the dev server's articles in memory): its images may
+                # have changed since.
+                show_images(content)
     folder = cache_folder(settings, catalogue.options)
     plans = [catalogue.plan(source) for source in catalogue.published()]
     wanted = [

@@ -127,6 +127,11 @@ def inspect(root: Path, relative: str, max_pixels: int) -> SourceImage:
     path = root / relative
     try:
         data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise ImageRejected(
+            f"the image `{relative}` does not exist under content/",
+            "check the spelling, or add the file to content/images/",
+        ) from error
     except OSError as error:
         raise ImageRejected(
             f"the image `{relative}` cannot be read ({error.strerror or error})",

@@ -33,7 +33,7 @@ from .build import (
     publish_output,
     stop_on_problems,
 )
-from .contents import all_contents, fix_addresses
+from .contents import all_contents, fix_addresses, forget_memoized
 from .paths import absolute_url, alias_save_as, language_tag, search_folder, site_root, staging_path
 from .problems import BuildFailed, ContentRejected, Problem, display_path
 from .settings import config_problem, locate_setting, merge_options, parse_options
@@ -57,6 +57,7 @@ __all__ = [
     "current_build",
     "display_path",
     "finishing",
+    "forget_memoized",
     "language_tag",
     "locate_setting",
     "merge_options",

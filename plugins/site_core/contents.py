@@ -2,6 +2,8 @@
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+MEMOIZED_METHODS = ("get_content", "get_summary")
+
 
 def all_contents(generator) -> list:
     """Every article or page `generator` holds: listed, translated, hidden and draft."""
@@ -40,3 +42,12 @@ def fix_addresses(generators) -> None:
     for generator in generators:
         for content in all_contents(generator):
             content.override_url = content.url
+
+
+def forget_memoized(content) -> None:
+    """Pelican keeps each content's HTML and summary, once made, in one table per method for all of them
+    (`pelican.utils.memoized`, keyed by the object): after its `_content` changes they must be made again."""
+    for method in MEMOIZED_METHODS:
+        memo = getattr(type(content), method).cache
+        for key in [key for key in memo if key and key[0] is content]:
+            del memo[key]
