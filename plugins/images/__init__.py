@@ -16,17 +16,22 @@ text of articles and pages (Markdown or raw HTML) written as a path under conten
   lead image fetched first and every other one lazily;
 - makes a 1200 × 630 social card of each lead image, cropped around `image_focus` (or the centre).
 
-Images are encoded on every core and cached by their bytes and these settings, beside the output folder:
-an unchanged image is never encoded again. Images in the image folders that nothing uses are not
-published. The IMAGES setting (defaults in `ImagesOptions`): `widths`, `modern_format` ("auto", "avif" or
-"webp"), `max_megapixels` (50), `publish_originals` (False), `folders` (("images",)), `output_folder`
-("media"), `content_sizes` (the `sizes` of the theme's text column), `social_size` ((1200, 630)),
-`cache_path` (None: beside the output folder) and `workers` (None: one per core).
+Images are encoded on every core and cached by their bytes and these settings, in the user's cache folder
+(`~/.cache/children-first-images`, or under `XDG_CACHE_HOME`), shared by every build and every copy of the
+site: an unchanged image is never encoded again. An entry no build has used for 30 days is removed. Images
+in the image folders that nothing uses are not published.
+
+The IMAGES setting (defaults in `ImagesOptions`): `widths`, `modern_format` ("auto", "avif" or "webp"),
+`max_megapixels` (50), `publish_originals` (False), `folders` (("images",)), `output_folder` ("media"),
+`content_sizes` (the `sizes` of the theme's text column), `social_size` ((1200, 630)), `cache_path` (None:
+the user's cache folder; else a folder from the project's) and `workers` (None: one per core).
 """
 
+import contextlib
 import logging
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -38,7 +43,7 @@ from pelican.generators import Generator
 
 import site_core
 from site_core import Build, Problem, all_contents, current_build, forget_memoized, site_root
-from site_core.store import digest, remove_other_namespaces, replace_bytes
+from site_core.store import digest, replace_bytes
 from site_core.workers import can_fork, fork_map
 
 from . import process
@@ -48,7 +53,9 @@ from .process import IMAGE_SUFFIXES, MIME_TYPES, ImageRejected, Plan, SourceImag
 logger = logging.getLogger(__name__)
 
 STATE = "images"
-CACHE_PREFIX = ".pelican-images-"
+CACHE_FOLDER = "children-first-images"
+# An entry of the image cache that no build has used for this long is removed.
+UNUSED_DAYS = 30
 # The width of the theme's text column (42rem, inside 1rem or 1.5rem of margin): what `sizes` tells a
 # browser, so it picks the copy the screen needs.
 CONTENT_SIZES = "(min-width: 45rem) 42rem, (min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)"
@@ -172,10 +179,30 @@ def catalogue_of(settings: dict) -> Catalogue:
 
 
 def cache_folder(settings: dict, options: ImagesOptions) -> Path:
+    """`cache_path` (from the project's folder), else the user's cache folder: an entry is named for the
+    image's bytes and the settings that shape it, so every build of every copy of the site shares it."""
     if options.cache_path:
         return Path(settings["PATH"]).resolve().parent / options.cache_path
-    output = Path(settings["OUTPUT_PATH"]).resolve()
-    return output.parent / f"{CACHE_PREFIX}{output.name}"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / CACHE_FOLDER
+
+
+def prune(folder: Path, used: set[str]) -> None:
+    """Entries this build used are marked used now; entries nobody has used for `UNUSED_DAYS` go."""
+    now = time.time()
+    for key in used:
+        with contextlib.suppress(OSError):
+            os.utime(folder / key, (now, now))
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if (
+                entry.is_dir()
+                and entry.name not in used
+                and now - entry.stat().st_mtime > UNUSED_DAYS * 86400
+            ):
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 class SourceLines:
@@ -363,7 +390,7 @@ def make_variants(generators) -> None:
     for plan in plans:
         if plan.source.path not in failed:
             catalogue.files.update(published_files(folder, plan, catalogue.options))
-    remove_other_namespaces(folder, {plan.key for plan in plans})
+    prune(folder, {plan.key for plan in plans})
     attach_enclosures(generators, catalogue, {plan.source.path: plan for plan in plans})
     logger.info("images: %d images, %d encoded", len(plans), len(wanted) - len(failed))
 

@@ -1,7 +1,9 @@
 """The images plugin in a real (in-process) build: what a page offers, what is published, what is refused."""
 
 import io
+import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -173,18 +175,33 @@ def test_the_social_card_is_1200_by_630(site):
 
 
 def test_an_unchanged_image_is_not_encoded_again(pelican_run, content, tmp_path):
-    output = tmp_path / "site"
-    pelican_run(PLUGINS, content, output=output)
-    cache = tmp_path / ".pelican-images-site"
+    output, cache = tmp_path / "site", tmp_path / "image-cache"
+    options = {"IMAGES": {"cache_path": str(cache)}}
+    pelican_run(PLUGINS, content, output=output, **options)
     made = {path: path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()}
     assert len(made) > 10
-    pelican_run(PLUGINS, content, output=output)
+    pelican_run(PLUGINS, content, output=output, **options)
     assert {path: path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()} == made
     picture((1200, 900), "RGB").rotate(90).save(content / "images" / "kitchen.jpg")
-    pelican_run(PLUGINS, content, output=output)
-    again = {path for path in cache.rglob("*") if path.is_file()}
-    assert again - set(made), "a changed image is encoded again"
-    assert len(list(cache.iterdir())) == 4, "the old variants of the changed image are dropped"
+    pelican_run(PLUGINS, content, output=output, **options)
+    assert {path for path in cache.rglob("*") if path.is_file()} - set(made), (
+        "a changed image is encoded again"
+    )
+    assert len(list(cache.iterdir())) == 5, "the old entry stays for other copies of the site"
+    assert len(list((output / "media").iterdir())) == 3, "the old variants are no longer published"
+
+
+def test_cache_entries_nobody_used_for_a_month_are_removed(pelican_run, content, tmp_path):
+    cache = tmp_path / "image-cache"
+    stale, fresh = cache / "0123456789abcdef", cache / "fedcba9876543210"
+    for entry in (stale, fresh):
+        entry.mkdir(parents=True)
+        (entry / "published").write_bytes(b"old")
+    month_ago = time.time() - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    pelican_run(PLUGINS, content, IMAGES={"cache_path": str(cache)})
+    assert not stale.exists()
+    assert fresh.exists()
 
 
 def bad_image(kind: str) -> bytes:
