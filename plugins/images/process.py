@@ -8,10 +8,13 @@ and writes each variant from a fresh image that carries nothing but pixels: no E
 serial number, dates), XMP, IPTC, comments or colour profile.
 """
 
+import contextlib
 import hashlib
 import io
 import re
+import struct
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -141,6 +144,11 @@ def inspect(root: Path, relative: str, max_pixels: int) -> SourceImage:
     if suffix == SVG_SUFFIX:
         width, height = svg_size(relative, safe_svg(relative, data))
         return SourceImage(relative, file_digest(data), "svg", width, height)
+    with damage_reported(relative):
+        return raster_source(relative, data, suffix, max_pixels)
+
+
+def raster_source(relative: str, data: bytes, suffix: str, max_pixels: int) -> SourceImage:
     image = open_image(relative, data, max_pixels)
     found = image.format or "unknown"
     if found not in SUFFIX_FORMATS.get(suffix, set()):
@@ -162,6 +170,35 @@ def inspect(root: Path, relative: str, max_pixels: int) -> SourceImage:
 
 def has_alpha(image: Image.Image) -> bool:
     return image.mode in ALPHA_MODES or "transparency" in image.info
+
+
+# What Pillow's decoders and encoders raise on a damaged file (each format's decoder its own).
+DECODER_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    IndexError,
+    KeyError,
+    TypeError,
+    RuntimeError,
+    struct.error,
+    zlib.error,
+)
+
+
+@contextlib.contextmanager
+def damage_reported(relative: str):
+    """Whatever a decoder raises on a damaged file becomes the author's problem, never a traceback."""
+    try:
+        yield
+    except ImageRejected:
+        raise
+    except DECODER_ERRORS as error:
+        raise ImageRejected(
+            f"the image `{relative}` is damaged: {error}",
+            "the file is incomplete or corrupt; export it again from the original, as JPEG or PNG",
+        ) from error
 
 
 def open_image(relative: str, data: bytes, max_pixels: int) -> Image.Image:
@@ -189,16 +226,10 @@ def open_image(relative: str, data: bytes, max_pixels: int) -> Image.Image:
 def decoded(relative: str, data: bytes, max_pixels: int) -> Image.Image:
     """The whole image, upright and in sRGB, as a fresh image holding nothing but its pixels."""
     image = open_image(relative, data, max_pixels)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    except (OSError, ValueError, SyntaxError) as error:
-        raise ImageRejected(
-            f"the image `{relative}` is damaged: {error}",
-            "the file is incomplete or corrupt; export it again from the original",
-        ) from error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        image.load()
+        upright = ImageOps.exif_transpose(image)
     upright = in_srgb(upright, image.info.get("icc_profile"))
     mode = "RGBA" if has_alpha(upright) else "RGB"
     pixels = upright.convert(mode)
@@ -239,7 +270,11 @@ def encode(root: Path, plan: Plan, max_pixels: int) -> dict[str, bytes]:
     data = (root / plan.source.path).read_bytes()
     if plan.source.kind == "svg":
         return {"": cleaned_svg(plan.source.path, data)}
-    image = decoded(plan.source.path, data, max_pixels)
+    with damage_reported(plan.source.path):
+        return variants(plan, decoded(plan.source.path, data, max_pixels))
+
+
+def variants(plan: Plan, image: Image.Image) -> dict[str, bytes]:
     made: dict[str, bytes] = {}
     resized = image
     # Widest first, each narrower one from the last: a phone photo is reduced from 4,000 pixels once.

@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import ExifTags, Image, ImageDraw
 
 from images.process import (
@@ -221,3 +223,47 @@ def test_an_svg_keeps_its_drawing_and_loses_its_metadata(content):
     assert "<title>Referrals by year</title>" in cleaned
     for gone in ("Jane", "inkscape", "metadata", "<!--"):
         assert gone not in cleaned
+
+
+SEEDS = {}
+for _format, _suffix in (
+    ("JPEG", ".jpg"),
+    ("PNG", ".png"),
+    ("WEBP", ".webp"),
+    ("GIF", ".gif"),
+    ("AVIF", ".avif"),
+):
+    _buffer = io.BytesIO()
+    photo((120, 80)).save(_buffer, _format)
+    SEEDS[_suffix] = _buffer.getvalue()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from(sorted(SEEDS)),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255), st.booleans()), min_size=1, max_size=6),
+)
+def test_a_damaged_file_is_refused_never_a_crash(content, suffix, edits):
+    data = bytearray(SEEDS[suffix])
+    for where, value, cut in edits:
+        position = min(int(where * len(data)), len(data) - 1)
+        if cut:
+            del data[position:]
+        else:
+            data[position] = value
+        if not data:
+            data = bytearray(b"?")
+    (content / "images" / f"damaged{suffix}").write_bytes(bytes(data))
+    refused = refusal(content, f"images/damaged{suffix}")
+    if refused is not None:
+        assert refused.what.startswith("the image `images/damaged")
+        assert refused.fix
+
+
+def refusal(content, relative: str) -> ImageRejected | None:
+    """Why the image is refused, or None when it could be read and encoded; anything else propagates."""
+    try:
+        encode(content, plan_for(content, relative, widths=(60,)), MAX_PIXELS)
+    except ImageRejected as refused:
+        return refused
+    return None
