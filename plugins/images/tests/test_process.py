@@ -5,7 +5,7 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import ExifTags, Image, ImageDraw
+from PIL import ExifTags, Image, ImageCms, ImageDraw
 
 from images.process import (
     ImageRejected,
@@ -67,11 +67,28 @@ def plan_for(content, relative: str, widths=(240, 480, 800), social=((50, 50),))
     )
 
 
+def with_iptc(path, text: bytes) -> None:
+    """An IPTC record (Photoshop's APP13 segment, as news agencies' software writes it) put in a JPEG."""
+    record = b"8BIM\x04\x04\x00\x00" + len(text).to_bytes(4, "big") + text
+    segment = b"Photoshop 3.0\x00" + record
+    data = path.read_bytes()
+    path.write_bytes(data[:2] + b"\xff\xed" + (len(segment) + 2).to_bytes(2, "big") + segment + data[2:])
+
+
 def assert_no_metadata(data: bytes) -> None:
     image = Image.open(io.BytesIO(data))
     assert not image.getexif(), image.getexif()
     assert not {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "Author"} & set(image.info)
-    for marker in (b"Exif", b"GPS", b"Pixel 8a", b"xmpmeta", b"adobe:ns:meta", b"Taken at"):
+    for marker in (
+        b"Exif",
+        b"GPS",
+        b"Pixel 8a",
+        b"xmpmeta",
+        b"adobe:ns:meta",
+        b"Taken at",
+        b"Sandringham",
+        b"ICC",
+    ):
         assert marker not in data, marker
 
 
@@ -83,10 +100,14 @@ def test_a_phone_photo_loses_every_piece_of_metadata(content):
         exif=phone_exif(),
         xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">creator</x:xmpmeta>',
         comment=b"Taken at a foster home",
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
         quality=90,
     )
+    with_iptc(content / relative, b"IPTC: Sandringham Road refuge")
     original = Image.open(content / relative)
     assert original.getexif().get_ifd(GPS_IFD), "the test photo must carry a GPS position"
+    assert "icc_profile" in original.info
+    assert b"Sandringham" in (content / relative).read_bytes()
     made = encode(content, plan_for(content, relative), MAX_PIXELS)
     assert len(made) == 3 * 2 + 1 + 1
     for data in made.values():
