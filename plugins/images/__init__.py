@@ -28,6 +28,7 @@ the user's cache folder; else a folder from the project's) and `workers` (None: 
 """
 
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -42,7 +43,7 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 import site_core
-from site_core import Build, Problem, all_contents, current_build, forget_memoized, site_root
+from site_core import Build, Problem, all_contents, config_problem, current_build, forget_memoized, site_root
 from site_core.store import digest, replace_bytes
 from site_core.workers import can_fork, fork_map
 
@@ -169,13 +170,60 @@ PROCESS_TOKEN = digest(Path(process.__file__).read_bytes())
 
 def catalogue_of(settings: dict) -> Catalogue:
     build = current_build(settings)
-    options = build.options("IMAGES", ImagesOptions)
-    return build.state(
-        STATE,
-        lambda: Catalogue(
-            build, Path(settings["PATH"]).resolve(), options, process.modern_format(options.modern_format)
-        ),
+
+    def made() -> Catalogue:
+        options = checked_options(settings, build.options("IMAGES", ImagesOptions))
+        modern = process.modern_format(options.modern_format)
+        return Catalogue(build, Path(settings["PATH"]).resolve(), options, modern)
+
+    return build.state(STATE, made)
+
+
+def _positive_whole_numbers(value, count: int | None = None) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and bool(value)
+        and (count is None or len(value) == count)
+        and all(isinstance(n, int) and not isinstance(n, bool) and 16 <= n <= 8192 for n in value)
     )
+
+
+def _folder_names(value) -> bool:
+    names = [value] if isinstance(value, str) else value
+    return (
+        isinstance(names, list | tuple)
+        and bool(names)
+        and all(
+            isinstance(n, str) and n and n == PurePosixPath(n).name and n not in {".", ".."} for n in names
+        )
+    )
+
+
+OPTION_CHECKS = {
+    "widths": (
+        _positive_whole_numbers,
+        "a list of widths in pixels, 16 to 8192, e.g. [480, 800, 1200, 1600]",
+    ),
+    "modern_format": (lambda v: v in {"auto", "avif", "webp"}, '"auto", "avif" or "webp"'),
+    "max_megapixels": (lambda v: v > 0, "a number of megapixels above 0, e.g. 50"),
+    "folders": (_folder_names, 'a list of folder names under content/, e.g. ["images"]'),
+    "output_folder": (_folder_names, 'one folder name, e.g. "media"'),
+    "social_size": (lambda v: _positive_whole_numbers(v, 2), "[width, height] in pixels, e.g. [1200, 630]"),
+}
+
+
+def checked_options(settings: dict, options: ImagesOptions) -> ImagesOptions:
+    """IMAGES with each wrong value reported (at the settings file's line) and its default used instead."""
+    defaults = ImagesOptions()
+    corrected = {}
+    for key, (valid, wanted) in OPTION_CHECKS.items():
+        value = getattr(options, key)
+        if not valid(value):
+            current_build(settings).report(
+                config_problem(settings, "IMAGES", key, f"IMAGES['{key}'] is {value!r}", f"make it {wanted}")
+            )
+            corrected[key] = getattr(defaults, key)
+    return dataclasses.replace(options, **corrected)
 
 
 def cache_folder(settings: dict, options: ImagesOptions) -> Path:

@@ -264,3 +264,25 @@ def test_every_image_needs_alt_text(pelican_run, content, capsys):
     text = capsys.readouterr().err
     assert "2026-06-02-no-alt.md:9: the image `chart.png` has no alt text" in text
     assert "2026-06-02-no-alt.md:11: the image `kitchen.jpg` has no alt text" in text
+
+
+def test_originals_are_published_only_when_a_setting_says_so(pelican_run, content):
+    site = pelican_run(PLUGINS, content, IMAGES={"publish_originals": True})
+    assert (site / "images" / "kitchen.jpg").read_bytes() == (content / "images" / "kitchen.jpg").read_bytes()
+    page = article_page(site)
+    assert page.xpath("//figure[contains(@class, 'lead-image')]//img/@srcset"), "still responsive"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("widths", [480, "800"]),
+        ("modern_format", "jpeg-xl"),
+        ("folders", ["../private"]),
+        ("social_size", [1200]),
+    ],
+)
+def test_a_wrong_setting_is_reported_at_its_line(pelican_run, content, capsys, key, value):
+    with pytest.raises(BuildFailed):
+        pelican_run(PLUGINS, content, IMAGES={key: value})
+    assert f"IMAGES['{key}'] is {value!r} — make it" in capsys.readouterr().err
