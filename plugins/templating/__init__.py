@@ -49,6 +49,15 @@ def site_link(url: str, settings: dict) -> str:
     return f"{site_root(settings)}{url}" if url.startswith("/") and not url.startswith("//") else url
 
 
+def opening_paragraph(body: str) -> tuple[str, str]:
+    """(the body's first paragraph, the rest) when the body starts with one; ("", body) otherwise."""
+    start = body.lstrip()
+    end = start.find("</p>")
+    if not start.startswith("<p") or end < 0:
+        return "", body
+    return start[: end + len("</p>")], start[end + len("</p>") :]
+
+
 def theme_options(settings: dict) -> dict:
     """THEME_OPTIONS checked once per build; its problems are reported once."""
     build = current_build(settings)
@@ -65,6 +74,7 @@ def add_helpers(generator) -> None:
     generator.env.filters.update(
         long_date=long_date,
         iso_datetime=iso_datetime,
+        opening_paragraph=opening_paragraph,
         absolute_url=lambda path: absolute_url(settings, path),
         site_link=lambda url: site_link(url, settings),
         share_links=lambda content: share_links(
