@@ -170,12 +170,14 @@ THEME_OPTIONS = {
     "banner": {
         "heading": "Announcement",
         "title": "WillisPalmer launches Remote Assessment Service",
-        "text": "Social work assessments carried out safely by video while COVID-19 restrictions continue.",
+        "text": "Social work assessments for families and courts, carried out by secure video call.",
         "links": [
             {"text": "Read more", "url": "/articles/willispalmer-remote-assessment-service/"},
             {"text": "Make an Enquiry", "url": "/enquiry/"},
             {"text": "Contact Us", "url": "/contact/"},
         ],
+        # The last day it is shown (the site's TIMEZONE); a build after it leaves it out.
+        "until": "2027-03-31",
     },
     "social_links": [
         {"name": "LinkedIn", "url": "https://www.linkedin.com/company/willispalmer/"},

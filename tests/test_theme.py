@@ -195,6 +195,26 @@ def test_banner_is_off_when_unset(project):
     assert not page.xpath("//*[contains(@class, 'notification-banner')]")
 
 
+@pytest.mark.parametrize(("until", "shown"), [("2027-03-31", True), ("2026-11-30", False)])
+def test_banner_ends_after_its_until_day(project, until, shown):
+    """The build moment is BUILD_EPOCH (SOURCE_DATE_EPOCH), not the clock."""
+    output = project / "output"
+    banner = json.dumps(
+        {
+            "banner": {
+                "title": "Office closed",
+                "links": [{"text": "Read more", "url": "/contact/"}],
+                "until": until,
+            }
+        }
+    )
+    result = run_pelican(project, "publishconf.py", output, "-e", f"THEME_OPTIONS={banner}")
+    assert result.returncode == 0, result.stderr
+    for name in ("index.html", "contact/index.html"):
+        page = html.fromstring((output / name).read_bytes())
+        assert bool(page.xpath("//*[contains(@class, 'notification-banner')]")) == shown, name
+
+
 def test_every_page_has_contact_subscribe_and_the_footer(published_site):
     newest_year = str(PUBLIC[0].date.year)
     for path in published_site.rglob("*.html"):

@@ -1,9 +1,8 @@
 """The Pelican reader for Markdown with YAML front matter."""
 
 import html
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from site_core import ContentRejected, Problem, current_build
+from site_core import ContentRejected, Problem, build_time, current_build
 from site_core.reads import source_bytes
 
 from .body_links import body_line, link_to_content, missing_problem
@@ -38,14 +37,6 @@ class ReadResult:
     word_count: int
     warnings: tuple = ()
     required_files: tuple[str, ...] = ()
-
-
-def build_time() -> datetime:
-    """Now, or the moment SOURCE_DATE_EPOCH names, so a rebuild of old sources is reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
 
 
 def document_kind(path: Path, settings: dict) -> str:

@@ -34,7 +34,15 @@ from .build import (
     stop_on_problems,
 )
 from .contents import all_contents, fix_addresses, forget_memoized
-from .paths import absolute_url, alias_save_as, language_tag, search_folder, site_root, staging_path
+from .paths import (
+    absolute_url,
+    alias_save_as,
+    build_time,
+    language_tag,
+    search_folder,
+    site_root,
+    staging_path,
+)
 from .problems import BuildFailed, ContentRejected, Problem, display_path
 from .settings import config_problem, locate_setting, merge_options, parse_options
 
@@ -51,6 +59,7 @@ __all__ = [
     "all_contents",
     "before_publish",
     "build_failed",
+    "build_time",
     "config_problem",
     "connect",
     "content_patched",

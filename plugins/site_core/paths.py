@@ -1,6 +1,8 @@
 """Where things are and what the site says of itself: the site's root path, its language tag, the search
 index folder, staging folders, alias pages."""
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,3 +48,11 @@ def alias_save_as(alias: str) -> str:
     if relative.endswith((".html", ".htm")):
         return relative
     return f"{relative}/index.html"
+
+
+def build_time() -> datetime:
+    """Now, or the moment SOURCE_DATE_EPOCH names, so a rebuild of old sources is reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)

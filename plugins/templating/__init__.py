@@ -13,9 +13,9 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 import site_core
-from site_core import absolute_url, current_build, site_root
+from site_core import absolute_url, build_time, current_build, site_root
 
-from .options import load_options, share_links
+from .options import load_options, share_links, shown_banner
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ OPTIONAL_CONTEXT = {
     "HUB_FACETS": {"categories": (), "topics": (), "years": ()},
     "HUB_FACET_LINKS": {"categories": (), "topics": (), "years": ()},
     "HUB_FILTER_INDEX": "",
+    "BANNER": None,
 }
 
 MONTHS = (
@@ -105,6 +106,10 @@ def add_site_summary(generators) -> None:
     context["CATEGORY_COUNTS"] = sorted(counts.items(), key=lambda item: item[0].name)
     # The navigation needs only which categories have articles: a new article does not change it.
     context["CATEGORY_SLUGS"] = tuple(sorted(category.slug for category in counts))
+    # The announcement as this build shows it (none once its `until` day is over): a value of the context,
+    # so the pages that show it are made again the day it ends.
+    settings = generators[0].settings
+    context["BANNER"] = shown_banner(theme_options(settings)["banner"], settings, build_time())
 
 
 def register() -> None:

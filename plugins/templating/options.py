@@ -1,12 +1,15 @@
 """The THEME_OPTIONS setting: banner, navigation, social links, helplines and share links."""
 
+from datetime import date, datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from site_core import Problem, config_problem, merge_options
 
 DEFAULTS = {
     # GOV.UK-style notification banner above every page, or None for none:
-    # {"heading": "Announcement", "title": "...", "text": "...", "links": [{"text": ..., "url": ...}]}
+    # {"heading": "Announcement", "title": "...", "text": "...", "links": [{"text": ..., "url": ...}],
+    #  "until": "2027-03-31"}: shown up to and including `until` (the site's TIMEZONE), if given.
     "banner": None,
     # Main navigation as [{"text": ..., "url": ...}]; None gives Home, each category that has
     # articles, Knowledge & Resources, Search, Subscribe and Contact.
@@ -37,7 +40,7 @@ DEFAULTS = {
     # {"action": "https://lists.example.org/subscribe", "field": "email", "text": "One line about it."}
     "newsletter": None,
 }
-BANNER_KEYS = {"heading": "Announcement", "title": None, "text": "", "links": []}
+BANNER_KEYS = {"heading": "Announcement", "title": None, "text": "", "links": [], "until": None}
 SHARE_URLS = {
     "email": ("Email", "mailto:?subject={title}&body={url}"),
     "linkedin": ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
@@ -62,6 +65,30 @@ def _links_problems(settings: dict, where: str, links, keys: tuple[str, ...]) ->
             )
         ]
     return []
+
+
+def _end_date(settings: dict, value) -> tuple[date | None, Problem | None]:
+    """The banner's last day: `until` as a date (a `date`, or text such as "2027-03-31")."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value, None
+    try:
+        return date.fromisoformat(str(value)), None
+    except ValueError:
+        return None, config_problem(
+            settings,
+            "THEME_OPTIONS",
+            "until",
+            f"THEME_OPTIONS `banner` `until` is {value!r}, not a date",
+            'write the banner\'s last day as "until": "2027-03-31"',
+        )
+
+
+def shown_banner(banner: dict | None, settings: dict, now: datetime) -> dict | None:
+    """The banner, or None once its `until` day is over in the site's time zone."""
+    if banner is None or banner.get("until") is None:
+        return banner
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    return banner if now.astimezone(zone).date() <= banner["until"] else None
 
 
 def load_options(settings: dict) -> tuple[dict, list[Problem]]:
@@ -93,6 +120,9 @@ def load_options(settings: dict) -> tuple[dict, list[Problem]]:
             ]
             options["banner"] = {**BANNER_KEYS, **banner}
             problems += _links_problems(settings, "links", options["banner"]["links"], ("text", "url"))
+            until, problem = _end_date(settings, options["banner"]["until"])
+            options["banner"]["until"] = until
+            problems += [problem] if problem else []
     if options["navigation"] is not None:
         problems += _links_problems(settings, "navigation", options["navigation"], ("text", "url"))
     problems += _links_problems(settings, "social_links", options["social_links"], ("name", "url"))

@@ -2,7 +2,7 @@
 site's folder, the copyright year of the newest article, and THEME_OPTIONS checked before use."""
 
 import locale
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from lxml import html
@@ -10,6 +10,7 @@ from lxml import html
 import pelicanconf
 from conftest import THEME_PLUGINS
 from site_core import BuildFailed
+from templating.options import shown_banner
 
 
 def page(site, path: str):
@@ -85,3 +86,23 @@ def test_an_unknown_share_network_is_reported(pelican_run, capsys, caplog):
     with pytest.raises(BuildFailed):
         pelican_run(THEME_PLUGINS, THEME_OPTIONS=options)
     assert "myspace" in capsys.readouterr().err + caplog.text
+
+
+@pytest.mark.parametrize(
+    ("now", "shown"),
+    [
+        ("2027-03-31T12:00:00+00:00", True),
+        # 23:30 UTC on 31 March is already 1 April in London (BST): the banner's last day is over.
+        ("2027-03-31T23:30:00+00:00", False),
+        ("2027-04-02T09:00:00+00:00", False),
+    ],
+)
+def test_the_banner_is_shown_through_its_until_day_in_the_sites_time_zone(now, shown):
+    banner = {"title": "Office closed", "until": date(2027, 3, 31)}
+    result = shown_banner(banner, {"TIMEZONE": "Europe/London"}, datetime.fromisoformat(now))
+    assert (result is banner) == shown
+
+
+def test_a_banner_end_that_is_not_a_date_is_reported(pelican_run):
+    with pytest.raises(BuildFailed):
+        pelican_run(THEME_PLUGINS, THEME_OPTIONS={"banner": {"title": "Closed", "until": "next Tuesday"}})
