@@ -5,7 +5,7 @@ skeleton this writes is checked exactly as a build would check it.
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,8 +39,10 @@ def skeleton_text(title: str, category: str, topics: list[str], author: str, whe
     written = {"title", "date", "category", "status", "author"}
     written |= {"topics"} if topics else set()
     written |= {"authors"} if author else set()
+    # An example date that keeps the rule beside it: an update comes after the article's own date.
+    examples = {"modified": f"{when + timedelta(days=1):%Y-%m-%d}"}
     lines += [
-        f"# {field.name}: {field.example}  ({field.description})"
+        f"# {field.name}: {examples.get(field.name, field.example)}  ({field.description})"
         for field in ARTICLE_FIELDS
         if field.name not in written
     ]

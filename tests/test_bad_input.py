@@ -212,6 +212,18 @@ def test_invoke_new_writes_a_valid_draft(project):
     assert check.returncode == 0, check.stderr
 
 
+def test_the_skeletons_example_update_date_keeps_its_own_rule(project):
+    """Uncommented as it is, the example `modified` date is after the article's `date`."""
+    result = run_invoke(project, "new", "A survey of carers", "--category", "Research")
+    assert result.returncode == 0, result.stderr
+    path = project / result.stdout.strip()
+    text = re.sub(r"^# (modified: \S+).*$", r"\1", path.read_text(), flags=re.MULTILINE)
+    assert "\nmodified: " in text
+    path.write_text(text)
+    check = run_invoke(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_invoke_new_refuses_an_unknown_category(project):
     result = run_invoke(project, "new", "Title", "--category", "Newz")
     assert result.returncode == 1
