@@ -34,18 +34,18 @@ def publish(c):
         "target": "dir, rsync, gh-pages or s3",
         "dest": "where to: a folder (dir), user@host:/path (rsync) or a bucket (s3); default from DEPLOY",
         "dry_run": "print what would be uploaded or deleted, change nothing",
-        "delete": "also delete files on the host that this build did not produce",
+        "max_deletes": "delete at most this many files an earlier deploy published (default 256)",
         "no_build": "deploy public/ as it is, without running the publish build first",
     }
 )
-def deploy(c, target, dest=None, dry_run=False, delete=False, no_build=False):
+def deploy(c, target, dest=None, dry_run=False, max_deletes=256, no_build=False):
     """Build the production site and put it on a host; prints every file it uploads.
 
     The target, the destination and the DEPLOY setting are checked before anything is built.
     """
     from commands import deploy as deploying
 
-    deploying.run(c, target, dest, dry_run, delete, no_build)
+    deploying.run(c, target, dest, dry_run, int(max_deletes), no_build)
 
 
 @task
