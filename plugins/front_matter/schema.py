@@ -118,6 +118,35 @@ def check_text(entry: Entry, context: Context) -> str:
     return _scalar_text(entry.node, f"`{entry.key}`", f"`{entry.key}: Some text`")
 
 
+# Markup a summary might carry: it is shown as plain text (teasers, standfirst, meta descriptions, feeds),
+# so `<b>` or `**` would appear to readers as written.
+SUMMARY_MARKUP = (
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>"), "an HTML tag"),
+    (re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__"), "Markdown bold (`**…**`)"),
+    (
+        re.compile(r"(?<![\w*])\*[^*\s][^*]*(?<!\s)\*(?![\w*])|(?<!\w)_[^_\s][^_]*(?<!\s)_(?!\w)"),
+        "Markdown italics (`*…*`)",
+    ),
+    (re.compile(r"\[[^\]]+\]\([^)]+\)"), "a Markdown link (`[…](…)`)"),
+    (re.compile(r"`[^`]+`"), "Markdown code (`` `…` ``)"),
+    (re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"), "an HTML entity (`&…;`)"),
+)
+
+
+def check_summary(entry: Entry, context: Context) -> str:
+    """Plain text, the one rule for summaries: markup in it is a problem, never shown literally."""
+    text = check_text(entry, context)
+    for pattern, what in SUMMARY_MARKUP:
+        found = pattern.search(text)
+        if found:
+            raise Invalid(
+                f"`summary` is plain text, but it contains {what}: `{found.group(0)}` would show as written",
+                "write the summary without markup (keep emphasis and links for the text itself); "
+                "type the character itself instead of an entity",
+            )
+    return text
+
+
 def check_slug(entry: Entry, context: Context) -> str:
     text = _scalar_text(entry.node, "`slug`", "`slug: my-article`")
     if not SLUG_PATTERN.fullmatch(text):
@@ -306,7 +335,9 @@ ARTICLE_FIELDS = (
     Field("topics", check_topics, "List of topics from the site's vocabulary.", "[Fostering, Adoption]"),
     Field("authors", check_authors, "List of author names.", "[Jane Smith]"),
     Field("author", check_text, "A single author's name (instead of `authors`).", "Jane Smith"),
-    Field("summary", check_text, "Standfirst and teaser, plain text.", '"One or two sentences."'),
+    Field(
+        "summary", check_summary, "Standfirst and teaser, plain text (no markup).", '"One or two sentences."'
+    ),
     Field("modified", check_date, "Date of the last significant update; not before `date`.", "2026-11-25"),
     Field("slug", check_slug, "Last part of the URL; defaults to the file name.", "councils-referrals"),
     Field("status", check_status, "`published` (default) or `draft`.", "draft"),
@@ -337,7 +368,9 @@ ARTICLE_FIELDS = (
 PAGE_FIELDS = (
     Field("title", check_text, "Page heading.", "About us", True),
     Field("slug", check_slug, "The page's URL, /{slug}/; defaults to the file name.", "about"),
-    Field("summary", check_text, "Description for search engines and listings.", '"Who we are."'),
+    Field(
+        "summary", check_summary, "Description for search engines and listings, plain text.", '"Who we are."'
+    ),
     Field("aliases", check_aliases, "Old addresses that redirect here.", "[/old-about/]"),
 )
 FIELDS = {"article": {f.name: f for f in ARTICLE_FIELDS}, "page": {f.name: f for f in PAGE_FIELDS}}

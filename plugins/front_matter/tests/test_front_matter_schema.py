@@ -260,3 +260,33 @@ def test_a_colon_in_a_title_gets_a_precise_fix():
     assert (
         caught.value.fix == 'put the whole value in double quotes: title: "Court days: a \\"record\\" year"'
     )
+
+
+@pytest.mark.parametrize(
+    ("summary", "what"),
+    [
+        ("A <b>bold</b> claim.", "an HTML tag: `<b>`"),
+        ("Councils report **more** referrals.", "Markdown bold (`**…**`): `**more**`"),
+        ("Councils report *more* referrals.", "Markdown italics (`*…*`): `*more*`"),
+        ("Read [the report](https://example.org/r).", "a Markdown link"),
+        ("Fees &amp; charges.", "an HTML entity (`&…;`): `&amp;`"),
+    ],
+)
+def test_markup_in_a_summary_is_a_problem_at_its_line(context, summary, what):
+    document = check(front_matter(summary=f'"{summary}"'), context)
+    (problem,) = document.problems
+    assert problem.line == 5
+    assert f"`summary` is plain text, but it contains {what}" in problem.message
+    assert "without markup" in problem.fix
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Children's services: 5 * 3 teams, a 1-in-5 rise, snake_case_names and C++ code.",
+        "Why 'looked-after' children (and their carers) need more than a <10 minute visit.",
+        "An asterisk* on its own, and a_b_c.",
+    ],
+)
+def test_plain_summaries_are_accepted(context, summary):
+    assert check(front_matter(summary=f'"{summary}"'), context).problems == []

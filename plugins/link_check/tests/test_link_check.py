@@ -58,7 +58,7 @@ def test_an_address_that_is_not_a_url_is_dropped_with_a_warning(project):
 
 QUOTED = (
     "---\ntitle: Quoting markup\ndate: 2025-05-01\ncategory: News\n"
-    "summary: 'Why <img src=x> and <a href=nowhere> show as text, not as an image or a link.'\n---\n"
+    "summary: 'Why quoted markup shows as text, not as an image or a link.'\n---\n"
     "Write `<img src=y>` inline, or a block:\n\n```html\n<img src=x>\n<a href=nowhere>here</a>\n```\n"
 )
 
