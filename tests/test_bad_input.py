@@ -12,7 +12,7 @@ from conftest import run_invoke, run_pelican, tree_digest
 
 GOOD = "---\ntitle: A good article\ndate: 2025-05-01\ncategory: News\n---\nSome text.\n"
 BAD_FILES = {
-    "broken-yaml.md": (b"---\ntitle: [unclosed\ndate: 2025-01-01\ncategory: News\n---\nx\n", 3),
+    "broken-yaml.md": (b"---\ntitle: [unclosed\ndate: 2025-01-01\ncategory: News\n---\nx\n", 2),
     "unterminated.md": (b"---\ntitle: Never closed\ndate: 2025-01-01\n", 1),
     "empty.md": (b"", 1),
     "latin1.md": (b"---\ntitle: Caf\xe9\ndate: 2025-01-01\ncategory: News\n---\nx\n", 2),

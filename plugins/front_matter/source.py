@@ -94,6 +94,93 @@ def yaml_fix(yaml_text: str, index: int) -> str:
     return "check the indentation, and put text containing ':' or '#' in double quotes"
 
 
+def explain(error: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, str, str]:
+    """(the line of the YAML where the slip is, what is wrong, how to fix it): the common slips said in
+    words, at the line where they were made (PyYAML reports an unclosed `[` or quote where it gave up);
+    anything else as PyYAML says it."""
+    lines = yaml_text.split("\n")
+    context = error.context or ""
+    problem = error.problem or ""
+    opened = error.context_mark
+    at = error.problem_mark or opened
+
+    def text_of(index: int) -> str:
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    if opened is not None and context in {"while parsing a flow sequence", "while parsing a flow mapping"}:
+        bracket = "[" if "sequence" in context else "{"
+        line = text_of(opened.line).strip()
+        return (
+            opened.line,
+            f"the `{bracket}` opened on this line is never closed",
+            f"end it on the same line: `{line}{unclosed_brackets(line)}`",
+        )
+    if opened is not None and context == "while scanning a quoted scalar":
+        quote = text_of(opened.line)[opened.column : opened.column + 1] or '"'
+        inside = 'write \\" for a quote inside it' if quote == '"' else "write '' for an apostrophe inside it"
+        return (
+            opened.line,
+            f"the text opened with `{quote}` on this line is never closed",
+            f"end it with `{quote}` on the same line ({inside})",
+        )
+    if "'\\t'" in problem or "\t" in problem:
+        return (
+            at.line if at else 0,
+            "a tab is used for indentation",
+            "indent with spaces: YAML does not allow tabs",
+        )
+    if opened is not None and context == "while scanning a simple key":
+        line = text_of(opened.line)
+        key, colon, value = line.partition(":")
+        if colon and value and not value.startswith((" ", "\t")):
+            return (
+                opened.line,
+                f"there is no space after the colon in `{line.strip()}`",
+                f"put a space after it: `{key.strip()}: {value.strip()}`",
+            )
+    if at is not None and "found '-'" in problem:
+        key = text_of(at.line - 1).partition(":")[0].strip() or "topics"
+        return (
+            at.line,
+            "a list item (`- …`) follows a key that already has a value",
+            f"leave the key's own line empty after its colon (`{key}:`) and indent each item under it, "
+            f"or write the list on one line: `{key}: [First, Second]`",
+        )
+    index = at.line if at else 0
+    said = problem or context or "the YAML cannot be read"
+    if context and opened is not None and error.problem_mark is not None:
+        said += f" ({context} that starts on line {opened.line + 2})"
+    return index, f"front matter is not valid YAML: {said}", yaml_fix(yaml_text, index)
+
+
+def unclosed_brackets(line: str) -> str:
+    """What closes every `[` and `{` a line leaves open (outside quoted text), innermost first."""
+    closers = {"[": "]", "{": "}"}
+    stack: list[str] = []
+    quote = ""
+    for character in line:
+        if quote:
+            quote = "" if character == quote else quote
+        elif character in "\"'":
+            quote = character
+        elif character in closers:
+            stack.append(closers[character])
+        elif stack and character == stack[-1]:
+            stack.pop()
+    return "".join(reversed(stack))
+
+
+def continued_list_item(node: Node, lines: list[str]) -> int | None:
+    """The line (of the YAML) of a `- item` that YAML quietly joined to the value above it (a plain value
+    written on several lines), or None."""
+    if not isinstance(node, ScalarNode) or node.style:  # quoted or block text (libyaml writes "" for plain)
+        return None
+    for index in range(node.start_mark.line + 1, node.end_mark.line + 1):
+        if index < len(lines) and lines[index].lstrip().startswith("- "):
+            return index
+    return None
+
+
 # libyaml's parser, when PyYAML was built with it, composes the same nodes several times faster. It
 # recurses on the C stack (a front matter nested 100,000 deep crashes the process), so it reads only text
 # too short to nest deeper than it safely can (10,000 levels were tested).
@@ -119,14 +206,8 @@ def parse(text: str) -> Source:
     try:
         root = compose(yaml_text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_yaml_line + (mark.line if mark else 0)
-        problem = error.problem or error.context or "the YAML cannot be read"
-        if error.context and error.context_mark and error.problem_mark:
-            problem += f" ({error.context} that starts on line {first_yaml_line + error.context_mark.line})"
-        raise SourceError(
-            line, f"front matter is not valid YAML: {problem}", yaml_fix(yaml_text, line - first_yaml_line)
-        ) from error
+        index, problem, fix = explain(error, yaml_text)
+        raise SourceError(first_yaml_line + index, problem, fix) from error
     except RecursionError as error:
         raise SourceError(
             first_yaml_line,
@@ -154,8 +235,17 @@ def parse(text: str) -> Source:
         )
     entries: dict[str, Entry] = {}
     duplicates: list[Entry] = []
+    lines = yaml_text.split("\n")
     for key_node, value_node in root.value:
         line = node_line(key_node, first_yaml_line)
+        joined = continued_list_item(value_node, lines)
+        if joined is not None:
+            raise SourceError(
+                first_yaml_line + joined,
+                f"a list item (`- …`) follows `{key_node.value}:`, which already has a value",
+                f"leave `{key_node.value}:` empty after its colon and put every item under it, or write the "
+                f"list on one line: `{key_node.value}: [First, Second]`",
+            )
         if not isinstance(key_node, ScalarNode):
             raise SourceError(line, "a front-matter key is not plain text", "write keys as `name:`")
         entry = Entry(key_node.value, value_node, line)

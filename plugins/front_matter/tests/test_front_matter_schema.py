@@ -209,7 +209,7 @@ def test_pages_take_only_title_slug_and_summary(context):
         (b"title: x\n", 1, "does not begin with front matter"),
         (b"---\ntitle: x\n", 1, "is never closed"),
         (b"---\n---\nbody", 1, "the front matter is empty"),
-        (b"---\ntitle: [unclosed\ndate: 2026-01-01\n---\n", 3, "flow sequence that starts on line 2"),
+        (b"---\ntitle: [unclosed\ndate: 2026-01-01\n---\n", 2, "the `[` opened on this line is never closed"),
         (b"---\ntitle: Plain words: with a colon\n---\n", 2, "mapping values are not allowed"),
         (b"---\ntitle: bell\x07\n---\n", 2, "invisible control character U+0007"),
         (b"---\ntitle: x\n  bad: indent\n---\n", 3, "not valid YAML"),
@@ -290,3 +290,49 @@ def test_markup_in_a_summary_is_a_problem_at_its_line(context, summary, what):
 )
 def test_plain_summaries_are_accepted(context, summary):
     assert check(front_matter(summary=f'"{summary}"'), context).problems == []
+
+
+@pytest.mark.parametrize(
+    ("yaml_lines", "line", "message", "fix"),
+    [
+        (
+            "topics: [Safeguarding, Education and SEND\nsummary: One line.",
+            5,
+            "the `[` opened on this line is never closed",
+            "end it on the same line: `topics: [Safeguarding, Education and SEND]`",
+        ),
+        (
+            'summary: "Carers describe the first weeks\nkey_points: [One]',
+            5,
+            'the text opened with `"` on this line is never closed',
+            'end it with `"` on the same line',
+        ),
+        ("key_points:\n\t- One", 6, "a tab is used for indentation", "indent with spaces"),
+        (
+            "summary:Plain words",
+            5,
+            "there is no space after the colon in `summary:Plain words`",
+            "`summary: Plain words`",
+        ),
+        (
+            "topics: Fostering\n  - Adoption",
+            6,
+            "a list item (`- …`) follows `topics:`, which already has a value",
+            "`topics: [First, Second]`",
+        ),
+        (
+            "topics: Fostering\n- Adoption",
+            6,
+            "a list item (`- …`) follows a key that already has a value",
+            "`topics: [First, Second]`",
+        ),
+    ],
+)
+def test_common_yaml_slips_are_explained_where_they_were_made(
+    tmp_path, context, yaml_lines, line, message, fix
+):
+    path = tmp_path / "articles" / "slip.md"
+    path.write_text(f"---\ntitle: T\ndate: 2026-01-01\ncategory: News\n{yaml_lines}\n---\nText.\n")
+    (problem,) = read_document(path, "article", context).problems
+    assert (problem.line, problem.message) == (line, message)
+    assert fix in problem.fix
