@@ -89,11 +89,12 @@ def describe(violations: list[dict]) -> str:
     )
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("engine", axe_engines())
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_violations(page_at, name, width, engine):
-    page = page_at(PAGES[name], width)
+def test_axe_finds_no_violations(page_at, name, width, engine, scheme):
+    page = page_at(PAGES[name], width, color_scheme=scheme)
     axe = current_axe() if engine == "current" else engine
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
