@@ -136,11 +136,14 @@ def test_nothing_from_another_site_and_no_cookies(page_at, site_url, name):
 def test_everything_works_without_javascript(page_at, name):
     page = page_at(PAGES[name], 375, java_script_enabled=False)
     assert page.locator("h1").is_visible()
+    # On a phone the navigation and the search field open from their buttons, without any script.
+    page.locator("header summary", has_text="Menu").click()
     assert (
         page.get_by_role("navigation", name="Main")
         .get_by_role("link", name="Knowledge & Resources")
         .is_visible()
     )
+    page.locator("header summary", has_text="Search").click()
     assert page.get_by_role("search").first.get_by_role("searchbox").is_visible()
 
 
