@@ -333,3 +333,26 @@ def test_a_first_screen_is_taken_back_when_its_build_fails(live):
     assert line.startswith("did not build"), line
     assert "the slug `youth-justice-diversion` is already used" in site.failure
     assert {name: (output / name).read_bytes() for name in before} == before
+
+
+def test_a_replaced_photo_is_shown_after_its_save(live):
+    """The server keeps the articles it read; a photo replaced under the same name is still made again,
+    and the pages that show it point at the new copies."""
+    from PIL import Image
+
+    site, project = live
+    photo = project / "content" / "images" / "training-room.jpg"
+    page = project / "output" / "articles" / "case-clinics-peer-learning" / "index.html"
+    before = re.findall(r"/media/([0-9a-f]{16})/training-room-", page.read_text(encoding="utf-8"))
+    assert before
+    Image.new("RGB", (900, 600), (200, 40, 40)).save(photo, quality=90)
+    line = site.save({photo})
+    assert not site.failure, site.failure
+    assert "written" in line, line
+    after = set(re.findall(r"/media/([0-9a-f]{16})/training-room-", page.read_text(encoding="utf-8")))
+    assert after
+    assert not after & set(before)
+    (key,) = after
+    with Image.open(project / "output" / "media" / key / "training-room-900.jpg") as made:
+        assert made.size == (900, 600)
+    assert not (project / "output" / "media" / before[0]).exists()
