@@ -172,10 +172,14 @@ def plan_against(files: dict[str, Path], existing: dict, same, before: set[str])
             plan.unchanged.append(name)
         else:
             plan.uploads.append(name)
-    gone = set(existing) - set(files) - {MANIFEST}
-    plan.stale = sorted(gone & before)
-    plan.foreign = sorted(gone - before)
+    plan.stale, plan.foreign = left_behind(files, existing, before)
     return plan
+
+
+def left_behind(files, existing, before: set[str]) -> tuple[list[str], list[str]]:
+    """The host's files the build does not have: (those an earlier deploy published, all the others)."""
+    gone = set(existing) - set(files) - {MANIFEST}
+    return sorted(gone & before), sorted(gone - before)
 
 
 def _same_bytes(path: Path, other: Path) -> bool:
@@ -261,9 +265,9 @@ def deploy_rsync(
                 target,
             ]
         )
-        plan = plan_against(files, existing, lambda _path, _size: True, published_before(_read(fetched)))
-        plan.uploads = [line[12:] for line in sent.splitlines() if line[:2] in {"<f", ">f"}]
-        plan.unchanged = sorted(set(files) - set(plan.uploads))
+        uploads = [line[12:] for line in sent.splitlines() if line[:2] in {"<f", ">f"}]
+        plan = Plan(uploads, sorted(set(files) - set(uploads)))
+        plan.stale, plan.foreign = left_behind(files, existing, published_before(_read(fetched)))
         if dry_run:
             return plan
         check_deletions(plan, max_deletes)

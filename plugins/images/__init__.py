@@ -48,7 +48,7 @@ from site_core.store import digest, replace_bytes
 from site_core.workers import can_fork, fork_map
 
 from . import process
-from .markup import FoundImage, content_path, find_images, kept_attributes, picture_html, shown_alt, svg_html
+from .markup import content_path, find_images, kept_attributes, picture_html, shown_alt, svg_html
 from .process import IMAGE_SUFFIXES, MIME_TYPES, ImageRejected, Plan, SourceImage
 
 logger = logging.getLogger(__name__)
@@ -321,20 +321,29 @@ def show_lead_image(catalogue: Catalogue, content, used: set) -> None:
     if alt is None:
         catalogue.build.report(missing_alt(content.source_path, line, image))
         return
-    content.lead_picture = Markup(lead_html(catalogue, content.settings, source, alt))
+    content.lead_picture = Markup(image_html(catalogue, content.settings, source, alt, lead=True))
     if source.kind == "raster":
         plan = catalogue.plan(source)
         width, height = plan.social_dimensions()
         content.social_image = {"path": quote(plan.social_name(focus)), "width": width, "height": height}
 
 
-def lead_html(catalogue: Catalogue, settings: dict, source: SourceImage, alt: str) -> str:
+def image_html(
+    catalogue: Catalogue,
+    settings: dict,
+    source: SourceImage,
+    alt: str,
+    *,
+    lead: bool,
+    extra: dict | None = None,
+) -> str:
+    """The markup for one image: an SVG as it is, a photo as a `<picture>` of its plan's widths (the
+    widths and folder do not depend on the social crops, known only once every article is read)."""
     root = site_root(settings)
     if source.kind == "svg":
-        return svg_html(source, alt, root, lead=True)
-    # The plan is made again once every article is read (its social crops known); its widths and
-    # folder, all this markup shows, do not depend on them.
-    return picture_html(catalogue.plan(source), alt, root, catalogue.options.content_sizes, lead=True)
+        return svg_html(source, alt, root, lead=lead, extra=extra)
+    plan = catalogue.plan(source)
+    return picture_html(plan, alt, root, catalogue.options.content_sizes, lead=lead, extra=extra)
 
 
 def rewrite_body(catalogue: Catalogue, content, body: str, lines: SourceLines, used: set) -> str:
@@ -357,25 +366,19 @@ def rewrite_body(catalogue: Catalogue, content, body: str, lines: SourceLines, u
             continue
         used.add((source.path, source.digest))
         pieces.append(body[done : found.start])
-        pieces.append(body_image_html(catalogue, content.settings, source, alt, found))
+        extra = kept_attributes(found)
+        pieces.append(image_html(catalogue, content.settings, source, alt, lead=False, extra=extra))
         done = found.end
     pieces.append(body[done:])
     return "".join(pieces)
 
 
-def body_image_html(
-    catalogue: Catalogue, settings: dict, source: SourceImage, alt: str, found: FoundImage
-) -> str:
-    root = site_root(settings)
-    extra = kept_attributes(found)
-    if source.kind == "svg":
-        return svg_html(source, alt, root, lead=False, extra=extra)
-    plan = catalogue.plan(source)
-    return picture_html(plan, alt, root, catalogue.options.content_sizes, lead=False, extra=extra)
-
-
 def note_linked_images(catalogue: Catalogue, content, lines: SourceLines) -> None:
-    """A link to an image (`[the full chart](images/chart.png)`) needs its file published too."""
+    """A link to an image (`[the full chart](images/chart.png)`) needs its file published too. Most
+    bodies link to no file at all: those are not scanned."""
+    body = content._content or ""
+    if "static" not in body and "attach" not in body:
+        return
     for relative in content.get_static_links():
         if catalogue.is_image(relative):
             catalogue.use(relative, Use(content.source_path, lines.of(PurePosixPath(relative).name)))
@@ -429,10 +432,10 @@ def make_variants(generators) -> None:
     ]
     workers = (catalogue.options.workers or os.cpu_count() or 1) if can_fork() else 1
     outcomes = fork_map(lambda plan: encode_into(folder, catalogue, plan), wanted, workers)
-    failed = {}
+    failed = set()
     for plan, outcome in zip(wanted, outcomes, strict=True):
         if outcome is not None:
-            failed[plan.source.path] = ImageRejected(*outcome)
+            failed.add(plan.source.path)
             for where in catalogue.uses.get(plan.source.path, []):
                 catalogue.build.report(Problem(where.path, where.line, outcome[0], outcome[1]))
     for plan in plans:
