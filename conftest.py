@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import http
 import http.server
 import locale
 import os
@@ -123,9 +124,29 @@ def read_headers_file(site: Path) -> list[tuple[str, str]]:
 
 
 class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the output folder the way Netlify or Cloudflare Pages would: with its `_headers`."""
+    """Serves the output folder the way Netlify or Cloudflare Pages would: with its `_headers`, and a file's
+    precompressed `.br` or `.gz` copy to a browser that accepts it."""
 
     extra_headers: tuple[tuple[str, str], ...] = ()
+    precompressed = (("br", ".br"), ("gzip", ".gz"))
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        accepted = {part.split(";")[0].strip() for part in self.headers.get("Accept-Encoding", "").split(",")}
+        for encoding, suffix in self.precompressed:
+            compressed = path.with_name(path.name + suffix)
+            if encoding in accepted and path.is_file() and compressed.is_file():
+                body = compressed.open("rb")
+                self.send_response(http.HTTPStatus.OK)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", encoding)
+                self.send_header("Vary", "Accept-Encoding")
+                self.send_header("Content-Length", str(compressed.stat().st_size))
+                self.end_headers()
+                return body
+        return super().send_head()
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers:
