@@ -38,6 +38,8 @@ PLUGINS = [
     "feeds",
     "hub",
     "redirects",
+    # before optimise, so the editor's files are precompressed with the rest
+    "editor",
     "optimise",
     "search",
     "sitemap",
@@ -82,6 +84,16 @@ FRONT_MATTER = {
         "COVID-19": "covid-19",
     },
     "default_author": "Children First",
+}
+
+# The editor in the browser, /admin/ (Decap CMS, README "Editing in the browser"). Development builds save
+# through `invoke serve`'s local backend. For the live site, name the git host, e.g.
+#   "backend": {"name": "github", "repo": "owner/children-first", "branch": "main",
+#               "base_url": "https://oauth.children-first.example"},
+# and publish builds get /admin/ too, with the editorial workflow (draft, in review, ready).
+EDITOR = {
+    "local": True,
+    "backend": {},
 }
 
 # URL scheme: every page is a folder with an index.html, so addresses stay clean on any host.

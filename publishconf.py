@@ -13,3 +13,5 @@ OUTPUT_PATH = "public"
 OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]
 SEARCH = {"index": True}
 OPTIMISE = {"minify": True, "fingerprint": True, "compress": True}
+# /admin/ only when EDITOR names a backend: the live site has no local backend.
+EDITOR = {**EDITOR, "local": False}  # noqa: F405

@@ -16,6 +16,7 @@ from site_core import current_build
 from .config import load_config
 from .parallel import warm_read_cache
 from .reader import FrontMatterReader
+from .schema import content_model
 from .site_checks import save_path_problem, site_problems
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ def add_reader(readers) -> None:
     if prepared.get("checked"):
         return
     prepared["checked"] = True
-    problems = load_config(readers.settings)[1]
+    config, problems = load_config(readers.settings)
     build.problems.extend(problems)
     if not problems:
+        build.content_model = content_model(config)
         warm_read_cache(readers.settings)
 
 

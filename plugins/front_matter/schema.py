@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from site_core import Problem
+from site_core import ContentModel, ModelField, Problem
 
 from .config import SLUG_PATTERN, ContentConfig, Vocabulary
 from .source import Entry, Source, SourceError, node_line, read_source
@@ -32,6 +32,7 @@ ISO_DATE = re.compile(
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 # An old address on this site: from the root, URL-safe characters only, no query or fragment.
 ALIAS_PATTERN = re.compile(r"/[A-Za-z0-9._~%/-]*")
+STATUSES = ("published", "draft")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 # Tab and newline are ordinary in text; every other control character is invisible and breaks feeds.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -64,6 +65,11 @@ class Field:
     description: str
     example: str
     required: bool = False
+    # How a form shows the key (site_core.KINDS), and what the checks demand of it in a form's terms.
+    kind: str = "text"
+    options: tuple[str, ...] | str = ()  # the choices, or the name of the vocabulary they come from
+    pattern: str | None = None
+    pattern_hint: str = ""
 
 
 @dataclass
@@ -133,6 +139,10 @@ SUMMARY_MARKUP = (
 )
 
 
+# The same rule as one expression a form can test as the author types (Python and JavaScript read it alike).
+SUMMARY_PATTERN = r"^(?![\s\S]*(?:" + "|".join(p.pattern for p, _ in SUMMARY_MARKUP) + r"))[\s\S]*$"
+
+
 def check_summary(entry: Entry, context: Context) -> str:
     """Plain text, the one rule for summaries: markup in it is a problem, never shown literally."""
     text = check_text(entry, context)
@@ -175,7 +185,7 @@ def check_aliases(entry: Entry, context: Context) -> list[str]:
 
 def check_status(entry: Entry, context: Context) -> str:
     text = _scalar_text(entry.node, "`status`", "`status: published`")
-    if text not in ("published", "draft"):
+    if text not in STATUSES:
         raise Invalid(f"`status` is `{text}`", "use `status: published` or `status: draft`")
     return text
 
@@ -326,22 +336,72 @@ def check_focus(entry: Entry, context: Context) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
+SLUG_HINT = "lower-case letters, digits and single hyphens, e.g. councils-referrals"
+ALIAS_HINT = "a path from the site root, e.g. /news/2019/old-title/"
+SUMMARY_HINT = "plain text: no HTML tags, Markdown or entities"
+SOURCE_FIELDS = (
+    Field("title", check_text, "The report or release's name.", "The report", True),
+    Field(
+        "url",
+        check_text,
+        "Its full web address.",
+        "https://example.org/report",
+        True,
+        pattern=r"^https?://[^\s/]+\S*$",
+        pattern_hint="a full web address, starting with https://",
+    ),
+)
 ARTICLE_FIELDS = (
     Field("title", check_text, "Headline, as readers see it.", '"Councils report rise in referrals"', True),
     Field(
-        "date", check_date, "Publication date (ISO 8601); without a zone it is UK time.", "2026-11-24", True
+        "date",
+        check_date,
+        "Publication date (ISO 8601); without a zone it is UK time.",
+        "2026-11-24",
+        True,
+        kind="date",
     ),
-    Field("category", check_category, "One of the site's categories.", "News", True),
-    Field("topics", check_topics, "List of topics from the site's vocabulary.", "[Fostering, Adoption]"),
-    Field("authors", check_authors, "List of author names.", "[Jane Smith]"),
+    Field("category", check_category, "One of the site's categories.", "News", True, "choice", "categories"),
+    Field(
+        "topics",
+        check_topics,
+        "List of topics from the site's vocabulary.",
+        "[Fostering, Adoption]",
+        kind="choices",
+        options="topics",
+    ),
+    Field("authors", check_authors, "List of author names.", "[Jane Smith]", kind="text_list"),
     Field("author", check_text, "A single author's name (instead of `authors`).", "Jane Smith"),
     Field(
-        "summary", check_summary, "Standfirst and teaser, plain text (no markup).", '"One or two sentences."'
+        "summary",
+        check_summary,
+        "Standfirst and teaser, plain text (no markup).",
+        '"One or two sentences."',
+        kind="long_text",
+        pattern=SUMMARY_PATTERN,
+        pattern_hint=SUMMARY_HINT,
     ),
-    Field("modified", check_date, "Date of the last significant update; not before `date`.", "2026-11-25"),
-    Field("slug", check_slug, "Last part of the URL; defaults to the file name.", "councils-referrals"),
-    Field("status", check_status, "`published` (default) or `draft`.", "draft"),
-    Field("image", check_image, "Lead image, a path under content/images/.", "images/photo.jpg"),
+    Field(
+        "modified",
+        check_date,
+        "Date of the last significant update; not before `date`.",
+        "2026-11-25",
+        kind="date",
+    ),
+    Field(
+        "slug",
+        check_slug,
+        "Last part of the URL; defaults to the file name.",
+        "councils-referrals",
+        pattern=f"^{SLUG_PATTERN.pattern}$",
+        pattern_hint=SLUG_HINT,
+    ),
+    Field(
+        "status", check_status, "`published` (default) or `draft`.", "draft", kind="choice", options=STATUSES
+    ),
+    Field(
+        "image", check_image, "Lead image, a path under content/images/.", "images/photo.jpg", kind="image"
+    ),
     Field(
         "image_alt",
         check_text,
@@ -353,27 +413,83 @@ ARTICLE_FIELDS = (
         check_focus,
         "Point of the image kept in view when it is cropped for social cards (across, down).",
         '"50% 30%"',
+        pattern=FOCUS.pattern,
+        pattern_hint="two percentages, across then down, e.g. 50% 30%",
     ),
-    Field("featured", check_bool, "true to lead the home page.", "true"),
+    Field("featured", check_bool, "true to lead the home page.", "true", kind="flag"),
     Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
-    Field("key_points", check_key_points, "List of short key points.", '["First point"]'),
-    Field("aliases", check_aliases, "Old addresses that redirect here.", "[/news/2019/old-title/]"),
+    Field("key_points", check_key_points, "List of short key points.", '["First point"]', kind="text_list"),
+    Field(
+        "aliases",
+        check_aliases,
+        "Old addresses that redirect here.",
+        "[/news/2019/old-title/]",
+        kind="text_list",
+        pattern=f"^{ALIAS_PATTERN.pattern}$",
+        pattern_hint=ALIAS_HINT,
+    ),
     Field(
         "sources",
         check_sources,
         "List of {title, url} for reports and releases.",
         "[{title: The report, url: 'https://example.org/report'}]",
+        kind="records",
     ),
 )
 PAGE_FIELDS = (
     Field("title", check_text, "Page heading.", "About us", True),
-    Field("slug", check_slug, "The page's URL, /{slug}/; defaults to the file name.", "about"),
     Field(
-        "summary", check_summary, "Description for search engines and listings, plain text.", '"Who we are."'
+        "slug",
+        check_slug,
+        "The page's URL, /{slug}/; defaults to the file name.",
+        "about",
+        pattern=f"^{SLUG_PATTERN.pattern}$",
+        pattern_hint=SLUG_HINT,
     ),
-    Field("aliases", check_aliases, "Old addresses that redirect here.", "[/old-about/]"),
+    Field(
+        "summary",
+        check_summary,
+        "Description for search engines and listings, plain text.",
+        '"Who we are."',
+        kind="long_text",
+        pattern=SUMMARY_PATTERN,
+        pattern_hint=SUMMARY_HINT,
+    ),
+    Field(
+        "aliases",
+        check_aliases,
+        "Old addresses that redirect here.",
+        "[/old-about/]",
+        kind="text_list",
+        pattern=f"^{ALIAS_PATTERN.pattern}$",
+        pattern_hint=ALIAS_HINT,
+    ),
 )
+# The records a `records` key holds, by key.
+ITEM_FIELDS = {"sources": SOURCE_FIELDS}
 FIELDS = {"article": {f.name: f for f in ARTICLE_FIELDS}, "page": {f.name: f for f in PAGE_FIELDS}}
+
+
+def model_field(spec: Field, config: ContentConfig) -> ModelField:
+    vocabularies = {"categories": config.categories, "topics": config.topics}
+    options = vocabularies[spec.options].names() if isinstance(spec.options, str) else spec.options
+    return ModelField(
+        name=spec.name,
+        kind=spec.kind,
+        hint=spec.description,
+        required=spec.required,
+        options=tuple(options),
+        pattern=spec.pattern,
+        pattern_hint=spec.pattern_hint,
+        item_fields=tuple(model_field(item, config) for item in ITEM_FIELDS.get(spec.name, ())),
+    )
+
+
+def content_model(config: ContentConfig) -> ContentModel:
+    """The rules above as data, with this site's categories and topics, for forms that show them."""
+    return ContentModel(
+        {kind: tuple(model_field(f, config) for f in fields.values()) for kind, fields in FIELDS.items()}
+    )
 
 
 def slugify(text: str) -> str:

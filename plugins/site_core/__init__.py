@@ -6,6 +6,7 @@
 - site paths and facts (`site_root`, `absolute_url`, `language_tag`, `search_folder`, `staging_path`,
   `alias_save_as`);
 - every article and page of a generator (`all_contents`), and their URLs worked out once per build;
+- the content model as data (`ContentModel`, `ModelField`), for plugins that show it to people;
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`).
 
@@ -34,6 +35,7 @@ from .build import (
     stop_on_problems,
 )
 from .contents import all_contents, fix_addresses, forget_memoized
+from .model import KINDS, ContentModel, ModelField
 from .paths import (
     absolute_url,
     alias_save_as,
@@ -48,10 +50,13 @@ from .settings import config_problem, locate_setting, merge_options, parse_optio
 
 __all__ = [
     "BUILD_KEY",
+    "KINDS",
     "Build",
     "BuildFailed",
+    "ContentModel",
     "ContentRejected",
     "Memory",
+    "ModelField",
     "Problem",
     "absolute_url",
     "after_publish",

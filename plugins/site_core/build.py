@@ -30,6 +30,7 @@ from typing import TypeVar
 
 from blinker import signal
 
+from .model import ContentModel
 from .problems import BuildFailed, Problem, ProblemLog, configure_logging, log_problems, log_warnings
 from .reads import ReadCache
 from .settings import parse_options
@@ -74,6 +75,8 @@ class Build:
         self.memory = Memory()
         self._options: dict[str, object] = {}
         self._plugin_state: dict[str, object] = {}
+        # Described by front_matter when it starts reading; None when the site does not use it.
+        self.content_model: ContentModel | None = None
 
     def report(self, problem: Problem) -> None:
         """A problem that stops the build."""
