@@ -78,9 +78,12 @@ def check_links(c, timeout=10.0):
 
 @task(help={"port": "port to serve on (default 8000)"})
 def serve(c, port=8000):
-    """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes."""
+    """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes; the
+    browser editor at /admin/ saves through its local backend."""
     from commands.dev_server import serve as serve_with_live_reload
+    from commands.housekeeping import install_node_tools
 
+    install_node_tools(c)
     serve_with_live_reload(int(port))
 
 

@@ -14,7 +14,8 @@ Pelican's build again in the same process. What makes that quick:
 A change to plugin code or the settings restarts the process (the code must be imported afresh); a change
 to the theme or the content rebuilds in it. The browser reloads through the server itself (server-sent
 events from `/__serve/events`, with a script the server adds to each page it serves); a save that does not
-build shows its problems instead of the page until the next good save.
+build shows its problems instead of the page until the next good save. The browser editor (/admin/) saves
+through its local backend, which this command starts beside the server.
 """
 
 import contextlib
@@ -34,6 +35,7 @@ from pathlib import Path
 from invoke import Exit
 from jinja2.bccache import Bucket, BytecodeCache
 
+from commands import editor_backend
 from commands.live_site import LiveSite
 from commands.project import OUTPUT, ROOT, index_output
 from incremental.writer import STATE as INCREMENTAL_STATE
@@ -44,6 +46,7 @@ RESTART_ON = ("plugins", "pelicanconf.py", "publishconf.py")
 EVENTS = "/__serve/events"
 RELOAD_SCRIPT = "/__serve/reload.js"
 RELOAD_TAG = f'<script src="{RELOAD_SCRIPT}" defer></script>'.encode()
+NO_RELOAD = b'data-live-reload="off"'
 # The first message tells a page which build it shows; a later, different one means a new build.
 RELOAD_JS = b"""const source = new EventSource("/__serve/events");
 let shown = null;
@@ -245,10 +248,6 @@ def handler_for(site: Site):
             target = (root / path.lstrip("/")).resolve()
             if path.endswith("/") or target.is_dir():
                 target = target / "index.html"
-            if site.failure and target.suffix in ("", ".html"):
-                page = ERROR_PAGE.format(report=html.escape(site.failure)).encode()
-                self.send(500, "text/html; charset=utf-8", with_reload(page))
-                return
             status = 200
             if not target.is_relative_to(root) or not target.is_file():
                 status, target = 404, root / "404.html"
@@ -258,7 +257,14 @@ def handler_for(site: Site):
                 self.send(404, "text/plain; charset=utf-8", b"Not found")
                 return
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if kind == "text/html":
+            # A page that opts out (the browser editor) is served as built: a reload would throw away
+            # what its author is typing, and a failed build must not hide the editor that can fix it.
+            live = kind == "text/html" and NO_RELOAD not in body[:200]
+            if site.failure and live:
+                page = ERROR_PAGE.format(report=html.escape(site.failure)).encode()
+                self.send(500, "text/html; charset=utf-8", with_reload(page))
+                return
+            if live:
                 body = with_reload(body)
             text = kind.startswith("text/") or kind.endswith(("javascript", "json", "xml"))
             self.send(status, kind + ("; charset=utf-8" if text else ""), body)
@@ -347,6 +353,11 @@ def serve(port: int) -> None:
         f"Serving on http://localhost:{port}/ — save and the browser reloads. Ctrl+C stops.",
         flush=True,
     )
+    backend = editor_backend.start(site.pelican.settings)
+    if isinstance(backend, str):
+        print(f"Editor: not available — {backend}.", flush=True)
+    else:
+        print(f"Editor: http://localhost:{port}/admin/ saves into content/.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             changed = batches.get()

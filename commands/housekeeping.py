@@ -23,12 +23,16 @@ def clean() -> None:
 
 
 def install_node_tools(c) -> None:
-    """`npm ci` for the checkers the tests take from npm, when npm exists and the lock file changed."""
+    """`npm ci` for what the project takes from npm (the browser editor and its local backend, the tests'
+    checkers), when npm exists and the lock file changed."""
     npm = shutil.which("npm")
     lock = ROOT / "package-lock.json"
     stamp = ROOT / "node_modules" / ".package-lock.json"
     if npm is None:
-        print("npm is not installed: the HTML validity test will be skipped (it needs vnu-jar from npm).")
+        print(
+            "npm is not installed: /admin/ (the browser editor) is left out of builds, and the tests that "
+            "need npm's checkers are skipped."
+        )
         return
     if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
         # --ignore-scripts: install scripts would download things (Java for vnu-jar, the HSTS preload list

@@ -1,0 +1,45 @@
+"""The browser editor's local backend: decap-server, so /admin/ saves straight into content/ while
+`invoke serve` runs (the dev server then rebuilds the page, as for a save in a text editor)."""
+
+import atexit
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from commands.project import ROOT
+
+SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+DEFAULT_URL = "http://localhost:8081/api/v1"
+
+
+def local_backend_url(settings: dict) -> str | None:
+    """Where the editor of a development build looks for its local backend; None when it has none."""
+    editor = settings.get("EDITOR") or {}
+    if "editor" not in settings.get("PLUGINS", []) or not editor.get("local"):
+        return None
+    return str(editor.get("local_backend_url") or DEFAULT_URL)
+
+
+def start(settings: dict, repository: Path = ROOT) -> subprocess.Popen | str:
+    """decap-server in file-system mode on the port the editor expects, listening on this machine only,
+    stopped when this process ends; or why it did not start, in words."""
+    url = local_backend_url(settings)
+    if url is None:
+        return "the editor is not part of development builds (EDITOR['local'])"
+    node = shutil.which("node")
+    if node is None or not SERVER.is_file():
+        return "the editor's local backend is not installed: install Node.js and run `npm ci`"
+    address = urlsplit(url)
+    environment = {
+        **os.environ,
+        "MODE": "fs",
+        "PORT": str(address.port or 80),
+        "BIND_HOST": address.hostname or "localhost",
+        "GIT_REPO_DIRECTORY": str(repository),
+        "LOG_LEVEL": "warn",
+    }
+    process = subprocess.Popen([node, str(SERVER)], env=environment, cwd=repository)
+    atexit.register(process.terminate)
+    return process
