@@ -1,5 +1,6 @@
 """Shared fixtures: real Pelican builds of the project (or a copy of it) into temporary folders."""
 
+import contextlib
 import functools
 import hashlib
 import http
@@ -117,17 +118,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+def read_header_rules(site: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """`_headers` as (path pattern, [(name, value), …]) rules, in the file's order."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if line.startswith("/"):
+            rules.append((line.strip(), []))
+        elif line.startswith("  ") and rules:
+            name, _, value = line.partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+def headers_for(rules: list[tuple[str, list[tuple[str, str]]]], path: str) -> list[tuple[str, str]]:
+    """The headers Netlify sends for `path`: every matching rule's, a later rule's value replacing an
+    earlier one of the same header."""
+    chosen: dict[str, str] = {}
+    for pattern, headers in rules:
+        if path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+            chosen.update(headers)
+    return list(chosen.items())
+
+
 def read_headers_file(site: Path) -> list[tuple[str, str]]:
-    """The headers `_headers` gives every page (the site writes one `/*` block)."""
-    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
-    return [tuple(part.strip() for part in line.split(":", 1)) for line in lines if line.startswith("  ")]
+    """The headers `_headers` gives every page (its `/*` rule)."""
+    return dict(read_header_rules(site)).get("/*", [])
 
 
 class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the output folder the way Netlify or Cloudflare Pages would: with its `_headers`, and a file's
     precompressed `.br` or `.gz` copy to a browser that accepts it."""
 
-    extra_headers: tuple[tuple[str, str], ...] = ()
+    header_rules: tuple[tuple[str, list[tuple[str, str]]], ...] = ()
     precompressed = (("br", ".br"), ("gzip", ".gz"))
 
     def send_head(self):
@@ -149,7 +171,7 @@ class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
     def end_headers(self) -> None:
-        for name, value in self.extra_headers:
+        for name, value in headers_for(list(self.header_rules), self.path.split("?", 1)[0]):
             self.send_header(name, value)
         super().end_headers()
 
@@ -160,14 +182,23 @@ class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(published_site) -> str:
     """The published sample site served over HTTP on a free local port, with its security headers."""
-    headers = tuple(read_headers_file(published_site))
-    handler_class = type("PublishedSiteHandler", (StaticHostHandler,), {"extra_headers": headers})
-    handler = functools.partial(handler_class, directory=str(published_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serving(published_site) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """`site` served over HTTP on a free local port, as a static host serves it with its `_headers`."""
+    rules = tuple(read_header_rules(site)) if (site / "_headers").is_file() else ()
+    handler_class = type("SiteHandler", (StaticHostHandler,), {"header_rules": rules})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler_class, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")

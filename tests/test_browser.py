@@ -1,16 +1,14 @@
 """The published site in real headless Chromium: accessibility (axe-core), layout, privacy, no-JavaScript."""
 
 import functools
-import http.server
 import os
 import re
-import threading
 from urllib.parse import quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import PUBLISH_SITEURL, ROOT, StaticHostHandler, run_pelican
+from conftest import PUBLISH_SITEURL, ROOT, run_pelican, serving
 from sample_content import read_articles
 
 PUBLIC = [a for a in read_articles(ROOT / "content") if a.is_public]
@@ -354,11 +352,8 @@ def sub_path_site(tmp_path_factory):
         environment={"SITEURL": f"{PUBLISH_SITEURL}/children-first"},
     )
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(StaticHostHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/children-first"
-    server.shutdown()
+    with serving(served) as url:
+        yield f"{url}/children-first"
 
 
 def test_search_filters_work_when_the_site_lives_under_a_path(browser, sub_path_site):

@@ -1,0 +1,356 @@
+"""The browser editor (/admin/, Decap CMS): made from the content model, served from the site, and saving
+articles that the next build publishes."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from lxml import html
+
+import pelicanconf
+from conftest import ROOT, copy_project, read_header_rules, run_pelican, serving
+from editor.decap import EditorOptions, UnknownKind, decap_config, widget
+from front_matter.config import load_config
+from front_matter.schema import FIELDS, SUMMARY_PATTERN, content_model
+from site_core import ModelField
+
+PACKAGE = ROOT / "node_modules" / "decap-cms" / "dist"
+LOCAL_BACKEND = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+SETTINGS = {name: getattr(pelicanconf, name) for name in dir(pelicanconf) if name.isupper()}
+
+
+def needs_npm(path: Path) -> None:
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have `npm ci` done: {path} is missing (see `invoke test`)")
+        pytest.skip("needs `npm ci` (decap-cms, decap-server)")
+
+
+def generated(front_matter: dict | None = None, **options) -> dict:
+    config, problems = load_config({**SETTINGS, "FRONT_MATTER": front_matter or pelicanconf.FRONT_MATTER})
+    assert problems == []
+    return decap_config(content_model(config), EditorOptions(**options), options.get("local", False), "")
+
+
+def fields_of(config: dict, collection: str) -> dict[str, dict]:
+    chosen = next(c for c in config["collections"] if c["name"] == collection)
+    return {field["name"]: field for field in chosen["fields"]}
+
+
+def test_category_and_topic_choices_are_the_sites_own():
+    fields = fields_of(generated(local=True), "articles")
+    assert fields["category"]["options"] == list(pelicanconf.FRONT_MATTER["categories"])
+    assert fields["topics"]["options"] == list(pelicanconf.FRONT_MATTER["topics"])
+    assert fields["topics"]["multiple"] is True
+
+
+def test_a_topic_added_to_the_settings_is_offered_by_the_editor():
+    vocabulary = {**pelicanconf.FRONT_MATTER["topics"], "Kinship care": "kinship-care"}
+    fields = fields_of(generated({**pelicanconf.FRONT_MATTER, "topics": vocabulary}), "articles")
+    assert "Kinship care" in fields["topics"]["options"]
+
+
+@pytest.mark.parametrize(("kind", "collection"), [("article", "articles"), ("page", "pages")])
+def test_every_schema_key_has_a_field_with_the_schemas_rule(kind, collection):
+    """A key added to the schema without a field (or a widget for its kind) fails here."""
+    fields = fields_of(generated(local=True), collection)
+    assert list(fields) == [*FIELDS[kind], "body"]
+    for name, spec in FIELDS[kind].items():
+        field = fields[name]
+        assert field.get("required", True) is spec.required, name
+        assert field["hint"] == spec.description
+        rule = field.get("pattern") or field.get("field", {}).get("pattern")
+        assert (rule[0] if rule else None) == spec.pattern, name
+
+
+def test_sources_are_records_of_title_and_url_with_the_address_rule():
+    sources = fields_of(generated(), "articles")["sources"]
+    assert [item["name"] for item in sources["fields"]] == ["title", "url"]
+    url_rule = re.compile(sources["fields"][1]["pattern"][0])
+    assert url_rule.match("https://example.org/report")
+    assert not url_rule.match("example.org/report")
+
+
+def test_a_key_of_a_kind_no_widget_shows_is_refused():
+    with pytest.raises(UnknownKind, match="`rating` is of the kind `stars`"):
+        widget(ModelField("rating", "stars", "How many stars."))
+
+
+@pytest.mark.parametrize(
+    ("summary", "accepted"),
+    [
+        ("Children & families: one in five waits over a year.", True),
+        ("Snake_case names and 3*4 sums are plain text.", True),
+        ("A <b>bold</b> claim.", False),
+        ("A **strong** claim.", False),
+        ("See [the report](https://example.org).", False),
+        ("Fish &amp; chips", False),
+    ],
+)
+def test_the_summary_rule_in_the_form_is_the_builds(summary, accepted):
+    assert bool(re.fullmatch(SUMMARY_PATTERN, summary)) is accepted
+
+
+def test_the_live_site_gets_the_editorial_workflow_and_no_local_backend():
+    backend = {"name": "github", "repo": "example/children-first", "branch": "main"}
+    config = generated(backend=backend)
+    assert config["backend"] == backend
+    assert config["publish_mode"] == "editorial_workflow"
+    assert "local_backend" not in config
+
+
+def editor_setting(**options) -> str:
+    return "EDITOR=" + json.dumps({"package": str(PACKAGE), **options})
+
+
+@pytest.fixture(scope="module")
+def development_site(tmp_path_factory) -> Path:
+    needs_npm(PACKAGE / "decap-cms.js")
+    output = tmp_path_factory.mktemp("editor") / "output"
+    result = run_pelican(ROOT, "pelicanconf.py", output, "-e", editor_setting(local=True))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def test_a_development_build_has_the_editor_made_from_the_site_itself(development_site):
+    admin = development_site / "admin"
+    page = html.fromstring((admin / "index.html").read_bytes())
+    assert page.get("lang") == "en-GB"
+    references = page.xpath("//script/@src | //link/@href")
+    assert references
+    assert all(not urlsplit(reference).netloc for reference in references), references
+    for reference in page.xpath("//script/@src"):
+        assert (admin / reference).is_file()
+    config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert config["local_backend"]["url"] == EditorOptions().local_backend_url
+    assert [c["folder"] for c in config["collections"]] == ["content/articles", "content/pages"]
+    # The preview uses the stylesheet every page of the site uses.
+    preview = page.xpath("//script[@data-preview-style]/@data-preview-style")[0]
+    home = html.fromstring((development_site / "index.html").read_bytes())
+    assert preview in home.xpath("//link[@rel='stylesheet']/@href")
+    assert not (admin / "decap-cms.js.map").exists()
+
+
+def test_the_editor_has_its_own_policy_and_the_sites_is_unchanged(development_site):
+    rules = dict(read_header_rules(development_site))
+    site = dict(rules["/*"])["Content-Security-Policy"]
+    admin = dict(rules["/admin/*"])["Content-Security-Policy"]
+    assert "unsafe" not in site.replace("'wasm-unsafe-eval'", "")
+    directives = {part.split()[0]: part.split()[1:] for part in admin.split("; ")}
+    assert directives["default-src"] == ["'none'"]
+    assert directives["script-src"] == ["'self'", "'unsafe-eval'"]
+    assert directives["connect-src"] == ["'self'", "http://localhost:8081"]
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.parametrize(
+    ("options", "has_editor"),
+    [
+        ({}, False),
+        ({"backend": {"name": "github", "repo": "example/children-first", "branch": "main"}}, True),
+    ],
+    ids=["without a backend", "with a GitHub backend"],
+)
+def test_a_publish_build_has_the_editor_only_with_a_backend(tmp_path, options, has_editor):
+    needs_npm(PACKAGE / "decap-cms.js")
+    output = tmp_path / "public"
+    result = run_pelican(ROOT, "publishconf.py", output, "-e", editor_setting(local=False, **options))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (output / "admin" / "index.html").is_file() is has_editor
+    rules = dict(read_header_rules(output))
+    assert ("/admin/*" in rules) is has_editor
+    if has_editor:
+        policy = dict(rules["/admin/*"])["Content-Security-Policy"]
+        assert "connect-src 'self' https://api.github.com;" in policy
+        assert "localhost" not in policy
+        config = yaml.safe_load((output / "admin" / "config.yml").read_text(encoding="utf-8"))
+        assert config["publish_mode"] == "editorial_workflow"
+
+
+def test_a_wrong_backend_is_a_problem_at_its_line_in_the_settings(tmp_path):
+    project = copy_project(tmp_path / "project")
+    settings = project / "pelicanconf.py"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace('    "backend": {},', '    "backend": {"name": "svn", "repo": "x/y"},'), encoding="utf-8"
+    )
+    line = next(n for n, t in enumerate(settings.read_text().splitlines(), 1) if '"svn"' in t)
+    result = run_pelican(project, "pelicanconf.py", tmp_path / "out", "-e", editor_setting(local=True))
+    assert result.returncode != 0
+    assert f"pelicanconf.py:{line}: EDITOR['backend']['name'] is 'svn'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_the_editors_files_a_development_build_warns_and_leaves_it_out(tmp_path):
+    missing = tmp_path / "node_modules" / "decap-cms" / "dist"
+    setting = "EDITOR=" + json.dumps({"local": True, "package": str(missing)})
+    result = run_pelican(ROOT, "pelicanconf.py", tmp_path / "out", "-e", setting)
+    assert result.returncode == 0, result.stderr
+    assert "the editor (npm decap-cms) is not installed" in result.stdout + result.stderr
+    assert not (tmp_path / "out" / "admin").exists()
+
+
+# End to end: the editor in Chromium, saving through decap-server into a copy of the project.
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def editing(tmp_path, browser):
+    """A copy of the project built with the editor, its local backend running, and a browser page on
+    /admin/ signed in; yields (project, rebuild, page, requests made to other sites)."""
+    needs_npm(LOCAL_BACKEND)
+    needs_npm(PACKAGE / "decap-cms.js")
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    backend_url = f"http://127.0.0.1:{port}/api/v1"
+    output = tmp_path / "output"
+
+    def rebuild() -> None:
+        setting = editor_setting(local=True, local_backend_url=backend_url)
+        result = run_pelican(project, "pelicanconf.py", output, "-e", setting)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    rebuild()
+    environment = {
+        **os.environ,
+        "PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "MODE": "fs",
+        "GIT_REPO_DIRECTORY": str(project),
+    }
+    server = subprocess.Popen(
+        [shutil.which("node") or "node", str(LOCAL_BACKEND)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        with serving(output) as site:
+            page = context.new_page()
+            elsewhere: list[str] = []
+            refused: list[str] = []
+            page.on("request", lambda request: note_if_elsewhere(request.url, elsewhere))
+            page.on("console", lambda message: note_if_refused(message.text, refused))
+            page.goto(f"{site}/admin/")
+            page.get_by_role("button", name="Login").click()
+            yield project, rebuild, page, site, elsewhere, refused
+    finally:
+        context.close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def note_if_elsewhere(url: str, elsewhere: list[str]) -> None:
+    if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1":
+        elsewhere.append(url)
+
+
+def note_if_refused(text: str, refused: list[str]) -> None:
+    if "Content Security Policy" in text:
+        refused.append(text)
+
+
+def saved_article(project: Path, before: set[str], timeout: float = 15) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = set((project / "content" / "articles").glob("*.md")) - before
+        if new:
+            return new.pop()
+        time.sleep(0.2)
+    raise AssertionError("the editor saved no new article")
+
+
+def publish_now(page) -> None:
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+
+
+@pytest.mark.longest
+def test_an_article_written_in_the_editor_is_published_by_the_next_build_and_can_be_edited(editing):
+    project, rebuild, page, site, elsewhere, refused = editing
+    before = set((project / "content" / "articles").glob("*.md"))
+    page.goto(f"{site}/admin/#/collections/articles/new")
+    page.get_by_label("Title").fill("Kinship carers gain a voice in court")
+    page.get_by_label("Date", exact=True).fill("2026-11-30T09:30")
+    page.get_by_role("combobox", name="Category").fill("News")
+    page.keyboard.press("Enter")
+    topics = page.get_by_role("combobox", name="Topics")
+    for topic in ("Fostering", "Family justice"):
+        topics.fill(topic)
+        page.keyboard.press("Enter")
+    page.get_by_label("Summary").fill(
+        "Relatives who raise children will be heard before placement decisions."
+    )
+    page.locator("[data-slate-editor='true']").click()
+    page.keyboard.type("Grandparents and aunts who care for children now have a right to be heard.")
+    publish_now(page)
+
+    saved = saved_article(project, before)
+    assert re.fullmatch(r"2026-11-30-kinship-carers-gain-a-voice-in-court\.md", saved.name)
+    rebuild()
+    address = "/articles/kinship-carers-gain-a-voice-in-court/"
+    article = html.fromstring((project.parent / "output" / address.strip("/") / "index.html").read_bytes())
+    assert article.xpath("string(//h1)").strip() == "Kinship carers gain a voice in court"
+    assert article.xpath("string(//*[@class='kicker'])").strip() == "News"
+    assert set(article.xpath("//*[@class='article-topics']//a/text()")) == {"Fostering", "Family justice"}
+    assert "will be heard before placement" in article.xpath("string(//*[@class='standfirst'])")
+    assert "right to be heard" in article.xpath("string(//*[@class='article-body'])")
+
+    page.goto(f"{site}/admin/#/collections/articles/entries/{saved.stem}")
+    title = page.get_by_label("Title")
+    title.fill("Kinship carers win a voice in court")
+    publish_now(page)
+    deadline = time.monotonic() + 15
+    while "win a voice" not in saved.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    rebuild()
+    article = html.fromstring((project.parent / "output" / address.strip("/") / "index.html").read_bytes())
+    assert article.xpath("string(//h1)").strip() == "Kinship carers win a voice in court"
+    assert elsewhere == []
+    assert refused == []
+
+
+def test_the_form_tests_the_summary_rule_as_the_build_does(editing):
+    """The pattern the editor applies in the browser is the build's, read by JavaScript."""
+    _, _, page, *_ = editing
+    verdicts = page.evaluate(
+        "([pattern, samples]) => samples.map(s => new RegExp(pattern).test(s))",
+        [SUMMARY_PATTERN, ["Plain & simple.", "A <b>bold</b> claim.", "A **strong** claim."]],
+    )
+    assert verdicts == [True, False, False]
+
+
+def test_the_editors_landing_page_has_no_accessibility_violation_without_javascript(
+    browser, development_site
+):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        with serving(development_site) as site:
+            page = context.new_page()
+            page.goto(f"{site}/admin/")
+            assert page.get_by_role("heading", level=1).inner_text() == "Children First editor"
+            results = Axe().run(page)
+            assert results.response["violations"] == [], results.generate_report()
+    finally:
+        context.close()
