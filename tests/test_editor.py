@@ -341,13 +341,13 @@ def test_the_form_tests_the_summary_rule_as_the_build_does(editing):
     assert verdicts == [True, False, False]
 
 
-def test_the_editors_landing_page_has_no_accessibility_violation_without_javascript(
-    browser, development_site
-):
-    context = browser.new_context(java_script_enabled=False)
+def test_the_editors_landing_page_has_no_accessibility_violation(browser, development_site):
+    """The site's own page, as it stands before the editor has loaded (or when its script cannot run)."""
+    context = browser.new_context()
     try:
         with serving(development_site) as site:
             page = context.new_page()
+            page.route("**/admin/*.js", lambda route: route.abort())
             page.goto(f"{site}/admin/")
             assert page.get_by_role("heading", level=1).inner_text() == "Children First editor"
             results = Axe().run(page)
