@@ -184,7 +184,7 @@ def test_a_wrong_backend_is_a_problem_at_its_line_in_the_settings(tmp_path):
         text.replace('    "backend": {},', '    "backend": {"name": "svn", "repo": "x/y"},'), encoding="utf-8"
     )
     line = next(n for n, t in enumerate(settings.read_text().splitlines(), 1) if '"svn"' in t)
-    result = run_pelican(project, "pelicanconf.py", tmp_path / "out", "-e", editor_setting(local=True))
+    result = run_pelican(project, "pelicanconf.py", tmp_path / "out")
     assert result.returncode != 0
     assert f"pelicanconf.py:{line}: EDITOR['backend']['name'] is 'svn'" in result.stderr
     assert "Traceback" not in result.stderr
