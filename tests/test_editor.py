@@ -219,10 +219,12 @@ def editing(tmp_path, browser):
     backend_url = f"http://127.0.0.1:{port}/api/v1"
     output = tmp_path / "output"
 
-    def rebuild() -> None:
+    def rebuild(succeeds: bool = True) -> str:
+        """The build's report, after checking that it succeeded (or failed, as `succeeds` says)."""
         setting = editor_setting(local=True, local_backend_url=backend_url)
         result = run_pelican(project, "pelicanconf.py", output, "-e", setting)
-        assert result.returncode == 0, result.stdout + result.stderr
+        assert (result.returncode == 0) is succeeds, result.stdout + result.stderr
+        return result.stdout + result.stderr
 
     rebuild()
     environment = {
@@ -329,6 +331,27 @@ def test_an_article_written_in_the_editor_is_published_by_the_next_build_and_can
     assert article.xpath("string(//h1)").strip() == "Kinship carers win a voice in court"
     assert elsewhere == []
     assert refused == []
+
+
+def test_a_key_the_editor_does_not_know_is_kept_and_reported(editing):
+    """Saving a file with a key the form lacks keeps the key; the build then names it at its line."""
+    project, rebuild, page, site, *_ = editing
+    stray = project / "content" / "articles" / "2026-11-20-stray-key.md"
+    stray.write_text(
+        "---\ntitle: A file with a stray key\ndate: 2026-11-20\ncategory: News\nmood: hopeful\n---\n"
+        "The text.\n",
+        encoding="utf-8",
+    )
+    page.goto(f"{site}/admin/#/collections/articles/entries/{stray.stem}")
+    page.get_by_label("Title").fill("A file with a stray key, edited")
+    publish_now(page)
+    deadline = time.monotonic() + 15
+    while "edited" not in stray.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    saved = stray.read_text(encoding="utf-8")
+    assert "title: A file with a stray key, edited" in saved
+    assert "mood: hopeful" in saved
+    assert "2026-11-20-stray-key.md:5: unknown key `mood`" in rebuild(succeeds=False)
 
 
 def test_the_form_tests_the_summary_rule_as_the_build_does(editing):
