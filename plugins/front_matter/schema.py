@@ -339,6 +339,38 @@ def check_focus(entry: Entry, context: Context) -> tuple[int, int]:
 SLUG_HINT = "lower-case letters, digits and single hyphens, e.g. councils-referrals"
 ALIAS_HINT = "a path from the site root, e.g. /news/2019/old-title/"
 SUMMARY_HINT = "plain text: no HTML tags, Markdown or entities"
+
+
+def slug_field(description: str, example: str) -> Field:
+    return Field(
+        "slug", check_slug, description, example, pattern=f"^{SLUG_PATTERN.pattern}$", pattern_hint=SLUG_HINT
+    )
+
+
+def summary_field(description: str, example: str) -> Field:
+    return Field(
+        "summary",
+        check_summary,
+        description,
+        example,
+        kind="long_text",
+        pattern=SUMMARY_PATTERN,
+        pattern_hint=SUMMARY_HINT,
+    )
+
+
+def aliases_field(example: str) -> Field:
+    return Field(
+        "aliases",
+        check_aliases,
+        "Old addresses that redirect here.",
+        example,
+        kind="text_list",
+        pattern=f"^{ALIAS_PATTERN.pattern}$",
+        pattern_hint=ALIAS_HINT,
+    )
+
+
 SOURCE_FIELDS = (
     Field("title", check_text, "The report or release's name.", "The report", True),
     Field(
@@ -372,15 +404,7 @@ ARTICLE_FIELDS = (
     ),
     Field("authors", check_authors, "List of author names.", "[Jane Smith]", kind="text_list"),
     Field("author", check_text, "A single author's name (instead of `authors`).", "Jane Smith"),
-    Field(
-        "summary",
-        check_summary,
-        "Standfirst and teaser, plain text (no markup).",
-        '"One or two sentences."',
-        kind="long_text",
-        pattern=SUMMARY_PATTERN,
-        pattern_hint=SUMMARY_HINT,
-    ),
+    summary_field("Standfirst and teaser, plain text (no markup).", '"One or two sentences."'),
     Field(
         "modified",
         check_date,
@@ -388,14 +412,7 @@ ARTICLE_FIELDS = (
         "2026-11-25",
         kind="date",
     ),
-    Field(
-        "slug",
-        check_slug,
-        "Last part of the URL; defaults to the file name.",
-        "councils-referrals",
-        pattern=f"^{SLUG_PATTERN.pattern}$",
-        pattern_hint=SLUG_HINT,
-    ),
+    slug_field("Last part of the URL; defaults to the file name.", "councils-referrals"),
     Field(
         "status", check_status, "`published` (default) or `draft`.", "draft", kind="choice", options=STATUSES
     ),
@@ -419,15 +436,7 @@ ARTICLE_FIELDS = (
     Field("featured", check_bool, "true to lead the home page.", "true", kind="flag"),
     Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
     Field("key_points", check_key_points, "List of short key points.", '["First point"]', kind="text_list"),
-    Field(
-        "aliases",
-        check_aliases,
-        "Old addresses that redirect here.",
-        "[/news/2019/old-title/]",
-        kind="text_list",
-        pattern=f"^{ALIAS_PATTERN.pattern}$",
-        pattern_hint=ALIAS_HINT,
-    ),
+    aliases_field("[/news/2019/old-title/]"),
     Field(
         "sources",
         check_sources,
@@ -438,32 +447,9 @@ ARTICLE_FIELDS = (
 )
 PAGE_FIELDS = (
     Field("title", check_text, "Page heading.", "About us", True),
-    Field(
-        "slug",
-        check_slug,
-        "The page's URL, /{slug}/; defaults to the file name.",
-        "about",
-        pattern=f"^{SLUG_PATTERN.pattern}$",
-        pattern_hint=SLUG_HINT,
-    ),
-    Field(
-        "summary",
-        check_summary,
-        "Description for search engines and listings, plain text.",
-        '"Who we are."',
-        kind="long_text",
-        pattern=SUMMARY_PATTERN,
-        pattern_hint=SUMMARY_HINT,
-    ),
-    Field(
-        "aliases",
-        check_aliases,
-        "Old addresses that redirect here.",
-        "[/old-about/]",
-        kind="text_list",
-        pattern=f"^{ALIAS_PATTERN.pattern}$",
-        pattern_hint=ALIAS_HINT,
-    ),
+    slug_field("The page's URL, /{slug}/; defaults to the file name.", "about"),
+    summary_field("Description for search engines and listings, plain text.", '"Who we are."'),
+    aliases_field("[/old-about/]"),
 )
 # The records a `records` key holds, by key.
 ITEM_FIELDS = {"sources": SOURCE_FIELDS}
