@@ -175,7 +175,12 @@ def headers_block(path: str, options: EditorOptions) -> str:
     """A `_headers` rule for the editor's folder. Netlify applies the last matching rule's value of a
     header, so this policy replaces the site's for /admin/ only (README: Cloudflare Pages needs one more
     line)."""
-    return f"{path}\n  Content-Security-Policy: {admin_policy(options)}\n  X-Robots-Tag: noindex\n"
+    return (
+        "# The browser editor (Decap CMS) needs 'unsafe-eval' (it compiles its settings' schema) and inline\n"
+        "# styles (its interface is styled from script); this rule allows them on its pages only.\n"
+        "# Cloudflare Pages joins both rules' policies: add `! Content-Security-Policy` below the path.\n"
+        f"{path}\n  Content-Security-Policy: {admin_policy(options)}\n  X-Robots-Tag: noindex\n"
+    )
 
 
 def register() -> None:
