@@ -93,6 +93,8 @@ FRONT_MATTER = {
 # and publish builds get /admin/ too, with the editorial workflow (draft, in review, ready).
 EDITOR = {
     "local": True,
+    # True: the local backend in git mode, with the editorial workflow (a branch per draft), as live
+    "local_workflow": False,
     "backend": {},
 }
 

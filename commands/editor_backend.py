@@ -14,17 +14,22 @@ SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 DEFAULT_URL = "http://localhost:8081/api/v1"
 
 
+def editor_options(settings: dict) -> dict:
+    return settings.get("EDITOR") or {}
+
+
 def local_backend_url(settings: dict) -> str | None:
     """Where the editor of a development build looks for its local backend; None when it has none."""
-    editor = settings.get("EDITOR") or {}
+    editor = editor_options(settings)
     if "editor" not in settings.get("PLUGINS", []) or not editor.get("local"):
         return None
     return str(editor.get("local_backend_url") or DEFAULT_URL)
 
 
 def start(settings: dict, repository: Path = ROOT) -> subprocess.Popen | str:
-    """decap-server in file-system mode on the port the editor expects, listening on this machine only,
-    stopped when this process ends; or why it did not start, in words."""
+    """decap-server on the port the editor expects, listening on this machine only, stopped when this
+    process ends (in git mode with EDITOR['local_workflow']: a branch per entry, as on the live site);
+    or why it did not start, in words."""
     url = local_backend_url(settings)
     if url is None:
         return "the editor is not part of development builds (EDITOR['local'])"
@@ -34,7 +39,7 @@ def start(settings: dict, repository: Path = ROOT) -> subprocess.Popen | str:
     address = urlsplit(url)
     environment = {
         **os.environ,
-        "MODE": "fs",
+        "MODE": "git" if editor_options(settings).get("local_workflow") else "fs",
         "PORT": str(address.port or 80),
         "BIND_HOST": address.hostname or "localhost",
         "GIT_REPO_DIRECTORY": str(repository),

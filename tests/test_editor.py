@@ -1,6 +1,7 @@
 """The browser editor (/admin/, Decap CMS): made from the content model, served from the site, and saving
 articles that the next build publishes."""
 
+import contextlib
 import json
 import os
 import re
@@ -131,20 +132,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def editing(tmp_path, browser):
-    """A copy of the project built with the editor, its local backend running, and a browser page on
-    /admin/ signed in; yields (project, rebuild, page, requests made to other sites)."""
+@contextlib.contextmanager
+def editor_session(tmp_path: Path, browser, workflow: bool):
+    """A copy of the project built with the editor, its local backend running (in git mode with the
+    editorial workflow when `workflow`), and a browser page on /admin/ signed in; yields (project,
+    rebuild, page, site address, requests made to other sites, refusals by the policy)."""
     needs_npm(LOCAL_BACKEND)
     needs_npm(PACKAGE / "decap-cms.js")
     project = copy_project(tmp_path / "project")
     port = free_port()
     backend_url = f"http://127.0.0.1:{port}/api/v1"
     output = tmp_path / "output"
+    identity = {
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@children-first.example",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@children-first.example",
+    }
+    if workflow:
+        for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "The site"]):
+            subprocess.run(["git", *command], cwd=project, env={**os.environ, **identity}, check=True)
 
     def rebuild(succeeds: bool = True) -> str:
         """The build's report, after checking that it succeeded (or failed, as `succeeds` says)."""
-        setting = editor_setting(local=True, local_backend_url=backend_url)
+        setting = editor_setting(local=True, local_workflow=workflow, local_backend_url=backend_url)
         result = run_pelican(project, "pelicanconf.py", output, "-e", setting)
         assert (result.returncode == 0) is succeeds, result.stdout + result.stderr
         return result.stdout + result.stderr
@@ -152,9 +163,10 @@ def editing(tmp_path, browser):
     rebuild()
     environment = {
         **os.environ,
+        **identity,
         "PORT": str(port),
         "BIND_HOST": "127.0.0.1",
-        "MODE": "fs",
+        "MODE": "git" if workflow else "fs",
         "GIT_REPO_DIRECTORY": str(project),
     }
     server = subprocess.Popen(
@@ -173,6 +185,8 @@ def editing(tmp_path, browser):
     try:
         with serving(output) as site:
             page = context.new_page()
+            # Publishing from the workflow asks "Are you sure?"; the editor in the test is.
+            page.on("dialog", lambda dialog: dialog.accept())
             elsewhere: list[str] = []
             refused: list[str] = []
             page.on("request", lambda request: note_if_elsewhere(request.url, elsewhere))
@@ -184,6 +198,22 @@ def editing(tmp_path, browser):
         context.close()
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def editing(tmp_path, browser):
+    with editor_session(tmp_path, browser, workflow=False) as session:
+        yield session
+
+
+@pytest.fixture
+def editing_with_workflow(tmp_path, browser):
+    with editor_session(tmp_path, browser, workflow=True) as session:
+        yield session
+
+
+def git(project: Path, *arguments: str) -> str:
+    return subprocess.run(["git", *arguments], cwd=project, capture_output=True, text=True, check=True).stdout
 
 
 def note_if_elsewhere(url: str, elsewhere: list[str]) -> None:
@@ -254,6 +284,53 @@ def test_an_article_written_in_the_editor_is_published_by_the_next_build_and_can
     assert article.xpath("string(//h1)").strip() == "Kinship carers win a voice in court"
     assert elsewhere == []
     assert refused == []
+
+
+# (status shown, status chosen, the label Decap gives the branch)
+STATUS_STEPS = (("Draft", "In review", "pending_review"), ("In review", "Ready", "pending_publish"))
+
+
+@pytest.mark.longest
+def test_the_editorial_workflow_takes_an_article_from_draft_to_the_site(editing_with_workflow):
+    """As on the live site: a draft is a branch, its status moves Draft, In review, Ready, and publishing
+    merges it into main, after which the build publishes it."""
+    project, rebuild, page, site, elsewhere, refused = editing_with_workflow
+    page.goto(f"{site}/admin/#/collections/articles/new")
+    page.get_by_label("Title").fill("Care review one year on")
+    page.get_by_label("Date", exact=True).fill("2026-11-30T09:30")
+    page.get_by_role("combobox", name="Category").fill("Research")
+    page.keyboard.press("Enter")
+    page.locator("[data-slate-editor='true']").click()
+    page.keyboard.type("A year after the review, councils report mixed progress.")
+    page.get_by_role("button", name="Save").click()
+    branch = "cms/articles/2026-11-30-care-review-one-year-on"
+    wait_until(lambda: branch in git(project, "branch"))
+    assert not (project / "content" / "articles" / "2026-11-30-care-review-one-year-on.md").exists()
+    description = f"branch.{branch}.description"
+    for shown, chosen, label in (
+        ("Draft", "In review", "pending_review"),
+        ("In review", "Ready", "pending_publish"),
+    ):
+        page.get_by_role("button", name=f"Status: {shown}").click()
+        page.get_by_role("menuitem", name=chosen).click()
+        wait_until(lambda label=label: git(project, "config", description).strip().endswith(label))
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_role("menuitem", name="Publish now").click()
+    wait_until(lambda: branch not in git(project, "branch"))
+    assert "2026-11-30-care-review-one-year-on.md" in git(project, "ls-tree", "-r", "--name-only", "main")
+    rebuild()
+    article = project.parent / "output" / "articles" / "care-review-one-year-on" / "index.html"
+    assert html.fromstring(article.read_bytes()).xpath("string(//h1)").strip() == "Care review one year on"
+    assert elsewhere == []
+    assert refused == []
+
+
+def wait_until(condition, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the editor's change never reached the repository")
+        time.sleep(0.2)
 
 
 def test_a_key_the_editor_does_not_know_is_kept_and_reported(editing):

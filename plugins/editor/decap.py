@@ -57,6 +57,9 @@ class EditorOptions:
     """
 
     local: bool = False
+    # The local backend in git mode: saves go to a branch per entry and move through the editorial
+    # workflow, as on the live site, instead of straight into content/.
+    local_workflow: bool = False
     backend: dict = field(default_factory=dict)
     publish_mode: str = "editorial_workflow"
     local_backend_url: str = "http://localhost:8081/api/v1"
@@ -154,13 +157,15 @@ def decap_config(model: ContentModel, options: EditorOptions, local: bool, site_
     if options.backend:
         config["backend"] = dict(options.backend)
         if not local:
-            # decap-server's file-system mode (the local backend) saves straight to the files, no workflow.
+            # decap-server's file-system mode saves straight to the files, without the workflow.
             config["publish_mode"] = options.publish_mode
     else:
         # Only the local backend: Decap still asks for a backend, and `proxy` is the one decap-server is.
         config["backend"] = {"name": "proxy", "proxy_url": options.local_backend_url, "branch": "main"}
     if local:
         config["local_backend"] = {"url": options.local_backend_url}
+        if options.local_workflow:
+            config["publish_mode"] = options.publish_mode
     config.update(
         {
             "site_url": site_url or "/",
