@@ -26,9 +26,9 @@ from .decap import (
     EditorOptions,
     UnknownKind,
     api_origins,
-    backend_problems,
     decap_config,
     image_origins,
+    option_problems,
     origin,
 )
 
@@ -59,7 +59,7 @@ def check(generators) -> None:
     options = editor_options(settings)
     if not wanted(options):
         return
-    for key, message, fix in backend_problems(options.backend):
+    for key, message, fix in option_problems(options):
         build.report(config_problem(settings, "EDITOR", key, message, fix))
     if build.content_model is None:
         build.report(
@@ -73,7 +73,7 @@ def check(generators) -> None:
         )
         return
     try:
-        config = decap_config(build.content_model, options, options.local, settings.get("SITEURL", ""))
+        config = decap_config(build.content_model, options, settings.get("SITEURL", ""))
     except UnknownKind as error:
         build.report(
             Problem("plugins/editor/decap.py", 1, str(error), "give the kind a widget in editor/decap.py")

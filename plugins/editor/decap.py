@@ -69,14 +69,26 @@ class EditorOptions:
     media_folder: str = "content/images"
 
 
-def backend_problems(backend: dict) -> list[tuple[str, str, str]]:
-    """(key, what is wrong, how to fix it) for each problem of EDITOR['backend']."""
+def option_problems(options: EditorOptions) -> list[tuple[str, str, str]]:
+    """(key, what is wrong, how to fix it) for each problem of the EDITOR setting."""
+    problems = []
+    if options.publish_mode not in PUBLISH_MODES:
+        problems.append(
+            (
+                "publish_mode",
+                f"EDITOR['publish_mode'] is {options.publish_mode!r}",
+                'use "editorial_workflow" (draft, in review, ready) or "simple" (saves publish at once)',
+            )
+        )
+    backend = options.backend
     if not backend:
-        return []
+        return problems
     name = backend.get("name")
     if name not in BACKEND_API:
-        return [("name", f"EDITOR['backend']['name'] is {name!r}", 'use "github", "gitlab" or "gitea"')]
-    problems = []
+        return [
+            *problems,
+            ("name", f"EDITOR['backend']['name'] is {name!r}", 'use "github", "gitlab" or "gitea"'),
+        ]
     repo = backend.get("repo")
     if not isinstance(repo, str) or repo.count("/") < 1:
         problems.append(("repo", f"EDITOR['backend']['repo'] is {repo!r}", 'give "owner/repository"'))
@@ -150,10 +162,11 @@ def collection(kind: str, fields: tuple[ModelField, ...]) -> dict:
     }
 
 
-def decap_config(model: ContentModel, options: EditorOptions, local: bool, site_url: str) -> dict:
+def decap_config(model: ContentModel, options: EditorOptions, site_url: str) -> dict:
     """The whole `config.yml`: the backend (the local one while developing), media, and one collection per
     kind of document."""
     config: dict = {}
+    local = options.local
     if options.backend:
         config["backend"] = dict(options.backend)
         if not local:

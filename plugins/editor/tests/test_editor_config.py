@@ -5,7 +5,7 @@ import re
 import pytest
 
 import pelicanconf
-from editor.decap import EditorOptions, UnknownKind, decap_config, widget
+from editor.decap import EditorOptions, UnknownKind, decap_config, option_problems, widget
 from front_matter.config import load_config
 from front_matter.schema import FIELDS, SUMMARY_PATTERN, content_model
 from site_core import ModelField
@@ -16,7 +16,7 @@ SETTINGS = {name: getattr(pelicanconf, name) for name in dir(pelicanconf) if nam
 def generated(front_matter: dict | None = None, **options) -> dict:
     config, problems = load_config({**SETTINGS, "FRONT_MATTER": front_matter or pelicanconf.FRONT_MATTER})
     assert problems == []
-    return decap_config(content_model(config), EditorOptions(**options), options.get("local", False), "")
+    return decap_config(content_model(config), EditorOptions(**options), "")
 
 
 def fields_of(config: dict, collection: str) -> dict[str, dict]:
@@ -84,3 +84,26 @@ def test_the_live_site_gets_the_editorial_workflow_and_no_local_backend():
     assert config["backend"] == backend
     assert config["publish_mode"] == "editorial_workflow"
     assert "local_backend" not in config
+
+
+@pytest.mark.parametrize(
+    ("options", "complaint"),
+    [
+        ({"publish_mode": "instant"}, "EDITOR['publish_mode'] is 'instant'"),
+        ({"backend": {"name": "svn", "repo": "a/b"}}, "EDITOR['backend']['name'] is 'svn'"),
+        (
+            {"backend": {"name": "github", "repo": "children-first"}},
+            "EDITOR['backend']['repo'] is 'children-first'",
+        ),
+        ({"backend": {"name": "gitea", "repo": "a/b"}}, "a Gitea backend needs its `api_root`"),
+    ],
+)
+def test_each_wrong_option_is_named_with_its_fix(options, complaint):
+    problems = option_problems(EditorOptions(**options))
+    assert [message for _, message, _ in problems] == [complaint]
+    assert all(fix for _, _, fix in problems)
+
+
+def test_a_right_setting_has_no_problem():
+    backend = {"name": "gitlab", "repo": "team/site", "auth_type": "pkce", "app_id": "abc"}
+    assert option_problems(EditorOptions(backend=backend)) == []
