@@ -12,6 +12,7 @@ from commands.project import ROOT
 
 SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 DEFAULT_URL = "http://localhost:8081/api/v1"
+STARTUP_SECONDS = 1.5
 
 
 def editor_options(settings: dict) -> dict:
@@ -46,5 +47,10 @@ def start(settings: dict, repository: Path = ROOT) -> subprocess.Popen | str:
         "LOG_LEVEL": "warn",
     }
     process = subprocess.Popen([node, str(SERVER)], env=environment, cwd=repository)
-    atexit.register(process.terminate)
-    return process
+    try:
+        # It stops at once when it cannot listen (the port is taken) or the folder is not a git repository.
+        status = process.wait(timeout=STARTUP_SECONDS)
+    except subprocess.TimeoutExpired:
+        atexit.register(process.terminate)
+        return process
+    return f"its local backend stopped at start (status {status}); is port {address.port} in use?"
