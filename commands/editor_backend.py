@@ -5,6 +5,7 @@ import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from commands.project import ROOT
 
 SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 DEFAULT_URL = "http://localhost:8081/api/v1"
-STARTUP_SECONDS = 1.5
+STARTUP_SECONDS = 4
 
 
 def editor_options(settings: dict) -> dict:
@@ -46,11 +47,17 @@ def start(settings: dict, repository: Path = ROOT) -> subprocess.Popen | str:
         "GIT_REPO_DIRECTORY": str(repository),
         "LOG_LEVEL": "warn",
     }
-    process = subprocess.Popen([node, str(SERVER)], env=environment, cwd=repository)
+    log = Path(tempfile.gettempdir()) / "children-first-editor-backend.log"
+    with log.open("w", encoding="utf-8") as stream:
+        process = subprocess.Popen(
+            [node, str(SERVER)], env=environment, cwd=repository, stdout=stream, stderr=stream
+        )
     try:
         # It stops at once when it cannot listen (the port is taken) or the folder is not a git repository.
-        status = process.wait(timeout=STARTUP_SECONDS)
+        process.wait(timeout=STARTUP_SECONDS)
     except subprocess.TimeoutExpired:
         atexit.register(process.terminate)
         return process
-    return f"its local backend stopped at start (status {status}); is port {address.port} in use?"
+    said = log.read_text(encoding="utf-8", errors="replace")
+    reason = next((line.strip() for line in said.splitlines() if line.startswith(("Error:", "error:"))), "")
+    return f"its local backend stopped at start ({reason or 'see ' + str(log)})"
