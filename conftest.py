@@ -186,14 +186,20 @@ def site_url(published_site) -> str:
         yield url
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that stops a download it no longer needs is not an error worth a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serving(site: Path) -> Iterator[str]:
     """`site` served over HTTP on a free local port, as a static host serves it with its `_headers`."""
     rules = tuple(read_header_rules(site)) if (site / "_headers").is_file() else ()
     handler_class = type("SiteHandler", (StaticHostHandler,), {"header_rules": rules})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler_class, directory=str(site))
-    )
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
