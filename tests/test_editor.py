@@ -5,7 +5,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -17,12 +16,12 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from lxml import html
 
+from commands import editor_backend
 from conftest import ROOT, copy_project, read_header_rules, run_pelican, serving
 from editor.decap import EditorOptions
 from front_matter.schema import SUMMARY_PATTERN
 
 PACKAGE = ROOT / "node_modules" / "decap-cms" / "dist"
-LOCAL_BACKEND = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 
 
 def needs_npm(path: Path) -> None:
@@ -137,11 +136,15 @@ def editor_session(tmp_path: Path, browser, workflow: bool):
     """A copy of the project built with the editor, its local backend running (in git mode with the
     editorial workflow when `workflow`), and a browser page on /admin/ signed in; yields (project,
     rebuild, page, site address, requests made to other sites, refusals by the policy)."""
-    needs_npm(LOCAL_BACKEND)
+    needs_npm(editor_backend.SERVER)
     needs_npm(PACKAGE / "decap-cms.js")
     project = copy_project(tmp_path / "project")
     port = free_port()
-    backend_url = f"http://127.0.0.1:{port}/api/v1"
+    options = {
+        "local": True,
+        "local_workflow": workflow,
+        "local_backend_url": f"http://127.0.0.1:{port}/api/v1",
+    }
     output = tmp_path / "output"
     identity = {
         "GIT_AUTHOR_NAME": "Editor",
@@ -155,32 +158,14 @@ def editor_session(tmp_path: Path, browser, workflow: bool):
 
     def rebuild(succeeds: bool = True) -> str:
         """The build's report, after checking that it succeeded (or failed, as `succeeds` says)."""
-        setting = editor_setting(local=True, local_workflow=workflow, local_backend_url=backend_url)
+        setting = editor_setting(**options)
         result = run_pelican(project, "pelicanconf.py", output, "-e", setting)
         assert (result.returncode == 0) is succeeds, result.stdout + result.stderr
         return result.stdout + result.stderr
 
     rebuild()
-    environment = {
-        **os.environ,
-        **identity,
-        "PORT": str(port),
-        "BIND_HOST": "127.0.0.1",
-        "MODE": "git" if workflow else "fs",
-        "GIT_REPO_DIRECTORY": str(project),
-    }
-    server = subprocess.Popen(
-        [shutil.which("node") or "node", str(LOCAL_BACKEND)],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
+    server = editor_backend.start({"PLUGINS": ["editor"], "EDITOR": options}, project, identity)
+    assert not isinstance(server, str), server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         with serving(output) as site:
