@@ -6,8 +6,9 @@ text of articles and pages (Markdown or raw HTML) written as a path under conten
 
 - checks each file: it must be the image its name says, within the pixel limit, complete, and an SVG must
   not run script or load anything from elsewhere; every image needs alt text (`decorative` as the alt text
-  marks one that only decorates). Each problem names the article's line and stops the build before
-  anything is written;
+  marks one that only decorates); an image on another site is refused, as the site's
+  Content-Security-Policy would block it. Each problem names the article's line and stops the build
+  before anything is written;
 - publishes variants made from the pixels alone (see `process.py`): several widths, never wider than the
   original, in AVIF (WebP where this Pillow cannot write AVIF) and in JPEG (PNG when see-through), under
   `media/<digest>/`; the file at the image's own path is the widest fallback, re-encoded, so every link to
@@ -35,7 +36,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from markupsafe import Markup
 from pelican import signals
@@ -48,7 +49,15 @@ from site_core.store import digest, replace_bytes
 from site_core.workers import can_fork, fork_map
 
 from . import process
-from .markup import content_path, find_images, kept_attributes, picture_html, shown_alt, svg_html
+from .markup import (
+    content_path,
+    find_images,
+    kept_attributes,
+    on_another_site,
+    picture_html,
+    shown_alt,
+    svg_html,
+)
 from .process import IMAGE_SUFFIXES, MIME_TYPES, ImageRejected, Plan, SourceImage
 
 logger = logging.getLogger(__name__)
@@ -347,14 +356,16 @@ def image_html(
 
 
 def rewrite_body(catalogue: Catalogue, content, body: str, lines: SourceLines, used: set) -> str:
-    """`body` with every image of the image folders as a picture; each `<img>` without alt text, and
-    each image that cannot be published, reported at its line."""
+    """`body` with every image of the image folders as a picture; each `<img>` without alt text, each
+    from another site and each that cannot be published, reported at its line."""
     pieces: list[str] = []
     done = 0
     for found in find_images(body):
         relative = content_path(found.src, tuple(catalogue.options.folders))
         needle = PurePosixPath(relative).name if relative else found.src
         where = Use(content.source_path, lines.of(needle or "<img"))
+        if on_another_site(found.src):
+            catalogue.build.report(from_another_site(where, found.src))
         alt = shown_alt(found.alt)
         if alt is None:
             catalogue.build.report(missing_alt(content.source_path, where.line, needle or "an image"))
@@ -382,6 +393,23 @@ def note_linked_images(catalogue: Catalogue, content, lines: SourceLines) -> Non
     for relative in content.get_static_links():
         if catalogue.is_image(relative):
             catalogue.use(relative, Use(content.source_path, lines.of(PurePosixPath(relative).name)))
+
+
+def from_another_site(where: Use, src: str) -> Problem:
+    """The site's Content-Security-Policy (`img-src 'self'`) blocks an image from anywhere else."""
+    try:
+        name = PurePosixPath(unquote(urlsplit(src.strip()).path)).name
+    except ValueError:
+        name = ""
+    if PurePosixPath(name).suffix.lower() not in IMAGE_SUFFIXES:
+        name = "photo.jpg"
+    return Problem(
+        where.path,
+        where.line,
+        f"the image `{src}` is on another site",
+        f"download it into content/images/ and write its path, e.g. `images/{name}` (this site loads "
+        "nothing from other sites, so readers would see a broken image)",
+    )
 
 
 def missing_alt(path: str, line: int, what: str) -> Problem:

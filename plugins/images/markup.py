@@ -8,6 +8,7 @@ nears the screen.
 """
 
 import html
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
@@ -20,6 +21,7 @@ DECORATIVE = "decorative"
 STATIC_MARKER = "{static}/"
 # An <img> keeps these of what the author wrote; the plugin writes the rest.
 KEPT_ATTRIBUTES = ("title", "id", "lang", "dir")
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,13 @@ def content_path(src: str, folders: tuple[str, ...]) -> str | None:
     if path.lstrip("/").partition("/")[0] in folders:
         return path.lstrip("/")
     return None
+
+
+def on_another_site(src: str) -> bool:
+    r"""Whether an address leaves this site: it has a scheme (`https:`, `mailto:`) or a host (`//cdn…`,
+    or `\\cdn…`, which browsers read alike)."""
+    address = src.strip()
+    return bool(SCHEME.match(address)) or address.replace("\\", "/").startswith("//")
 
 
 def shown_alt(alt: str | None) -> str | None:

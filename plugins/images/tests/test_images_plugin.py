@@ -4,7 +4,7 @@ import io
 import os
 import re
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -13,6 +13,7 @@ from PIL import ExifTags, Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
 from conftest import PUBLISH_SITEURL, THEME_PLUGINS, tree_digest, write_content
+from images.markup import on_another_site
 from images.process import modern_format
 from site_core import BuildFailed
 
@@ -287,3 +288,90 @@ def test_a_wrong_setting_is_reported_at_its_line(pelican_run, content, capsys, k
     with pytest.raises(BuildFailed):
         pelican_run(PLUGINS, content, IMAGES={key: value})
     assert f"IMAGES['{key}'] is {value!r} — make it" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("src", "elsewhere"),
+    [
+        ("https://old-site.example/x.jpg", True),
+        ("HTTP://old-site.example/x.jpg", True),
+        (" //cdn.example/x.png", True),
+        ("\\\\cdn.example/x.png", True),
+        ("/\\cdn.example/x.png", True),
+        ("mailto:someone@example.org", True),
+        ("images/x.jpg", False),
+        ("/images/x.jpg", False),
+        ("{static}/images/x.jpg", False),
+        ("../images/x.jpg", False),
+    ],
+)
+def test_an_address_with_a_scheme_or_a_host_is_on_another_site(src, elsewhere):
+    assert on_another_site(src) is elsewhere
+
+
+ARTICLE_HEADER = "date: 2026-06-03\ncategory: News\n"
+MARKDOWN_ELSEWHERE = "![A chart of referrals](https://old-site.example/wp-content/uploads/2019/05/chart.jpg)"
+HTML_ELSEWHERE = (
+    '<img src="https://old-site.example/wp-content/uploads/chart.png" alt="A chart of referrals">'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "text", "src"),
+    [
+        (
+            "articles/2026-06-03-old-post.md",
+            ARTICLE_HEADER,
+            MARKDOWN_ELSEWHERE,
+            "https://old-site.example/wp-content/uploads/2019/05/chart.jpg",
+        ),
+        (
+            "articles/2026-06-03-old-post.md",
+            ARTICLE_HEADER,
+            "![A chart of referrals](//cdn.example/chart.jpg)",
+            "//cdn.example/chart.jpg",
+        ),
+        (
+            "articles/2026-06-03-old-post.md",
+            ARTICLE_HEADER,
+            HTML_ELSEWHERE,
+            "https://old-site.example/wp-content/uploads/chart.png",
+        ),
+        (
+            "articles/2026-06-03-old-post.md",
+            ARTICLE_HEADER + "status: draft\n",
+            MARKDOWN_ELSEWHERE,
+            "https://old-site.example/wp-content/uploads/2019/05/chart.jpg",
+        ),
+        ("pages/history.md", "", HTML_ELSEWHERE, "https://old-site.example/wp-content/uploads/chart.png"),
+    ],
+    ids=["markdown", "no-scheme", "raw-html", "draft", "page"],
+)
+def test_an_image_on_another_site_is_refused_at_its_line(
+    pelican_run, tmp_path, capsys, name, header, text, src
+):
+    source = f"---\ntitle: Our history\n{header}---\n\nFirst paragraph.\n\n{text}\n"
+    content = write_content(tmp_path / "content", {name: source})
+    with pytest.raises(BuildFailed, match="1 problem in 1 file"):
+        pelican_run(PLUGINS, content)
+    line = source.splitlines().index(text) + 1
+    file_name = PurePosixPath(urlsplit(src).path).name
+    assert (
+        f"{name}:{line}: the image `{src}` is on another site — download it into content/images/ and write "
+        f"its path, e.g. `images/{file_name}` (this site loads nothing from other sites"
+    ) in capsys.readouterr().err
+
+
+def test_a_srcset_in_raw_html_is_removed_so_no_copy_loads_from_another_site(pelican_run, content, capsys):
+    (content / "articles" / "2026-06-04-srcset.md").write_text(
+        "---\ntitle: Referrals by year\ndate: 2026-06-04\ncategory: News\n---\n\n"
+        '<img src="images/chart.png" srcset="https://cdn.example/chart-2x.png 2x" alt="Referrals by year">\n'
+    )
+    site = pelican_run(PLUGINS, content)
+    page = html.fromstring((site / "articles" / "srcset" / "index.html").read_bytes())
+    addresses = page.xpath("//div[@class='article-body']//img/@src | //div[@class='article-body']//@srcset")
+    assert addresses
+    assert not [address for address in addresses if "cdn.example" in address]
+    assert (
+        "2026-06-04-srcset.md:7: warning: removed the `srcset` attribute of <img>" in capsys.readouterr().err
+    )
