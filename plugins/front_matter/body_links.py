@@ -49,8 +49,11 @@ def content_file(path: str, content_root: Path, folder: Path) -> str | None:
     root = content_root.resolve()
     for start in (root, folder.resolve()):
         candidate = (start / path).resolve()
-        if candidate.is_relative_to(root) and candidate.is_file():
-            return candidate.relative_to(root).as_posix()
+        try:
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate.relative_to(root).as_posix()
+        except OSError:  # a name no file can have (too long for the file system): not a file
+            continue
     return None
 
 

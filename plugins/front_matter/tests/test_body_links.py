@@ -49,6 +49,7 @@ def test_relative_path(address, expected):
         ("images", None),
         ("images/none.jpg", None),
         ("../../x.txt", None),
+        (f"{'[' * 300}/contact", None),
     ],
 )
 def test_content_file_is_found_from_content_or_beside_the_source(content, path, expected):
