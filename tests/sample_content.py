@@ -38,9 +38,18 @@ class SampleArticle:
         return self.meta.get("status", "published") == "published" and self.date <= BUILD_MOMENT
 
 
-def read_articles(content: Path) -> list[SampleArticle]:
-    articles = []
-    for path in sorted((content / "articles").glob("*.md")):
+def read_documents(folder: Path) -> list[SampleArticle]:
+    documents = []
+    for path in sorted(folder.glob("*.md")):
         _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
-        articles.append(SampleArticle(path, yaml.safe_load(front), body))
-    return articles
+        documents.append(SampleArticle(path, yaml.safe_load(front), body))
+    return documents
+
+
+def read_articles(content: Path) -> list[SampleArticle]:
+    return read_documents(content / "articles")
+
+
+def read_pages(content: Path) -> list[SampleArticle]:
+    """The pages, read as articles are (a page has no date, so only `slug` and `meta` apply)."""
+    return read_documents(content / "pages")

@@ -12,11 +12,12 @@ import pytest
 from lxml import etree, html
 
 from conftest import PUBLISH_SITEURL, ROOT
-from sample_content import read_articles
+from sample_content import read_articles, read_pages
 
 ARTICLES = read_articles(ROOT / "content")
 PUBLIC = [a for a in ARTICLES if a.is_public]
 HIDDEN = [a for a in ARTICLES if not a.is_public]
+DRAFT_PAGES = [p for p in read_pages(ROOT / "content") if p.meta.get("status") == "draft"]
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
@@ -91,17 +92,33 @@ def test_every_public_article_has_its_page_and_listings(published_site):
             assert topic in page.text_content()
 
 
+def published_text(site: Path) -> str:
+    """Every page, feed, sitemap and index the site publishes (the search index's list of pages too)."""
+    return "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json")
+    )
+
+
 def test_drafts_and_scheduled_articles_are_nowhere(published_site):
     assert HIDDEN, "the sample content must include a draft and a scheduled article"
-    everything = "\n".join(
-        p.read_text(encoding="utf-8")
-        for p in published_site.rglob("*")
-        if p.is_file() and p.suffix in (".html", ".xml", ".txt")
-    )
+    everything = published_text(published_site)
     for article in HIDDEN:
         assert not (published_site / "articles" / article.slug).exists()
         assert f"/articles/{article.slug}/" not in everything
         assert article.meta["title"] not in everything
+
+
+def test_draft_pages_are_nowhere(published_site):
+    """Not written, nor in the sitemap, the search index, the feeds or the navigation."""
+    assert DRAFT_PAGES, "the sample content must include a draft page"
+    assert (published_site / "pagefind" / "result-urls.json").is_file()
+    everything = published_text(published_site)
+    for page in DRAFT_PAGES:
+        assert not (published_site / page.slug).exists()
+        assert f"/{page.slug}/" not in everything
+        assert page.meta["title"] not in everything
 
 
 def test_every_page_has_the_required_head(published_site):

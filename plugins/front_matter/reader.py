@@ -170,6 +170,7 @@ def pelican_metadata(
         "word_count": read.word_count,
         "source_digest": read.source_digest,
         "aliases": values.get("aliases", []),
+        "status": values.get("status", "published"),
     }
     if read.kind == "page":
         return metadata
@@ -182,7 +183,7 @@ def pelican_metadata(
         category=category,
         tags=topics,
         authors=[wrapper(Author, name) for name in names],
-        status="draft" if scheduled or values.get("status") == "draft" else "published",
+        status="draft" if scheduled else metadata["status"],
         scheduled=scheduled and values.get("status") != "draft",
         featured=values.get("featured", False),
         key_points=values.get("key_points", []),

@@ -371,6 +371,9 @@ def aliases_field(example: str) -> Field:
     )
 
 
+STATUS_FIELD = Field(
+    "status", check_status, "`published` (default) or `draft`.", "draft", kind="choice", options=STATUSES
+)
 SOURCE_FIELDS = (
     Field("title", check_text, "The report or release's name.", "The report", True),
     Field(
@@ -413,9 +416,7 @@ ARTICLE_FIELDS = (
         kind="date",
     ),
     slug_field("Last part of the URL; defaults to the file name.", "councils-referrals"),
-    Field(
-        "status", check_status, "`published` (default) or `draft`.", "draft", kind="choice", options=STATUSES
-    ),
+    STATUS_FIELD,
     Field(
         "image", check_image, "Lead image, a path under content/images/.", "images/photo.jpg", kind="image"
     ),
@@ -449,6 +450,7 @@ PAGE_FIELDS = (
     Field("title", check_text, "Page heading.", "About us", True),
     slug_field("The page's URL, /{slug}/; defaults to the file name.", "about"),
     summary_field("Description for search engines and listings, plain text.", '"Who we are."'),
+    STATUS_FIELD,
     aliases_field("[/old-about/]"),
 )
 # The records a `records` key holds, by key.

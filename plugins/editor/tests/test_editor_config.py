@@ -50,6 +50,13 @@ def test_every_schema_key_has_a_field_with_the_schemas_rule(kind, collection):
         assert (rule[0] if rule else None) == spec.pattern, name
 
 
+def test_a_page_can_be_saved_as_a_draft():
+    status = fields_of(generated(local=True), "pages")["status"]
+    assert status["widget"] == "select"
+    assert status["options"] == ["published", "draft"]
+    assert status["required"] is False
+
+
 def test_sources_are_records_of_title_and_url_with_the_address_rule():
     sources = fields_of(generated(), "articles")["sources"]
     assert [item["name"] for item in sources["fields"]] == ["title", "url"]

@@ -191,14 +191,26 @@ def test_default_slug_is_the_file_name_without_its_date(context, name, slug_or_p
         assert document.values["slug"] == slug_or_problem
 
 
-def test_pages_take_only_title_slug_and_summary(context):
+def test_pages_take_only_title_slug_summary_status_and_aliases(context):
     good = check("---\ntitle: About us\nsummary: Who we are.\n---\nText\n", context, "page", "about.md")
     assert good.problems == []
     assert good.values["slug"] == "about"
     bad = check("---\ntitle: About us\ndate: 2026-01-01\n---\nText\n", context, "page", "about.md")
     assert messages(bad) == [
-        "3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary, aliases"
+        "3: unknown key `date` — remove it; the keys a page takes are: title, slug, summary, status, aliases"
     ]
+
+
+@pytest.mark.parametrize(
+    ("status", "problem"), [("draft", None), ("published", None), ("hidden", "3: `status`")]
+)
+def test_a_page_may_be_a_draft(context, status, problem):
+    document = check(f"---\ntitle: Our plans\nstatus: {status}\n---\nText\n", context, "page", "plans.md")
+    if problem is None:
+        assert document.problems == []
+        assert document.values["status"] == status
+    else:
+        assert messages(document) == [f"{problem} is `{status}` — use `status: published` or `status: draft`"]
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,19 @@ def test_a_relative_link_is_resolved_against_its_page(project, link, fails):
     if fails:
         assert "content/pages/help.md:7: the link " in result.stderr
         assert "leads to `/help/contact/`" in result.stderr or "`#nowhere`" in result.stderr
+
+
+def test_a_link_to_a_draft_page_is_broken_until_the_page_is_published(project):
+    (project / "content" / "pages" / "help.md").write_text(PAGE.format(link="/editorial-policy/"))
+    draft = project / "content" / "pages" / "editorial-policy.md"
+    assert "status: draft\n" in draft.read_text()
+    result = run_pelican(project, "pelicanconf.py", project / "output")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "content/pages/help.md:7: the link `/editorial-policy/` on help/index.html leads to a page or file "
+        "that does not exist"
+    ) in result.stderr
+    draft.write_text(draft.read_text().replace("status: draft\n", ""))
+    result = run_pelican(project, "pelicanconf.py", project / "output")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "editorial-policy" / "index.html").is_file()
