@@ -6,7 +6,8 @@ text of articles and pages (Markdown or raw HTML) written as a path under conten
 
 - checks each file: it must be the image its name says, within the pixel limit, complete, and an SVG must
   not run script or load anything from elsewhere; every image needs alt text (`decorative` as the alt text
-  marks one that only decorates); an image on another site is refused, as the site's
+  marks one that only decorates), except in a draft (`status: draft`: an imported article's alt text is
+  written by a person before it is published); an image on another site is refused, as the site's
   Content-Security-Policy would block it. Each problem names the article's line and stops the build
   before anything is written;
 - publishes variants made from the pixels alone (see `process.py`): several widths, never wider than the
@@ -44,7 +45,16 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 import site_core
-from site_core import Build, Problem, all_contents, config_problem, current_build, forget_memoized, site_root
+from site_core import (
+    Build,
+    Problem,
+    all_contents,
+    config_problem,
+    current_build,
+    forget_memoized,
+    is_draft,
+    site_root,
+)
 from site_core.store import digest, replace_bytes
 from site_core.workers import can_fork, fork_map
 
@@ -328,7 +338,8 @@ def show_lead_image(catalogue: Catalogue, content, used: set) -> None:
     used.add((source.path, source.digest))
     alt = shown_alt(getattr(content, "image_alt", None))
     if alt is None:
-        catalogue.build.report(missing_alt(content.source_path, line, image))
+        if not is_draft(content):
+            catalogue.build.report(missing_alt(content.source_path, line, image))
         return
     content.lead_picture = Markup(image_html(catalogue, content.settings, source, alt, lead=True))
     if source.kind == "raster":
@@ -356,10 +367,12 @@ def image_html(
 
 
 def rewrite_body(catalogue: Catalogue, content, body: str, lines: SourceLines, used: set) -> str:
-    """`body` with every image of the image folders as a picture; each `<img>` without alt text, each
-    from another site and each that cannot be published, reported at its line."""
+    """`body` with every image of the image folders as a picture; each `<img>` without alt text (but in
+    an author's draft, whose alt text may wait until it is published), each from another site and each
+    that cannot be published, reported at its line. An image without alt text is left as it was written."""
     pieces: list[str] = []
     done = 0
+    draft = is_draft(content)
     for found in find_images(body):
         relative = content_path(found.src, tuple(catalogue.options.folders))
         needle = PurePosixPath(relative).name if relative else found.src
@@ -367,15 +380,16 @@ def rewrite_body(catalogue: Catalogue, content, body: str, lines: SourceLines, u
         if on_another_site(found.src):
             catalogue.build.report(from_another_site(where, found.src))
         alt = shown_alt(found.alt)
-        if alt is None:
+        if alt is None and not draft:
             catalogue.build.report(missing_alt(content.source_path, where.line, needle or "an image"))
-            continue
         if relative is None or not catalogue.is_image(relative):
             continue
         source = catalogue.use(relative, where)
         if source is None:
             continue
         used.add((source.path, source.digest))
+        if alt is None:
+            continue
         pieces.append(body[done : found.start])
         extra = kept_attributes(found)
         pieces.append(image_html(catalogue, content.settings, source, alt, lead=False, extra=extra))

@@ -6,6 +6,7 @@
 - site paths and facts (`site_root`, `absolute_url`, `language_tag`, `search_folder`, `staging_path`,
   `alias_save_as`);
 - every article and page of a generator (`all_contents`), and their URLs worked out once per build;
+  whether one is an author's draft (`is_draft`);
 - the content model as data (`ContentModel`, `ModelField`), for plugins that show it to people;
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`).
@@ -34,7 +35,7 @@ from .build import (
     publish_output,
     stop_on_problems,
 )
-from .contents import all_contents, fix_addresses, forget_memoized
+from .contents import all_contents, fix_addresses, forget_memoized, is_draft
 from .model import KINDS, ContentModel, ModelField
 from .paths import (
     absolute_url,
@@ -72,6 +73,7 @@ __all__ = [
     "display_path",
     "finishing",
     "forget_memoized",
+    "is_draft",
     "language_tag",
     "locate_setting",
     "merge_options",

@@ -28,6 +28,13 @@ def all_contents(generator) -> list:
     return []
 
 
+def is_draft(content) -> bool:
+    """Whether its author marked it `status: draft`: no build publishes it until a person changes that.
+    Pelican calls a scheduled article (dated in the future) a draft too, but a later build publishes it
+    with no one looking, so it is held to everything a published one is."""
+    return getattr(content, "status", None) == "draft" and not getattr(content, "scheduled", False)
+
+
 def fix_addresses(generators) -> None:
     """Pelican's `all_generators_finalized`: each article's and page's URL, worked out once.
 

@@ -375,3 +375,86 @@ def test_a_srcset_in_raw_html_is_removed_so_no_copy_loads_from_another_site(peli
     assert (
         "2026-06-04-srcset.md:7: warning: removed the `srcset` attribute of <img>" in capsys.readouterr().err
     )
+
+
+ARTICLE_START = "---\ntitle: Imported from the old site\ndate: {date}\ncategory: News\n"
+# Files whose images still lack alt text, as an import leaves them: where each lives, its header after
+# the required keys, its text, and what a build says of each image once the file is published.
+WITHOUT_ALT = {
+    "lead image": (
+        "articles/2026-06-05-imported.md",
+        ARTICLE_START + "image: images/kitchen.jpg\n",
+        "First.\n",
+        [("image: images/kitchen.jpg", "`image` has no `image_alt`")],
+    ),
+    "text": (
+        "articles/2026-06-05-imported.md",
+        ARTICLE_START,
+        'First.\n\n![](images/chart.png)\n\n<img src="images/kitchen.jpg" alt=" ">\n',
+        [
+            ("![](images/chart.png)", "the image `chart.png` has no alt text"),
+            ('<img src="images/kitchen.jpg"', "the image `kitchen.jpg` has no alt text"),
+        ],
+    ),
+    "page": (
+        "pages/imported.md",
+        "---\ntitle: Imported from the old site\n",
+        "First.\n\n![](images/chart.png)\n",
+        [("![](images/chart.png)", "the image `chart.png` has no alt text")],
+    ),
+}
+
+
+def without_alt(kind: str, status: str = "", date: str = "2026-06-05") -> tuple[str, str]:
+    name, header, text, _ = WITHOUT_ALT[kind]
+    return name, f"{header.format(date=date)}{status}---\n\n{text}"
+
+
+def assert_no_alt_refused(capsys, kind: str, source: str) -> None:
+    """The usual problem for each image without alt text, at the line that uses it."""
+    name, _, _, refusals = WITHOUT_ALT[kind]
+    said = capsys.readouterr().err
+    for needle, what in refusals:
+        line = next(n for n, text in enumerate(source.splitlines(), 1) if needle in text)
+        assert f"{name}:{line}: {what} — " in said, said
+
+
+@pytest.mark.parametrize("kind", sorted(WITHOUT_ALT))
+def test_a_draft_may_wait_for_its_alt_text_until_it_is_published(
+    pelican_run, content, tmp_path, capsys, kind
+):
+    name, draft = without_alt(kind, "status: draft\n")
+    (content / name).parent.mkdir(parents=True, exist_ok=True)
+    (content / name).write_text(draft)
+    site = pelican_run(PLUGINS, content, output=tmp_path / "site")
+    assert not (site / "imported").exists()
+    assert not (site / "articles" / "imported").exists()
+    for status in ("", "status: published\n"):
+        _, published = without_alt(kind, status)
+        (content / name).write_text(published)
+        with pytest.raises(BuildFailed):
+            pelican_run(PLUGINS, content, output=tmp_path / "site")
+        assert_no_alt_refused(capsys, kind, published)
+
+
+@pytest.mark.parametrize("kind", ["lead image", "text"])
+def test_a_scheduled_article_needs_its_alt_text_now(pelican_run, content, capsys, kind):
+    """A later build publishes it with no one looking."""
+    name, scheduled = without_alt(kind, date="2027-02-01")
+    (content / name).write_text(scheduled)
+    with pytest.raises(BuildFailed):
+        pelican_run(PLUGINS, content)
+    assert_no_alt_refused(capsys, kind, scheduled)
+
+
+def test_a_drafts_images_are_checked_in_every_other_way(pelican_run, content, capsys):
+    (content / "images" / "damaged.jpg").write_bytes(bad_image("truncated"))
+    (content / "articles" / "2026-06-06-imported.md").write_text(
+        "---\ntitle: Imported\ndate: 2026-06-06\ncategory: News\nstatus: draft\nimage: images/damaged.jpg\n"
+        "---\n\nFirst.\n\n![](images/damaged.jpg)\n"
+    )
+    with pytest.raises(BuildFailed, match="2 problems in 1 file"):
+        pelican_run(PLUGINS, content)
+    said = capsys.readouterr().err
+    assert "2026-06-06-imported.md:6: the image `images/damaged.jpg` is damaged" in said
+    assert "2026-06-06-imported.md:11: the image `images/damaged.jpg` is damaged" in said
