@@ -112,6 +112,55 @@ def new(c, title, category="News", topics="", author=""):
 
 @task(
     help={
+        "export": "the WordPress export file (Tools → Export → All content)",
+        "map": "the map of categories and tags (default imports/EXPORT.map.yml, written by the first run)",
+        "default_category": "for a trial: send every category with no target in the map to this category",
+        "uploads": "a local copy of the old site's wp-content/uploads folder",
+        "media_from": "the address of the old site's uploads folder, to fetch media from",
+        "allow_host": "also fetch images from this other site (repeatable)",
+        "old_host": "an earlier address of the same site, e.g. www.old-name.org (repeatable)",
+        "dry_run": "show the plan in the report; write nothing into content/",
+        "force": "replace imported files even if they were edited since",
+        "report": "where to write the report (default imports/EXPORT.report.md)",
+    },
+    iterable=["allow_host", "old_host"],
+)
+def import_wordpress(
+    c,
+    export,
+    map=None,  # noqa: A002 - the option's name on the command line
+    default_category=None,
+    uploads=None,
+    media_from=None,
+    allow_host=None,
+    old_host=None,
+    dry_run=False,
+    force=False,
+    report=None,
+):
+    """Bring a WordPress site into content/: posts and pages, their images, old addresses as redirects."""
+    from commands.wordpress import Options, run
+
+    here = Path.cwd()
+    run(
+        Options(
+            export=(here / export).resolve(),
+            project=ROOT,
+            map_path=(here / map).resolve() if map else None,
+            default_category=default_category,
+            uploads=(here / uploads).resolve() if uploads else None,
+            media_from=media_from,
+            allow_hosts=tuple(allow_host or ()),
+            old_hosts=tuple(old_host or ()),
+            dry_run=dry_run,
+            force=force,
+            report_path=(here / report).resolve() if report else None,
+        )
+    )
+
+
+@task(
+    help={
         "articles": "how many articles in the generated corpus (default 5000)",
         "images_only": "only the cold cost of each sample image (a few seconds)",
     }
