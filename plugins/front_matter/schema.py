@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from yaml.constructor import SafeConstructor
@@ -30,8 +30,10 @@ ISO_DATE = re.compile(
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-# An old address on this site: from the root, URL-safe characters only, no query or fragment.
-ALIAS_PATTERN = re.compile(r"/[A-Za-z0-9._~%/-]*")
+# An old address on this site: from the root, URL-safe characters or %-escapes only, no query or fragment.
+ALIAS_PATTERN = re.compile(r"/(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*")
+# What a decoded alias may not hold: a host would not find, or should not serve, a file named with it.
+UNSAFE_IN_A_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
 STATUSES = ("published", "draft")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 # Tab and newline are ordinary in text; every other control character is invisible and breaks feeds.
@@ -167,17 +169,33 @@ def check_slug(entry: Entry, context: Context) -> str:
     return text
 
 
+def _stays_in_its_folders(path: str) -> bool:
+    return "//" not in path and not any(part in {".", ".."} for part in path.split("/")[1:])
+
+
 def check_aliases(entry: Entry, context: Context) -> list[str]:
     aliases = []
     for node in _items(entry, "`aliases: [/news/old-address/]`"):
         text = _scalar_text(node, "each item of `aliases`", "an old path such as /news/old-address/")
-        segments = text.split("/")[1:]
-        if not ALIAS_PATTERN.fullmatch(text) or any(s in {".", ".."} for s in segments) or "//" in text:
+        line = node_line(node, context.first_yaml_line)
+        if not ALIAS_PATTERN.fullmatch(text) or not _stays_in_its_folders(text):
             raise Invalid(
                 f"the alias `{text}` is not a path on this site",
-                "write the old address from the site root, e.g. `/news/2019/old-title/` "
-                "(letters, digits, - _ . ~ and /; no domain, no ?query or #anchor)",
-                node_line(node, context.first_yaml_line),
+                "write the old address from the site root, e.g. `/news/2019/old-title/` (letters, digits, "
+                "- _ . ~ and /, or %-escapes such as %C3%A9; no domain, no ?query or #anchor)",
+                line,
+            )
+        try:
+            decoded = unquote(text, errors="strict")
+        except UnicodeDecodeError:
+            decoded = None
+        if decoded is None or not _stays_in_its_folders(decoded) or UNSAFE_IN_A_PATH.search(decoded):
+            raise Invalid(
+                f"the alias `{text}`, its %-escapes decoded as a web host decodes them, is not a path "
+                "on this site",
+                "write each %-escape as the UTF-8 bytes of a character (`é` is %C3%A9); decoded, the path "
+                "may not hold `..`, `//`, `\\` or a control character",
+                line,
             )
         aliases.append(text)
     return aliases

@@ -2,8 +2,9 @@
 
 Each path in an article's or page's `aliases` (front matter, e.g. `/news/2019/old-title/`) becomes a small
 page at that address that sends readers and search engines on: a meta refresh, a canonical link to the new
-address, `noindex`, and a plain link for anyone whose browser does not follow the refresh. Every alias is
-also a line of `_redirects`, which Netlify and Cloudflare Pages answer with a real 301. An alias that
+address, `noindex`, and a plain link for anyone whose browser does not follow the refresh; the page is
+saved under the alias's decoded name (`/caf%C3%A9/` in `café/`), where hosts look. Every alias is also a
+line of `_redirects`, as written, which Netlify and Cloudflare Pages answer with a real 301. An alias that
 would overwrite any other output of the site stops the build (front_matter's site checks).
 """
 

@@ -4,7 +4,7 @@ index folder, staging folders, alias pages."""
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # The SEARCH setting's default folder, inside the output, for Pagefind's index.
 DEFAULT_SEARCH_FOLDER = "pagefind"
@@ -41,8 +41,10 @@ def staging_path(output_path: str | Path) -> Path:
 
 
 def alias_save_as(alias: str) -> str:
-    """The output file an old address (an `aliases` entry) is served from by a static host."""
-    relative = alias.lstrip("/")
+    """The output file an old address (an `aliases` entry) is served from by a static host. Every host
+    (Netlify, nginx, S3, Python's http.server) decodes a request's %-escapes before it looks for the file,
+    so `/2020/01/caf%C3%A9/` is served from `2020/01/café/index.html`."""
+    relative = unquote(alias).lstrip("/")
     if not relative or relative.endswith("/"):
         return f"{relative}index.html"
     if relative.endswith((".html", ".htm")):

@@ -172,6 +172,45 @@ def test_bad_values_are_reported_on_their_line(context, text, line, fragment):
     assert any(m.startswith(f"{line}: ") and fragment in m for m in found), found
 
 
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "/news/2019/old-title/",
+        "/features/kinship-2026.html",
+        "/2020/01/caf%C3%A9/",
+        "/a%2Fb/",
+        "/old%20name/",
+    ],
+)
+def test_an_alias_may_be_written_with_percent_escapes(context, alias):
+    document = check(front_matter(f"aliases: ['{alias}']"), context)
+    assert messages(document) == []
+    assert document.values["aliases"] == [alias]
+
+
+@pytest.mark.parametrize(
+    ("alias", "what"),
+    [
+        ("/../../etc/x", "is not a path on this site"),
+        ("https://old.example/x/", "is not a path on this site"),
+        ("/100%/", "is not a path on this site"),
+        ("/caf%E9/", "its %-escapes decoded as a web host decodes them, is not a path on this site"),
+        ("/%2E%2E/%2e%2e/etc/x", "its %-escapes decoded"),
+        ("/a/%2E/b/", "its %-escapes decoded"),
+        ("/a%2F%2Fb/", "its %-escapes decoded"),
+        ("/a%5Cb/", "its %-escapes decoded"),
+        ("/a%00b/", "its %-escapes decoded"),
+        ("/a%0Ab/", "its %-escapes decoded"),
+        ("/a%C2%85b/", "its %-escapes decoded"),
+    ],
+)
+def test_an_alias_that_is_no_path_here_once_decoded_is_refused(context, alias, what):
+    found = messages(check(front_matter(f"aliases:\n  - '/fine/'\n  - '{alias}'"), context))
+    assert len(found) == 1, found
+    assert found[0].startswith(f"7: the alias `{alias}`")
+    assert what in found[0]
+
+
 def test_every_problem_in_a_file_is_reported_at_once(context):
     text = front_matter("categroy: News\nstatus: live", title='""', date="2026-13-01")
     found = messages(check(text, context))

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from link_check.check import broken_links, page_url, parse_page, resolve, site_path, srcset_urls
+from site_core import alias_save_as
 
 SITE = "https://children-first.example"
 
@@ -106,6 +107,17 @@ def test_addresses_are_read_as_a_browser_reads_them():
 @pytest.mark.parametrize("data", [b"", b"  \n", b"<!-- only a comment -->"])
 def test_a_page_with_nothing_in_it_has_no_links(data):
     assert parse_page(data).links == ()
+
+
+@pytest.mark.parametrize("alias", ["/2020/01/caf%C3%A9/", "/old%20name.html", "/a%2Fb/"])
+def test_a_link_to_an_alias_reaches_the_page_saved_for_it(tmp_path, alias):
+    """The link check and the redirects agree on which file an old address is."""
+    pages = {alias_save_as(alias): "<p>Moved.</p>", "index.html": f'<a href="{alias}">old</a>'}
+    for name, text in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    problems, _ = broken_links(tmp_path, SITE, {}, tmp_path)
+    assert problems == []
 
 
 def test_each_page_resolves_its_own_addresses(tmp_path):

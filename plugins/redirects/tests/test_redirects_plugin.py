@@ -1,10 +1,13 @@
 """The redirects plugin in a real (in-process) build: each alias is a page that sends readers on, and a line
 of `_redirects`."""
 
+from urllib.request import urlopen
+
 import pytest
 from lxml import html
 
-from conftest import PUBLISH_SITEURL, SMALL_SITE, THEME_PLUGINS, write_content
+from conftest import PUBLISH_SITEURL, SMALL_SITE, THEME_PLUGINS, serving, write_content
+from site_core import BuildFailed
 
 PLUGINS = [*THEME_PLUGINS, "redirects"]
 TARGET = "articles/kinship-carers/"
@@ -66,3 +69,30 @@ def test_without_aliases_there_is_an_empty_redirects_file_and_no_alias_pages(pel
     )
     assert (site / "_redirects").read_text() == ""
     assert not (site / "news").exists()
+
+
+def with_aliases(aliases: str) -> dict[str, str]:
+    name = "articles/2026-06-10-kinship-carers.md"
+    return {name: SMALL_SITE[name].replace("[/news/kinship-carers/, /features/kinship-2026.html]", aliases)}
+
+
+def test_an_alias_with_percent_escapes_is_served_where_a_host_decodes_it(pelican_run, tmp_path):
+    content = write_content(tmp_path / "content", with_aliases("[/2020/01/caf%C3%A9/]"))
+    site = pelican_run(PLUGINS, content)
+    assert (site / "_redirects").read_text(encoding="utf-8").splitlines() == [
+        f"/2020/01/caf%C3%A9/ /{TARGET} 301"
+    ]
+    with serving(site) as address, urlopen(f"{address}/2020/01/caf%C3%A9/") as response:
+        assert response.status == 200
+        page = html.fromstring(response.read())
+    assert page.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url=/{TARGET}"]
+    assert page.xpath("//link[@rel='canonical']/@href") == [f"{PUBLISH_SITEURL}/{TARGET}"]
+
+
+def test_an_alias_that_decodes_to_another_page_would_replace_it(pelican_run, tmp_path, capsys):
+    content = write_content(tmp_path / "content", with_aliases("[/abou%74/]"))
+    with pytest.raises(BuildFailed):
+        pelican_run(PLUGINS, content)
+    said = capsys.readouterr().err
+    assert "2026-06-10-kinship-carers.md:8: the alias `/abou%74/` would replace " in said
+    assert "pages/about.md — remove the alias" in said

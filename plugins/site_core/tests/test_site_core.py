@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from site_core import Build, Problem, current_build, locate_setting, parse_options
+from site_core import Build, Problem, alias_save_as, current_build, locate_setting, parse_options
 from site_core.workers import WorkerFailed, fork_map
 
 
@@ -93,3 +93,18 @@ def test_fork_map_reports_a_worker_failure():
 
     with pytest.raises(WorkerFailed, match="seven"):
         fork_map(fails_on_seven, list(range(10)), 2)
+
+
+@pytest.mark.parametrize(
+    ("alias", "save_as"),
+    [
+        ("/news/kinship-carers/", "news/kinship-carers/index.html"),
+        ("/features/kinship-2026.html", "features/kinship-2026.html"),
+        ("/news/kinship-carers", "news/kinship-carers/index.html"),
+        ("/", "index.html"),
+        ("/2020/01/caf%C3%A9/", "2020/01/café/index.html"),
+        ("/old%20name.html", "old name.html"),
+    ],
+)
+def test_an_alias_is_saved_where_a_host_looks_for_it(alias, save_as):
+    assert alias_save_as(alias) == save_as
