@@ -1,5 +1,7 @@
 """Development settings: `pelican content -s pelicanconf.py` (or `invoke build` / `invoke serve`)."""
 
+import logging
+
 SITENAME = "Children First"
 SITE_STRAPLINE = "presented by WillisPalmer"
 SITE_DESCRIPTION = (
@@ -21,6 +23,9 @@ EXTRA_PATH_METADATA = {
     "extra/logo.png": {"path": "logo.png"},
 }
 OUTPUT_PATH = "output"
+# The images plugin reports an image without alt text at its file and line (a draft may wait for it), so
+# Pelican's own, vaguer line for the same image is not printed too.
+LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.

@@ -84,14 +84,14 @@ KEPT_ELEMENTS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "a", "img", "figure", "figcaption", "blockquote", "ul",
     "ol", "li", "dl", "dt", "dd", "pre", "code", "em", "i", "strong", "b", "u", "s", "del", "ins", "sub",
     "sup", "abbr", "mark", "kbd", "samp", "var", "cite", "q", "small", "table", "caption", "thead", "tbody",
-    "tfoot", "tr", "th", "td", "details", "summary", "time",
+    "tr", "th", "td", "details", "summary", "time",
 }  # fmt: skip
 KEPT_ATTRIBUTES = {
     "a": {"href", "id"},
     "img": {"src", "alt"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
-    "ol": {"start", "reversed"},
+    "ol": {"start"},
     "abbr": {"title"},
     "time": {"datetime"},
     "code": {"class"},
@@ -192,11 +192,17 @@ class ItemConverter:
         text = MORE.sub("", text)
         text = NEXTPAGE.sub("<hr>", text)
         rendered = self.render_all(blocks.parse(text)) if blocks.has_blocks(text) else self.classic(text)
-        soup = BeautifulSoup(rendered, "html.parser")
+        # lxml parses as a browser would: an unclosed <li> closes at the next, a link inside a link ends
+        # the first, so the text reads as readers saw it.
+        soup = BeautifulSoup(rendered, "lxml")
+        root = soup.body
+        if root is None:
+            root = soup.new_tag("body")
+            soup.append(root)
         self.soup = soup
-        self.normalise(soup)
-        ids = heading_ids(soup)
-        text = str(soup)
+        self.normalise(soup, root)
+        ids = heading_ids(root)
+        text = root.decode_contents()
         marker = f"<{MORE_MARK}></{MORE_MARK}>"
         teaser = ""
         if marker in text:
@@ -456,7 +462,7 @@ class ItemConverter:
 
     # The HTML, element by element
 
-    def normalise(self, soup: BeautifulSoup) -> None:
+    def normalise(self, soup: BeautifulSoup, root: Tag) -> None:
         for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
             comment.extract()
         for element in soup.find_all(list(REMOVED_ELEMENTS)):
@@ -496,6 +502,8 @@ class ItemConverter:
                 "title is its only first-level heading)",
             )
         for pre in soup.find_all("pre"):
+            for line_break in pre.find_all("br"):
+                line_break.replace_with("\n")
             if "wp-block-verse" in (pre.get("class") or []):
                 verse = soup.new_tag("p")
                 for index, line in enumerate(pre.get_text().strip("\n").split("\n")):
@@ -505,20 +513,28 @@ class ItemConverter:
                 pre.replace_with(verse)
         for figure in soup.find_all("figure"):
             rework_figure(soup, figure)
+        for footer in soup.find_all("tfoot"):
+            # The site's HTML has no <tfoot>: its rows go last in the table, where it showed them.
+            table = footer.find_parent("table")
+            if table is not None:
+                table.append(footer.extract())
+        for code in soup.find_all("code"):
+            multiline_code(soup, code)
         for quote in soup.find_all("blockquote"):
             for cite in quote.find_all("cite"):
                 if cite.find_parent("p") is None or cite.parent is quote:
                     line = soup.new_tag("p")
                     line.append(f"— {cite.get_text(' ', strip=True)}")
                     cite.replace_with(line)
-        for element in soup.find_all(True):
+        wrap_orphan_items(soup, root)
+        for element in root.find_all(True):
             if element.name not in KEPT_ELEMENTS and element.name != MORE_MARK:
                 keep_anchor(soup, element)
                 element.unwrap()
-        for element in soup.find_all(True):
+        for element in root.find_all(True):
             tidy_attributes(soup, element)
-        wrap_loose_text(soup)
-        remove_empty(soup)
+        wrap_loose_text(soup, root)
+        remove_empty(root)
 
     def image(self, image: Tag) -> None:
         source = image.get("src") or image.get("data-src") or image.get("data-lazy-src") or ""
@@ -713,6 +729,25 @@ def rework_figure(soup: BeautifulSoup, figure: Tag) -> None:
     figure.unwrap()
 
 
+def multiline_code(soup: BeautifulSoup, code: Tag) -> None:
+    """Inline code broken over lines (`wpautop` put `<br>` in it) is a code block when it is the whole
+    paragraph, else one line."""
+    breaks = code.find_all("br")
+    if not breaks or code.find_parent("pre") is not None:
+        return
+    for line_break in breaks:
+        line_break.replace_with("\n")
+    paragraph = code.parent
+    alone = paragraph is not None and paragraph.name == "p" and paragraph.get_text().strip() == code.get_text().strip()
+    if alone:
+        block = soup.new_tag("pre")
+        block.append(soup.new_tag("code"))
+        block.code.string = code.get_text()
+        paragraph.replace_with(block)
+    else:
+        code.string = " ".join(line.strip() for line in code.get_text().split("\n"))
+
+
 def keep_anchor(soup: BeautifulSoup, element: Tag) -> None:
     """An element that is unwrapped keeps its `id` as an empty anchor, so links to it still arrive."""
     identifier = element.get("id")
@@ -742,9 +777,33 @@ def tidy_attributes(soup: BeautifulSoup, element: Tag) -> None:
     element.attrs = kept
 
 
-def wrap_loose_text(soup: BeautifulSoup) -> None:
+def wrap_orphan_items(soup: BeautifulSoup, root: Tag) -> None:
+    """List items written without their list (browsers show them as one) are put in a list."""
+    for item in root.find_all("li"):
+        if item.parent is None or item.parent.name in ("ul", "ol"):
+            continue
+        run = [item]
+        sibling = item.next_sibling
+        while sibling is not None and (
+            (isinstance(sibling, Tag) and sibling.name == "li")
+            or (isinstance(sibling, NavigableString) and not sibling.strip())
+        ):
+            run.append(sibling)
+            sibling = sibling.next_sibling
+        holder = soup.new_tag("ul")
+        item.insert_before(holder)
+        for piece in run:
+            holder.append(piece.extract())
+        if holder.parent is not None and holder.parent.name == "p":
+            paragraph = holder.parent
+            paragraph.insert_after(holder.extract())
+            if not paragraph.get_text(strip=True):
+                paragraph.decompose()
+
+
+def wrap_loose_text(soup: BeautifulSoup, root: Tag) -> None:
     """Text and inline elements left beside blocks (after a `<div>` was unwrapped) become paragraphs."""
-    for container in [soup, *soup.find_all(list(FLOW_CONTAINERS - {"[document]"}))]:
+    for container in [root, *root.find_all(list(FLOW_CONTAINERS - {"[document]"}))]:
         children = list(container.children)
         if not any(isinstance(c, Tag) and c.name in BLOCK_LEVEL for c in children):
             continue
@@ -761,7 +820,7 @@ def wrap_loose_text(soup: BeautifulSoup) -> None:
             run = []
 
 
-def remove_empty(soup: BeautifulSoup) -> None:
+def remove_empty(soup: Tag) -> None:
     for element in soup.find_all(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption"]):
         if element.decomposed:
             continue
@@ -776,7 +835,7 @@ def remove_empty(soup: BeautifulSoup) -> None:
             paragraph.decompose()
 
 
-def heading_ids(soup: BeautifulSoup) -> set[str]:
+def heading_ids(soup: Tag) -> set[str]:
     """The ids the page will have: those kept from WordPress, and those Markdown's table of contents gives
     each heading (so links to `#anchor` can be checked before the build does)."""
     ids = {str(e["id"]) for e in soup.find_all(attrs={"id": True})}

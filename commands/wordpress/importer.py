@@ -115,6 +115,7 @@ class Doc:
     summary_derived: bool = False
     outcome: str = ""
     written_text: str = ""
+    final_html: bytes = b""  # the text as HTML just before it became Markdown (for checking the Markdown)
 
     @property
     def published(self) -> bool:
@@ -236,6 +237,11 @@ class Importer:
         self.register_featured(site, library, docs)
         dry = options.dry_run or bool(stopped)
         library.bring_in(self.content, self.sources(site, dry), write=not dry)
+        for doc in docs:
+            for note in doc.notes:
+                if note.media is not None:
+                    ref = library.refs[note.media]
+                    note.needle = ref.local or f"Image not imported: {ref.label}"
         defaulted, unmapped_tags = self.categorise(docs, uses, term_map)
         self.decide_status(docs, library)
         by_index = {d.item.index: d for d in docs}
@@ -365,7 +371,14 @@ class Importer:
             if doc.path is not None:
                 continue
             item = doc.item
-            base = slugify(wxr_name(item.name)) or slugify(plain_text(item.title)) or f"post-{item.post_id}"
+            base = next(
+                (
+                    slug
+                    for slug in (slugify(wxr_name(item.name)), slugify(plain_text(item.title)))
+                    if re.search("[a-z]", slug)
+                ),
+                f"{item.post_type}-{item.post_id}",
+            )
             base = base[:80].rstrip("-")
             slug, number = base, 2
             while slug in taken[doc.kind] or self.path_for(doc, slug).exists():
@@ -623,6 +636,7 @@ class Importer:
             image.replace_with(marker)
         for anchor in soup.find_all("a", href=True):
             self.final_link(doc, anchor, library, by_index)
+        doc.final_html = zlib.compress(str(soup).encode("utf-8"), 1)
         body = to_markdown(soup)
         values = self.front_matter(doc, library)
         key_kind = "post" if doc.kind == "article" else "page"
@@ -802,8 +816,9 @@ def wxr_name(name: str) -> str:
 
 
 def alias_form(path: str) -> str:
-    """An old address as an alias: from the site root, URL-safe (`%`-escaped where it was not)."""
-    return quote(path if path.startswith("/") else f"/{path}", safe="/-._~%")
+    """An old address as an alias: from the site root, one slash between parts, URL-safe (`%`-escaped
+    where it was not)."""
+    return quote(re.sub("/+", "/", f"/{path}"), safe="/-._~%")
 
 
 def old_slug_path(path: str, slug: str, old: str) -> str | None:

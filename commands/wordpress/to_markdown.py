@@ -15,10 +15,11 @@ ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # Characters Python-Markdown reads as markup anywhere in a line, escaped with a backslash.
 INLINE_MARKUP = re.compile(r"([\\`*_\[\]{}])")
 # What starts a block at the beginning of a line: a heading, a quotation, a list item, a definition.
-LINE_START = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|(\d+)(?=[.)](?:\s|$))|:(?=\s)|=+\s*$)")
+LINE_START = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|(\d+)(?=[.)](?:\s|$))|:(?=\s)|=+\s*$|-[-\s]*$)")
+UNESCAPED_STAR = re.compile(r"(?<!\\)\*")
 URL_UNSAFE = re.compile(r"[\s()<>]")
 BLOCK_CHILDREN = ["p", "ul", "ol", "pre", "blockquote", "table", "figure", "details", "dl", "h2", "h3", "h4"]
-RAW_INLINE = {"sup", "sub", "u", "ins", "mark", "abbr", "samp", "var"}
+RAW_INLINE = {"sup", "sub", "u", "ins", "del", "s", "mark", "abbr", "samp", "var"}
 
 
 def escape_text(text: str) -> str:
@@ -37,6 +38,8 @@ def protect_line_starts(text: str) -> str:
             return f"{space}{number}\\"
         if marker.startswith("="):
             return space + marker.replace("=", "&#61;")
+        if marker.startswith("-") and len(marker) > 1:
+            return space + marker.replace("-", "\\-")
         if marker == ":":
             return f"{space}&#58;"
         return f"{space}\\{marker}"
@@ -150,11 +153,45 @@ class SiteMarkdown(MarkdownConverter):
     convert_ol = convert_list
 
     def convert_blockquote(self, el, text, parent_tags):
-        text = (text or "").strip()
+        text = (text or "").strip("\n").rstrip()
         if not text:
             return ""
         quoted = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
         return f"\n\n{quoted}\n\n"
+
+    def convert_dt(self, el, text, parent_tags):
+        text = re.sub(r"\s+", " ", text or "").strip()
+        return f"\n\n{protect_line_starts(text)}\n" if text else ""
+
+    def convert_code(self, el, text, parent_tags):
+        if isinstance(el, Tag) and el.find("a") is not None and "_noformat" not in parent_tags:
+            # Markdown has no link inside code: the element stays HTML, as it was.
+            return raw_html(el)
+        return super().convert_code(el, text, parent_tags)
+
+    def _emphasis(self, el, text, parent_tags, marker: str) -> str:
+        """`*…*` or `**…**`, or the HTML element when the text already holds emphasis or a line break,
+        where Markdown's asterisks would pair up wrongly."""
+        if "_noformat" in parent_tags:
+            return text
+        prefix = " " if text[:1].isspace() else ""
+        suffix = " " if text[-1:].isspace() else ""
+        inner = text.strip()
+        if not inner:
+            return prefix or suffix
+        if UNESCAPED_STAR.search(inner) or "\n" in inner:
+            tag = "strong" if len(marker) == 2 else "em"
+            return f"{prefix}<{tag}>{inner}</{tag}>{suffix}"
+        return f"{prefix}{marker}{inner}{marker}{suffix}"
+
+    def convert_em(self, el, text, parent_tags):
+        return self._emphasis(el, text, parent_tags, "*")
+
+    def convert_strong(self, el, text, parent_tags):
+        return self._emphasis(el, text, parent_tags, "**")
+
+    convert_i = convert_em
+    convert_b = convert_strong
 
     def convert_hr(self, el, text, parent_tags):
         return "\n\n---\n\n"
