@@ -126,6 +126,7 @@ class Converted:
     ids: set[str] = field(default_factory=set)
     teaser: str = ""
     images: list[int] = field(default_factory=list)
+    opening: str = ""  # the first paragraphs' text, enough for a summary
 
 
 def provider_of(url: str, slug: str = "") -> tuple[str, str]:
@@ -209,7 +210,7 @@ class ItemConverter:
             before, _, _ = text.partition(marker)
             teaser = BeautifulSoup(before, "html.parser").get_text(" ", strip=True)
             text = text.replace(marker, "")
-        return Converted(text, self.notes, ids, teaser, self.images)
+        return Converted(text, self.notes, ids, teaser, self.images, opening_text(root))
 
     def render_all(self, parsed: list[blocks.Block]) -> str:
         return "".join(self.render_block(block) for block in parsed)
@@ -463,78 +464,80 @@ class ItemConverter:
     # The HTML, element by element
 
     def normalise(self, soup: BeautifulSoup, root: Tag) -> None:
-        for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        """Every element made plain, in a few walks over the tree (each walk groups the elements by name)."""
+        found = by_name(soup, comments=True)
+        for comment in found.pop("#comment", []):
             comment.extract()
-        for element in soup.find_all(list(REMOVED_ELEMENTS)):
-            if element.decomposed:
-                continue
-            self.note(CHANGED, f"{REMOVED_ELEMENTS[element.name]} was removed (it cannot be kept safely)")
-            element.decompose()
-        for form in soup.find_all("form"):
-            self.note(
-                NEEDS,
-                "a form was removed: forms cannot work on a static site",
-                "link to the Contact page or a form service instead, then publish",
-                drafts=True,
-            )
-            form.decompose()
-        for frame in soup.find_all("iframe"):
-            source = frame.get("src") or frame.get("data-src") or ""
-            frame.replace_with(
-                BeautifulSoup(self.embed_link(embed_address(source)) if source else "", "html.parser")
-            )
-        for player in soup.find_all(["audio", "video"]):
-            source = player.get("src") or (player.find("source") or {}).get("src", "")
-            verb = "Listen" if player.name == "audio" else "Watch"
-            if source:
-                self.note(CHANGED, "an audio or video player became a link to its file")
-            link = self.media_link(source, verb) if source else ""
-            player.replace_with(BeautifulSoup(link, "html.parser"))
-        for image in soup.find_all("img"):
-            self.image(image)
-        for anchor in soup.find_all("a"):
-            self.link(anchor)
-        for heading in soup.find_all("h1"):
+        for name, what in REMOVED_ELEMENTS.items():
+            for element in found.get(name, []):
+                if not element.decomposed:
+                    self.note(CHANGED, f"{what} was removed (it cannot be kept safely)")
+                    element.decompose()
+        for form in found.get("form", []):
+            if not form.decomposed:
+                self.note(
+                    NEEDS,
+                    "a form was removed: forms cannot work on a static site",
+                    "link to the Contact page or a form service instead, then publish",
+                    drafts=True,
+                )
+                form.decompose()
+        players = [e for n in ("iframe", "audio", "video") for e in found.get(n, []) if not e.decomposed]
+        for player in players:
+            player.replace_with(BeautifulSoup(self.player_link(player), "html.parser"))
+        found = by_name(root) if players or "form" in found else found
+        for image in found.get("img", []):
+            if not image.decomposed:
+                self.image(image)
+        for anchor in found.get("a", []):
+            if not anchor.decomposed and anchor.parent is not None:
+                self.link(anchor)
+        for heading in found.get("h1", []):
             heading.name = "h2"
             self.note(
                 CHANGED,
                 "a first-level heading in the text became a second-level one (the page's "
                 "title is its only first-level heading)",
             )
-        for pre in soup.find_all("pre"):
-            for line_break in pre.find_all("br"):
-                line_break.replace_with("\n")
-            if "wp-block-verse" in (pre.get("class") or []):
-                verse = soup.new_tag("p")
-                for index, line in enumerate(pre.get_text().strip("\n").split("\n")):
-                    if index:
-                        verse.append(soup.new_tag("br"))
-                    verse.append(line)
-                pre.replace_with(verse)
-        for figure in soup.find_all("figure"):
-            rework_figure(soup, figure)
-        for footer in soup.find_all("tfoot"):
+        for pre in found.get("pre", []):
+            plain_pre(soup, pre)
+        for figure in found.get("figure", []):
+            if figure.parent is not None:
+                rework_figure(soup, figure)
+        for footer in found.get("tfoot", []):
             # The site's HTML has no <tfoot>: its rows go last in the table, where it showed them.
             table = footer.find_parent("table")
             if table is not None:
                 table.append(footer.extract())
-        for code in soup.find_all("code"):
-            multiline_code(soup, code)
-        for quote in soup.find_all("blockquote"):
-            for cite in quote.find_all("cite"):
-                if cite.find_parent("p") is None or cite.parent is quote:
-                    line = soup.new_tag("p")
-                    line.append(f"— {cite.get_text(' ', strip=True)}")
-                    cite.replace_with(line)
+        for code in found.get("code", []):
+            if code.parent is not None:
+                multiline_code(soup, code)
+        for cite in found.get("cite", []):
+            quote = cite.find_parent("blockquote")
+            if quote is not None and (cite.parent is quote or cite.find_parent("p") is None):
+                line = soup.new_tag("p")
+                line.append(f"— {cite.get_text(' ', strip=True)}")
+                cite.replace_with(line)
         wrap_orphan_items(soup, root)
         for element in root.find_all(True):
             if element.name not in KEPT_ELEMENTS and element.name != MORE_MARK:
                 keep_anchor(soup, element)
                 element.unwrap()
-        for element in root.find_all(True):
-            tidy_attributes(soup, element)
+            else:
+                tidy_attributes(soup, element)
         wrap_loose_text(soup, root)
         remove_empty(root)
+
+    def player_link(self, player: Tag) -> str:
+        """An embedded player (iframe, audio, video) as a link to what it played."""
+        if player.name == "iframe":
+            source = player.get("src") or player.get("data-src") or ""
+            return self.embed_link(embed_address(source)) if source else ""
+        source = player.get("src") or (player.find("source") or {}).get("src", "")
+        if not source:
+            return ""
+        self.note(CHANGED, "an audio or video player became a link to its file")
+        return self.media_link(source, "Listen" if player.name == "audio" else "Watch")
 
     def image(self, image: Tag) -> None:
         source = image.get("src") or image.get("data-src") or image.get("data-lazy-src") or ""
@@ -729,6 +732,30 @@ def rework_figure(soup: BeautifulSoup, figure: Tag) -> None:
     figure.unwrap()
 
 
+def by_name(root: Tag, comments: bool = False) -> dict[str, list]:
+    """The elements below `root` grouped by name, in document order (comments under `#comment`)."""
+    found: dict[str, list] = {}
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            found.setdefault(node.name, []).append(node)
+        elif comments and isinstance(node, Comment):
+            found.setdefault("#comment", []).append(node)
+    return found
+
+
+def plain_pre(soup: BeautifulSoup, pre: Tag) -> None:
+    """A `<pre>` with its line breaks as newlines; a verse (the block editor's poem) as lines of text."""
+    for line_break in pre.find_all("br"):
+        line_break.replace_with("\n")
+    if "wp-block-verse" in (pre.get("class") or []):
+        verse = soup.new_tag("p")
+        for index, line in enumerate(pre.get_text().strip("\n").split("\n")):
+            if index:
+                verse.append(soup.new_tag("br"))
+            verse.append(line)
+        pre.replace_with(verse)
+
+
 def multiline_code(soup: BeautifulSoup, code: Tag) -> None:
     """Inline code broken over lines (`wpautop` put `<br>` in it) is a code block when it is the whole
     paragraph, else one line."""
@@ -738,7 +765,11 @@ def multiline_code(soup: BeautifulSoup, code: Tag) -> None:
     for line_break in breaks:
         line_break.replace_with("\n")
     paragraph = code.parent
-    alone = paragraph is not None and paragraph.name == "p" and paragraph.get_text().strip() == code.get_text().strip()
+    alone = (
+        paragraph is not None
+        and paragraph.name == "p"
+        and paragraph.get_text().strip() == code.get_text().strip()
+    )
     if alone:
         block = soup.new_tag("pre")
         block.append(soup.new_tag("code"))
@@ -833,6 +864,18 @@ def remove_empty(soup: Tag) -> None:
             continue
         if not paragraph.get_text().replace("\u00a0", " ").strip() and not paragraph.find(["img", "a"]):
             paragraph.decompose()
+
+
+def opening_text(root: Tag, words: int = 40) -> str:
+    """The text of the opening paragraphs, enough for a summary."""
+    found: list[str] = []
+    for paragraph in root.find_all("p"):
+        text = paragraph.get_text(" ", strip=True)
+        if text:
+            found.append(text)
+        if sum(len(t.split()) for t in found) >= words:
+            break
+    return " ".join(found)
 
 
 def heading_ids(soup: Tag) -> set[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from front_matter.schema import SUMMARY_MARKUP, default_slug
+from front_matter.source import FAST_LOADER, FAST_LOADER_LIMIT
 
 MARKER = re.compile(
     r"^# Imported from WordPress \((?P<source>\S+), (?P<kind>post|page) (?P<key>[\w-]+)\)\..*"
@@ -172,7 +173,9 @@ def read_existing(path: Path) -> ExistingFile:
     parts = text.split("\n---", 1)
     if text.startswith("---") and len(parts) == 2:
         try:
-            loaded = yaml.safe_load(parts[0][3:])
+            front = parts[0][3:]
+            fast = FAST_LOADER is not None and len(front) <= FAST_LOADER_LIMIT
+            loaded = yaml.load(front, Loader=FAST_LOADER if fast else yaml.SafeLoader)  # noqa: S506
         except yaml.YAMLError:
             loaded = None
         values = loaded if isinstance(loaded, dict) else {}

@@ -423,7 +423,7 @@ class Importer:
             doc.teaser = converted.teaser
             doc.images = converted.images
             doc.excerpt = item.excerpt
-            doc.first_text = first_paragraphs(converted.html)
+            doc.first_text = converted.opening
             doc.converted = zlib.compress(converted.html.encode("utf-8"), 1)
             doc.item.content = doc.item.excerpt = ""
 
@@ -622,7 +622,7 @@ class Importer:
     # Writing
 
     def finalise(self, doc: Doc, site: SiteIndex, library: MediaLibrary, by_index: dict, source: str) -> None:
-        soup = BeautifulSoup(doc.html(), "html.parser")
+        soup = BeautifulSoup(doc.html(), "lxml")
         for image in soup.find_all("img"):
             ref = library.get(image.get("src", ""))
             if ref is None:
@@ -636,8 +636,9 @@ class Importer:
             image.replace_with(marker)
         for anchor in soup.find_all("a", href=True):
             self.final_link(doc, anchor, library, by_index)
-        doc.final_html = zlib.compress(str(soup).encode("utf-8"), 1)
-        body = to_markdown(soup)
+        root = soup.body or soup
+        doc.final_html = zlib.compress(root.decode_contents().encode("utf-8"), 1)
+        body = to_markdown(root)
         values = self.front_matter(doc, library)
         key_kind = "post" if doc.kind == "article" else "page"
         doc.written_text = file_text(source, key_kind, doc.key, values, body)
@@ -833,19 +834,6 @@ def old_slug_path(path: str, slug: str, old: str) -> str | None:
             segments[index] = old
             return "/".join(segments)
     return None
-
-
-def first_paragraphs(fragment: str) -> str:
-    """The text of the opening paragraphs, enough for a summary."""
-    soup = BeautifulSoup(fragment, "html.parser")
-    words: list[str] = []
-    for paragraph in soup.find_all("p"):
-        text = paragraph.get_text(" ", strip=True)
-        if text and not text.startswith("[Image not imported"):
-            words.append(text)
-        if sum(len(w.split()) for w in words) >= 40:
-            break
-    return " ".join(words)
 
 
 __all__ = ["ImportStopped", "Importer", "Options", "Result", "link_path"]

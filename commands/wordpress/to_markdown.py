@@ -217,8 +217,9 @@ for _name in RAW_INLINE:
     setattr(SiteMarkdown, f"convert_{_name}", SiteMarkdown._raw_inline)
 
 
-def to_markdown(fragment: str | BeautifulSoup) -> str:
-    soup = fragment if isinstance(fragment, BeautifulSoup) else BeautifulSoup(fragment, "html.parser")
+def to_markdown(fragment: str | Tag) -> str:
+    """Markdown for an HTML fragment (or a parsed element, whose children are converted)."""
+    soup = fragment if isinstance(fragment, Tag) else BeautifulSoup(fragment, "html.parser")
     text = SiteMarkdown().convert_soup(soup)
     text = re.sub(r"[ \t]+\n(?!\n)", lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
