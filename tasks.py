@@ -128,7 +128,7 @@ def new(c, title, category="News", topics="", author=""):
 def import_wordpress(
     c,
     export,
-    map=None,  # noqa: A002 - the option's name on the command line
+    map=None,
     default_category=None,
     uploads=None,
     media_from=None,

@@ -5,11 +5,12 @@ See `importer.py` for the steps; README, "Moving from WordPress", for how to use
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from invoke import Exit
 
-from .importer import ImportStopped, Importer, Options
+from .importer import Importer, ImportStopped, Options
 from .report import write_report
 
 
@@ -25,11 +26,15 @@ def run(options: Options) -> None:
     published = sum(1 for d in result.docs if d.published)
     drafts = len(result.docs) - published
     shown = report.relative_to(options.project) if report.is_relative_to(options.project) else report
+    actions = Counter(doc.outcome for doc in result.docs)
     print(
         f"{len(result.scan.items)} items in {options.export.name}: {published} published, {drafts} drafts, "
-        f"{len(result.skipped)} not imported ({result.seconds:.1f} s). Report: {shown}",
+        f"{len(result.skipped)} not imported ({result.seconds:.1f} s).",
         flush=True,
     )
+    if actions:
+        print("Files: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())) + ".")
+    print(f"Report: {shown}", flush=True)
     if result.stopped:
         print(result.stopped, file=sys.stderr)
         raise Exit(code=1)

@@ -175,7 +175,7 @@ def read_existing(path: Path) -> ExistingFile:
         try:
             front = parts[0][3:]
             fast = FAST_LOADER is not None and len(front) <= FAST_LOADER_LIMIT
-            loaded = yaml.load(front, Loader=FAST_LOADER if fast else yaml.SafeLoader)  # noqa: S506
+            loaded = yaml.load(front, Loader=FAST_LOADER if fast else yaml.SafeLoader)
         except yaml.YAMLError:
             loaded = None
         values = loaded if isinstance(loaded, dict) else {}

@@ -41,7 +41,7 @@ from .to_markdown import to_markdown
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
 STRUCTURE_TYPES = {
     "nav_menu_item", "wp_navigation", "wp_template", "wp_template_part", "wp_global_styles", "custom_css",
-    "customize_changeset", "oembed_cache", "wp_font_family", "wp_font_face", "wp_block", "revision",
+    "customize_changeset", "oembed_cache", "wp_font_family", "wp_font_face", "wp_block",
     "user_request", "elementor_library", "wp_pattern",
 }  # fmt: skip
 FORM_WORDS = ("form", "feedback", "entry", "entries", "submission", "contact", "flamingo", "inbound", "lead")
@@ -152,6 +152,8 @@ def skip_reason(item: wxr.Item) -> str | None:
     kind = item.post_type
     if kind == "attachment":
         return MEDIA_REASON
+    if kind == "revision":
+        return SKIPPED_STATUSES["inherit"]
     if kind in STRUCTURE_TYPES:
         return STRUCTURE_REASON
     if kind not in ("post", "page"):
@@ -193,8 +195,12 @@ class Offsets:
     def near(self, local: datetime) -> timedelta:
         if not self.times:
             return timedelta(0)
-        index = min(bisect.bisect_left(self.times, local), len(self.times) - 1)
-        return self.offsets[index]
+        index = bisect.bisect_left(self.times, local)
+        nearest = min(
+            (i for i in (index - 1, index) if 0 <= i < len(self.times)),
+            key=lambda i: abs(self.times[i] - local),
+        )
+        return self.offsets[nearest]
 
 
 def iso(moment: datetime) -> str:
@@ -314,8 +320,9 @@ class Importer:
             names = ", ".join(f"`{u.slug}` ({u.posts})" for u in unmapped[:8])
             more = f" and {len(unmapped) - 8} more" if len(unmapped) > 8 else ""
             return current, (
-                f"{len(unmapped)} WordPress categor{'y has' if len(unmapped) == 1 else 'ies have'} no category "
-                f"of this site yet: {names}{more}. Choose one for each in {path} (a suggestion is beside each), "
+                f"{len(unmapped)} WordPress categor{'y has' if len(unmapped) == 1 else 'ies have'} no "
+                f"category of this site yet: {names}{more}. Choose one for each in {path} (a suggestion is "
+                "beside each), "
                 "then run the import again; or try it out with --default-category NAME."
             )
         return current, ""
@@ -334,7 +341,8 @@ class Importer:
                 doc.notes.append(
                     Note(
                         CHANGED,
-                        f"its WordPress categories map to {', '.join(dict.fromkeys(targets))}: it is in {category}, "
+                        f"its WordPress categories map to {', '.join(dict.fromkeys(targets))}: it is in "
+                        f"{category}, "
                         "the first (an article has one category)",
                         needle="category:",
                     )
@@ -438,7 +446,8 @@ class Importer:
                     Note(
                         NEEDS,
                         f"its featured image (media library item {thumbnail}) is not in the export",
-                        "add the picture to content/images/ and write `image:` and `image_alt:`, then publish",
+                        "add the picture to content/images/ and write `image:` and `image_alt:`, "
+                        "then publish",
                         needle="title:",
                         drafts=True,
                     )
@@ -556,11 +565,14 @@ class Importer:
     def set_aliases(self, docs: list[Doc], existing: ExistingContent, site: SiteIndex) -> None:
         """Every permalink and earlier slug of an imported item becomes an alias, unless the address is
         already another page's (said in the report)."""
-        urls = {self.url_of(d).lower(): d for d in docs}
+        # What this import wrote before is this import's own: only other files' addresses are taken.
+        own = {d.path for d in docs}
+        urls: dict[str, object] = {self.url_of(d).lower(): d for d in docs}
         for table, pattern in ((existing.articles, "ARTICLE_URL"), (existing.pages, "PAGE_URL")):
             for slug, found in table.items():
-                urls.setdefault("/" + self.settings[pattern].format(slug=slug).lower().lstrip("/"), found)
-        claimed: dict[str, object] = dict(existing.aliases)
+                if found.path not in own:
+                    urls.setdefault("/" + self.settings[pattern].format(slug=slug).lower().lstrip("/"), found)
+        claimed: dict[str, object] = {a: p for a, p in existing.aliases.items() if p not in own}
         reserved = self.reserved_page_slugs() | {"category", "topic", "author", "feeds", "page"}
         for doc in docs:
             wanted = []
@@ -599,7 +611,8 @@ class Importer:
                     doc.notes.append(
                         Note(
                             NEEDS,
-                            f"its old address {alias} is inside /{first}/, which this site uses for its own pages",
+                            f"its old address {alias} is inside /{first}/, which this site uses for its own "
+                            "pages",
                             "no redirect was made; link to the new address where the old one was used",
                             needle="title:",
                         )
@@ -670,7 +683,8 @@ class Importer:
                 doc.notes.append(
                     Note(
                         NEEDS,
-                        f"a link to “{plain_text(target.item.title) if target else 'a post'}” was removed (its text "
+                        f"a link to “{plain_text(target.item.title) if target else 'a post'}” was removed "
+                        "(its text "
                         f"is kept) because that post {state}",
                         "link the text again once the post is published",
                         needle=anchor.get_text(" ", strip=True)[:40],
@@ -741,7 +755,8 @@ class Importer:
             doc.notes.append(
                 Note(
                     CHANGED,
-                    "its author's name in WordPress is an e-mail address, which is never written: the byline is "
+                    "its author's name in WordPress is an e-mail address, which is never written: the "
+                    "byline is "
                     "the site's own",
                     "add `authors: [Name]` with the author's real name if it should have one",
                     needle="title:",

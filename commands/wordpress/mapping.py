@@ -7,6 +7,7 @@ term); the import reads their choices from then on and imports nothing while a c
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,11 @@ CATEGORY_HINTS = {
     "interview": "Interviews", "interviews": "Interviews", "q-a": "Interviews", "qa": "Interviews",
     "podcast": "Interviews", "profiles": "Interviews",
 }  # fmt: skip
+
+
+# Two words share a stem when their first letters agree ("foster care" and "Fostering").
+STEM = 6
+WORD = re.compile(r"[a-z]+")
 
 
 class MapError(ValueError):
@@ -89,6 +95,10 @@ def suggestion(name: str, slug: str, vocabulary: Vocabulary) -> str | None:
         hinted = CATEGORY_HINTS.get(word)
         if hinted and vocabulary.canonical(hinted):
             return vocabulary.canonical(hinted)
+    stems = {word[:STEM] for word in WORD.findall(name.casefold()) if len(word) >= STEM}
+    for candidate in vocabulary.names():
+        if stems & {word[:STEM] for word in WORD.findall(candidate.casefold()) if len(word) >= STEM}:
+            return candidate
     return None
 
 
@@ -244,7 +254,8 @@ def vocabulary_name(
             MapError(
                 line,
                 f"`{text}` is not one of this site's {plural}",
-                f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to FRONT_MATTER in pelicanconf.py)",
+                f"{hint}use one of: {', '.join(vocabulary.names())} "
+                "(or add it to FRONT_MATTER in pelicanconf.py)",
             )
         )
     return found

@@ -12,6 +12,7 @@ from pathlib import Path
 from .convert import CHANGED, NEEDS, Note
 from .importer import FORMS_REASON, Doc, Result
 
+FRESH = {"written", "updated", "unchanged"}
 ESCAPED_NEEDLE = re.compile(r"([\\`*_\[\]{}])")
 
 
@@ -30,6 +31,12 @@ def where(doc: Doc, project: Path, note: Note | None = None) -> str:
     relative = doc.path.relative_to(project).as_posix() if doc.path else "?"
     line = line_of(doc.written_text, note.needle) if note is not None else 1
     return f"{relative}:{line}"
+
+
+def state_of(doc: Doc) -> str:
+    """The file's state after the run, the same however many times the import ran: the report of a second
+    run over the same export is the same file."""
+    return "as imported" if doc.outcome in FRESH else doc.outcome
 
 
 def title_of(doc: Doc) -> str:
@@ -79,10 +86,12 @@ def render(result: Result, project: Path) -> str:
     comments = sum(i.comments for i in scan.items)
     aliases = sum(len(d.aliases) for d in result.docs if d.published)
     lines += [
-        f"- Posts and pages: {len(posts_and_pages)} in the export, {sum(1 for i in posts_and_pages if i.index in imported_ids)} "
+        f"- Posts and pages: {len(posts_and_pages)} in the export, "
+        f"{sum(1 for i in posts_and_pages if i.index in imported_ids)} "
         "imported, the rest counted above with the reason.",
         f"- Media: {len(media_ok)} files brought in "
-        f"({sum(1 for r in media_ok if r.kind == 'image')} images); {len(media_missing)} could not be (below).",
+        f"({sum(1 for r in media_ok if r.kind == 'image')} images); {len(media_missing)} could not be "
+        "(below).",
         f"- Comments: {comments} not imported. Commenters' names, e-mail and IP addresses are never written.",
         f"- Old addresses: {aliases} permalinks and earlier slugs of published items redirect to their new "
         f"pages; {len(result.query_rules)} `?p=` / `?page_id=` addresses need a rule on the web server "
@@ -101,9 +110,10 @@ def render(result: Result, project: Path) -> str:
     if result.unmapped_tags:
         names = ", ".join(f"`{u.slug}`" for u in sorted(result.unmapped_tags, key=lambda u: u.slug))
         lines.append(
-            f"- Tags with no topic in the map, left out of the articles ({len(result.unmapped_tags)}): {names}."
+            f"- Tags with no topic in the map, left out of the articles ({len(result.unmapped_tags)}): "
+            f"{names}."
         )
-    outcomes = Counter(d.outcome for d in result.docs)
+    outcomes = Counter(state_of(d) for d in result.docs)
     lines.append("- Files: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())) + ".")
     lines += ["", *needs_section(result, project), *summaries_section(result, project)]
     lines += [*changed_section(result, project), *media_section(result), *skipped_section(result)]
@@ -126,7 +136,8 @@ def needs_section(result: Result, project: Path) -> list[str]:
         lines.append(f"### {cell(title_of(doc))}")
         lines.append("")
         lines.append(
-            f"WordPress {doc.item.post_type} {doc.item.post_id} → `{where(doc, project)}` ({state}; {doc.outcome})"
+            f"WordPress {doc.item.post_type} {doc.item.post_id} → `{where(doc, project)}` "
+            f"({state}; {state_of(doc)})"
         )
         lines.append("")
         shown = [n for n in doc.notes if n.kind == NEEDS]
@@ -146,7 +157,8 @@ def summaries_section(result: Result, project: Path) -> list[str]:
     lines = [
         f"## Summaries written from the text ({len(docs)})",
         "",
-        "These had no excerpt in WordPress, so their summary is the opening of the text. Read each; change it "
+        "These had no excerpt in WordPress, so their summary is the opening of the text. Read each; "
+        "change it "
         "if it does not stand on its own.",
         "",
     ]

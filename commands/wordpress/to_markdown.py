@@ -6,6 +6,7 @@ have no Markdown of their own and stay as HTML blocks; superscripts and the like
 """
 
 import re
+from typing import ClassVar
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import ATX, MarkdownConverter
@@ -76,7 +77,7 @@ class SiteMarkdown(MarkdownConverter):
         escape_asterisks = False
         escape_underscores = False
         escape_misc = False
-        keep_inline_images_in = ["h2", "h3", "h4", "h5", "h6", "td", "th", "a", "p"]
+        keep_inline_images_in: ClassVar = ["h2", "h3", "h4", "h5", "h6", "td", "th", "a", "p"]
         strip_document = "strip"
 
     def escape(self, text, parent_tags):

@@ -12,11 +12,11 @@ and comments are not kept (a password only as "this post had one"; comments only
 """
 
 import io
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from lxml import etree
