@@ -58,9 +58,10 @@ DYNAMIC_BLOCKS = {
     "site-title", "tag-cloud", "template-part", "term-description", "widget-group",
 }  # fmt: skip
 PROVIDERS = {
-    "youtube": ("YouTube", "Watch"), "youtu": ("YouTube", "Watch"), "vimeo": ("Vimeo", "Watch"),
-    "wordpress-tv": ("WordPress.tv", "Watch"), "dailymotion": ("Dailymotion", "Watch"),
-    "tiktok": ("TikTok", "Watch"), "ted": ("TED", "Watch"), "twitter": ("X (Twitter)", "View the post on"),
+    "youtube": ("YouTube", "Watch on"), "youtu": ("YouTube", "Watch on"), "vimeo": ("Vimeo", "Watch on"),
+    "wordpress-tv": ("WordPress.tv", "Watch on"), "dailymotion": ("Dailymotion", "Watch on"),
+    "tiktok": ("TikTok", "Watch on"), "ted": ("TED", "Watch on"),
+    "twitter": ("X (Twitter)", "View the post on"),
     "x": ("X (Twitter)", "View the post on"), "facebook": ("Facebook", "View the post on"),
     "instagram": ("Instagram", "View the post on"), "soundcloud": ("SoundCloud", "Listen on"),
     "spotify": ("Spotify", "Listen on"), "mixcloud": ("Mixcloud", "Listen on"),
@@ -99,7 +100,7 @@ KEPT_ATTRIBUTES = {
 }
 BLOCK_LEVEL = {
     "p", "hr", "h2", "h3", "h4", "h5", "h6", "figure", "blockquote", "ul", "ol", "dl", "pre", "table",
-    "details",
+    "details", "summary",
 }  # fmt: skip
 # Whose children may mix text and blocks, so loose text among blocks is made a paragraph.
 FLOW_CONTAINERS = {"[document]", "blockquote", "details", "li", "dd", "figcaption"}
@@ -130,7 +131,7 @@ class Converted:
 
 
 def provider_of(url: str, slug: str = "") -> tuple[str, str]:
-    """(name, verb) of the site an embed came from, e.g. ("YouTube", "Watch")."""
+    """(name, verb) of the site an embed came from, e.g. ("YouTube", "Watch on")."""
     if slug in PROVIDERS:
         return PROVIDERS[slug]
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.").removeprefix("m.")

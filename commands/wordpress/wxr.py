@@ -345,8 +345,9 @@ class Scan:
     dropped_bytes: int
 
 
-# Items whose text the first pass keeps: reusable blocks, which posts include by id.
-TEXT_KEPT_TYPES = {"wp_block"}
+# Items whose text the first pass keeps: reusable blocks, which posts include by id, and attachments, whose
+# excerpt is the image's caption.
+TEXT_KEPT_TYPES = {"wp_block", "attachment"}
 
 
 def scan(path: Path) -> Scan:
