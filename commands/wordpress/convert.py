@@ -116,6 +116,7 @@ class Note:
     needle: str = ""
     drafts: bool = False
     media: int | None = None
+    line: int = 1  # in the written file, once it is written
 
 
 @dataclass
@@ -128,6 +129,7 @@ class Converted:
     teaser: str = ""
     images: list[int] = field(default_factory=list)
     opening: str = ""  # the first paragraphs' text, enough for a summary
+    files: list[int] = field(default_factory=list)  # media the text links to
 
 
 def provider_of(url: str, slug: str = "") -> tuple[str, str]:
@@ -174,6 +176,7 @@ class ItemConverter:
         self.base = item.link if urlsplit(item.link).scheme else site.scan.channel.link
         self.notes: list[Note] = []
         self.images: list[int] = []
+        self.files: list[int] = []
         self.noted: set[str] = set()
         self.depth = 0
         self.soup = BeautifulSoup("", "html.parser")
@@ -211,7 +214,7 @@ class ItemConverter:
             before, _, _ = text.partition(marker)
             teaser = BeautifulSoup(before, "html.parser").get_text(" ", strip=True)
             text = text.replace(marker, "")
-        return Converted(text, self.notes, ids, teaser, self.images, opening_text(root))
+        return Converted(text, self.notes, ids, teaser, self.images, opening_text(root), self.files)
 
     def render_all(self, parsed: list[blocks.Block]) -> str:
         return "".join(self.render_block(block) for block in parsed)
@@ -650,11 +653,14 @@ class ItemConverter:
             path = attachment.uploads_path
         if path is not None:
             ref = self.media.register(kind_of(path), path, absolute)
+            self.files.append(ref.number)
             anchor["href"] = ref.placeholder
             return
         host = urlsplit(absolute).hostname
         if self.site.is_site_host(host) and is_media_file(absolute):
-            anchor["href"] = self.media.register(kind_of(urlsplit(absolute).path), None, absolute).placeholder
+            ref = self.media.register(kind_of(urlsplit(absolute).path), None, absolute)
+            self.files.append(ref.number)
+            anchor["href"] = ref.placeholder
             return
         if self.site.is_site_host(host):
             anchor["href"] = absolute
@@ -684,6 +690,21 @@ BLOCK_HANDLERS = {
     "core/spacer": lambda converter, block: "",
     "core/separator": lambda converter, block: "<hr>",
 }
+
+
+ESCAPED_NEEDLE = re.compile(r"([\\`*_\[\]{}])")
+
+
+def line_of(text: str, needle: str) -> int:
+    """The first line of `text` holding `needle` (as written, or as Markdown escaped it); else 1."""
+    if not needle:
+        return 1
+    escaped = ESCAPED_NEEDLE.sub(r"\\\1", needle)
+    lowered = needle.lower()
+    for number, line in enumerate(text.split("\n"), 1):
+        if needle in line or escaped in line or lowered in line.lower():
+            return number
+    return 1
 
 
 def is_media_file(url: str) -> bool:

@@ -8,6 +8,7 @@ article or page (`document`, `to_markdown`) and say what happened (`report`).
 
 import bisect
 import re
+import tempfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,7 @@ from front_matter.site_checks import RESERVED_FOLDERS
 from site_core import build_time, search_folder
 
 from . import mapping, wxr
-from .convert import CHANGED, NEEDS, Converted, ItemConverter, Note, looks_like_file_name
+from .convert import CHANGED, NEEDS, Converted, ItemConverter, Note, line_of, looks_like_file_name
 from .document import (
     ExistingContent,
     file_text,
@@ -54,7 +55,6 @@ SKIPPED_STATUSES = {
 MEDIA_REASON = "media library entries (their files come in with the posts that use them)"
 STRUCTURE_REASON = "menus, navigation, templates, styles and reusable blocks (site structure)"
 FORMS_REASON = "forms and form submissions (personal data: never imported)"
-LINKED_MEDIA = re.compile(r'href="wp-media:(\d+)"')
 EXTRA_RESERVED = {"media", "files", "admin", "pagefind", "search", "knowledge-resources", "subscribe"}
 
 
@@ -100,7 +100,7 @@ class Doc:
     key: str
     slug: str = ""
     path: Path | None = None
-    converted: bytes = b""
+    spooled: tuple[int, int] = (0, 0)
     notes: list[Note] = field(default_factory=list)
     draft_reasons: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
@@ -113,16 +113,36 @@ class Doc:
     images: list[int] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     summary_derived: bool = False
+    files: list[int] = field(default_factory=list)
+    summary_line: int = 1
     outcome: str = ""
-    written_text: str = ""
-    final_html: bytes = b""  # the text as HTML just before it became Markdown (for checking the Markdown)
 
     @property
     def published(self) -> bool:
         return not self.draft_reasons
 
-    def html(self) -> str:
-        return zlib.decompress(self.converted).decode("utf-8")
+
+class Spool:
+    """Every item's converted text, compressed in one temporary file until it is written: memory stays
+    bounded however large the export."""
+
+    def __enter__(self) -> "Spool":
+        self.file = tempfile.TemporaryFile()
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.file.close()
+
+    def put(self, text: str) -> tuple[int, int]:
+        data = zlib.compress(text.encode("utf-8"), 1)
+        self.file.seek(0, 2)
+        offset = self.file.tell()
+        self.file.write(data)
+        return offset, len(data)
+
+    def get(self, place: tuple[int, int]) -> str:
+        self.file.seek(place[0])
+        return zlib.decompress(self.file.read(place[1])).decode("utf-8")
 
 
 @dataclass
@@ -239,29 +259,32 @@ class Importer:
         source = self.source_of(scan)
         self.place(docs, existing, source)
         library = MediaLibrary()
-        self.convert_all(scan, site, library, docs)
-        self.register_featured(site, library, docs)
-        dry = options.dry_run or bool(stopped)
-        library.bring_in(self.content, self.sources(site, dry), write=not dry)
-        for doc in docs:
-            for note in doc.notes:
-                if note.media is not None:
-                    ref = library.refs[note.media]
-                    note.needle = ref.local or f"Image not imported: {ref.label}"
-        defaulted, unmapped_tags = self.categorise(docs, uses, term_map)
-        self.decide_status(docs, library)
-        by_index = {d.item.index: d for d in docs}
-        self.set_aliases(docs, existing, site)
-        for doc in docs:
-            self.finalise(doc, site, library, by_index, source)
-        if not dry:
+        with Spool() as self.spool:
+            self.convert_all(scan, site, library, docs)
+            self.register_featured(site, library, docs)
+            dry = options.dry_run or bool(stopped)
+            library.bring_in(self.content, self.sources(site, dry), write=not dry)
             for doc in docs:
-                self.write(doc, existing, source)
-        else:
+                for note in doc.notes:
+                    if note.media is not None:
+                        ref = library.refs[note.media]
+                        note.needle = ref.local or f"Image not imported: {ref.label}"
+            defaulted, unmapped_tags = self.categorise(docs, uses, term_map)
+            self.decide_status(docs, library)
+            by_index = {d.item.index: d for d in docs}
+            self.set_aliases(docs, existing, site)
             for doc in docs:
-                doc.outcome = "would be written" if not stopped else "not written (the map is not complete)"
-        query_rules = self.query_rules(docs, site)
-        return Result(options, scan, docs, skipped, library, defaulted, unmapped_tags, query_rules, stopped)
+                text = self.finalise(doc, site, library, by_index, source)
+                if not dry:
+                    self.write(doc, text, source)
+                else:
+                    doc.outcome = (
+                        "would be written" if not stopped else "not written (the map is not complete)"
+                    )
+            query_rules = self.query_rules(docs, site)
+            return Result(
+                options, scan, docs, skipped, library, defaulted, unmapped_tags, query_rules, stopped
+            )
 
     def source_of(self, scan: wxr.Scan) -> str:
         address = scan.channel.link or scan.channel.base_site_url or self.options.export.stem
@@ -432,7 +455,8 @@ class Importer:
             doc.images = converted.images
             doc.excerpt = item.excerpt
             doc.first_text = converted.opening
-            doc.converted = zlib.compress(converted.html.encode("utf-8"), 1)
+            doc.files = converted.files
+            doc.spooled = self.spool.put(converted.html)
             doc.item.content = doc.item.excerpt = ""
 
     def register_featured(self, site: SiteIndex, library: MediaLibrary, docs: list[Doc]) -> None:
@@ -494,7 +518,7 @@ class Importer:
                             drafts=True,
                         )
                     )
-            for number in dict.fromkeys(int(n) for n in LINKED_MEDIA.findall(doc.html())):
+            for number in dict.fromkeys(doc.files):
                 ref = library.refs[number]
                 if ref.local is None and ref.kind == "file":
                     doc.notes.append(
@@ -634,8 +658,9 @@ class Importer:
 
     # Writing
 
-    def finalise(self, doc: Doc, site: SiteIndex, library: MediaLibrary, by_index: dict, source: str) -> None:
-        soup = BeautifulSoup(doc.html(), "lxml")
+    def finalise(self, doc: Doc, site: SiteIndex, library: MediaLibrary, by_index: dict, source: str) -> str:
+        """The file's whole text, with each note's line found in it."""
+        soup = BeautifulSoup(self.spool.get(doc.spooled), "lxml")
         for image in soup.find_all("img"):
             ref = library.get(image.get("src", ""))
             if ref is None:
@@ -649,13 +674,15 @@ class Importer:
             image.replace_with(marker)
         for anchor in soup.find_all("a", href=True):
             self.final_link(doc, anchor, library, by_index)
-        root = soup.body or soup
-        doc.final_html = zlib.compress(root.decode_contents().encode("utf-8"), 1)
-        body = to_markdown(root)
+        body = to_markdown(soup.body or soup)
         values = self.front_matter(doc, library)
         key_kind = "post" if doc.kind == "article" else "page"
-        doc.written_text = file_text(source, key_kind, doc.key, values, body)
+        text = file_text(source, key_kind, doc.key, values, body)
         doc.values = values
+        for note in doc.notes:
+            note.line = line_of(text, note.needle)
+        doc.summary_line = line_of(text, "summary:")
+        return text
 
     def final_link(self, doc: Doc, anchor, library: MediaLibrary, by_index: dict) -> None:
         href = anchor["href"]
@@ -786,7 +813,7 @@ class Importer:
             doc.summary_derived = True
         return shortened(text)
 
-    def write(self, doc: Doc, existing: ExistingContent, source: str) -> None:
+    def write(self, doc: Doc, text: str, source: str) -> None:
         path = doc.path
         assert path is not None
         if path.exists():
@@ -797,7 +824,7 @@ class Importer:
                 "post" if doc.kind == "article" else "page",
                 doc.key,
             )
-            if current == doc.written_text:
+            if current == text:
                 doc.outcome = "unchanged"
                 return
             if not ours:
@@ -811,7 +838,7 @@ class Importer:
             doc.outcome = "written"
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.importing")
-        temporary.write_text(doc.written_text, encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
 
     @property

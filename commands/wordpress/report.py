@@ -5,7 +5,6 @@ It names no commenter, no form's sender and no address or password: the items th
 and form submissions are named only by their id.
 """
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -13,23 +12,11 @@ from .convert import CHANGED, NEEDS, Note
 from .importer import FORMS_REASON, Doc, Result
 
 FRESH = {"written", "updated", "unchanged"}
-ESCAPED_NEEDLE = re.compile(r"([\\`*_\[\]{}])")
-
-
-def line_of(text: str, needle: str) -> int:
-    """The first line of `text` holding `needle` (as written, or as Markdown escaped it); else 1."""
-    if not needle:
-        return 1
-    escaped = ESCAPED_NEEDLE.sub(r"\\\1", needle)
-    for number, line in enumerate(text.split("\n"), 1):
-        if needle in line or escaped in line or needle.lower() in line.lower():
-            return number
-    return 1
 
 
 def where(doc: Doc, project: Path, note: Note | None = None) -> str:
     relative = doc.path.relative_to(project).as_posix() if doc.path else "?"
-    line = line_of(doc.written_text, note.needle) if note is not None else 1
+    line = note.line if note is not None else 1
     return f"{relative}:{line}"
 
 
@@ -163,8 +150,8 @@ def summaries_section(result: Result, project: Path) -> list[str]:
         "",
     ]
     for doc in docs:
-        note = Note(CHANGED, "", needle="summary:")
-        lines.append(f"- `{where(doc, project, note)}` ({doc.item.post_type} {doc.item.post_id})")
+        relative = doc.path.relative_to(project).as_posix() if doc.path else "?"
+        lines.append(f"- `{relative}:{doc.summary_line}` ({doc.item.post_type} {doc.item.post_id})")
     return [*lines, ""]
 
 
