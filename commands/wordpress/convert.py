@@ -341,6 +341,10 @@ class ItemConverter:
         url = str(block.attrs.get("url") or "")
         if block.attrs.get("backgroundType") == "video":
             return (self.media_link(url, "Watch") if url else "") + inner
+        saved = BeautifulSoup(block.html(), "html.parser").find("img")
+        if saved is not None:
+            # Newer covers save the background as an <img> with the alt text the author gave it.
+            return f"<p>{saved}</p>" + inner
         if not url:
             return inner
         alt = block.attrs.get("alt")
@@ -426,7 +430,8 @@ class ItemConverter:
             needle=f"[{name}",
             drafts=True,
         )
-        return html.escape(f"[{code.text}]", quote=False)
+        # As code, so it reads as what it is, and no summary is made of it.
+        return f"<code>{html.escape(f'[{code.text}]', quote=False)}</code>"
 
     def caption_shortcode(self, code: shortcodes.Shortcode) -> str:
         content = code.content or ""
@@ -892,7 +897,11 @@ def opening_text(root: Tag, words: int = 40) -> str:
     """The text of the opening paragraphs, enough for a summary."""
     found: list[str] = []
     for paragraph in root.find_all("p"):
-        text = paragraph.get_text(" ", strip=True)
+        text = " ".join(
+            str(piece).strip()
+            for piece in paragraph.find_all(string=True)
+            if piece.strip() and piece.find_parent("code") is None
+        )
         if text:
             found.append(text)
         if sum(len(t.split()) for t in found) >= words:

@@ -96,12 +96,20 @@ def marker_line(source: str, kind: str, key: str, rest: str) -> str:
     )
 
 
+class FrontMatterDumper(yaml.SafeDumper):
+    """YAML as authors write front matter: one key per line, lists on one line (`topics: [A, B]`)."""
+
+    def represent_list(self, data):
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+FrontMatterDumper.add_representer(list, FrontMatterDumper.represent_list)
+
+
 def file_text(source: str, kind: str, key: str, values: dict, body: str) -> str:
     """The whole file: front matter (with the origin line first) and the body."""
     ordered = {k: values[k] for k in KEY_ORDER if k in values and values[k] not in (None, [], "")}
-    yaml_text = yaml.safe_dump(
-        ordered, sort_keys=False, allow_unicode=True, default_flow_style=None, width=4096
-    )
+    yaml_text = yaml.dump(ordered, Dumper=FrontMatterDumper, sort_keys=False, allow_unicode=True, width=4096)
     rest = f"{yaml_text}---\n\n{body}" if body else f"{yaml_text}---\n"
     return f"---\n{marker_line(source, kind, key, rest)}\n{rest}"
 

@@ -1,0 +1,47 @@
+"""The eight real WordPress exports in ../shared/wp/, each imported into a copy of the project (media from a
+stand-in of its uploads folder, every category sent to News) and built: the import's targets, measured
+by tests/wordpress_measure.py from the export, the files written and the site built."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from wordpress_import import build, build_warnings, import_wordpress
+from wordpress_measure import measure
+from wordpress_media import stand_in_uploads
+
+SHARED = ROOT.parent / "shared" / "wp"
+EXPORTS = sorted(SHARED.glob("*.xml"))
+# Featured images whose media-library item the export does not hold (Pelican's own fixture points three
+# posts at attachments 29, 32 and 423, which are not in the file): reported, and the post made a draft.
+ABSENT_FEATURED = {"pelican-fixture.xml": 3}
+
+pytestmark = pytest.mark.skipif(not EXPORTS, reason=f"the shared WordPress exports are not in {SHARED}")
+
+
+@pytest.mark.longest
+@pytest.mark.parametrize("export", EXPORTS, ids=lambda path: path.stem)
+def test_a_real_export_imports_builds_and_keeps_what_it_must(project, tmp_path, export: Path):
+    uploads = tmp_path / "uploads"
+    stand_in_uploads(export, uploads)
+    result = import_wordpress(project, export, "--default-category", "News", "--uploads", str(uploads))
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path / "site"
+    built = build(project, site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    found = measure(export, project, site, warnings=len(build_warnings(built)))
+    assert found.accounted == found.posts_and_pages, "every post and page is in the report's counts"
+    assert found.files_from_non_content == 0
+    assert found.files == found.published + found.drafts
+    assert found.block_comments == 0
+    assert found.known_shortcodes == 0
+    assert found.build_warnings == 0
+    assert found.featured_kept == found.featured_in_source - ABSENT_FEATURED.get(export.name, 0)
+    assert found.alts_verbatim == found.alts_in_source
+    assert found.alts_invented == 0
+    assert found.old_host_media == 0
+    assert found.offsite_loads == 0
+    assert found.permalinks_resolving == found.permalinks_of_published
+    assert found.old_slugs_resolving == found.old_slugs_of_published
+    assert found.personal_leaks == []

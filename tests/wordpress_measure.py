@@ -1,0 +1,355 @@
+"""The WordPress import measured on an export: what went in, what was kept, what leaked, what resolves.
+
+`measure(export, project, site)` reads the export with lxml on its own (not through the importer), the
+files the import wrote and the site built from them, and counts each target of the import. The tests
+assert on the counts; run as a script it prints them for the eight shared exports:
+
+    .venv/bin/python tests/wordpress_measure.py
+"""
+
+import html
+import os
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from lxml import etree
+from lxml import html as lxml_html
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "plugins")]
+
+from conftest import BUILD_MOMENT  # noqa: E402
+from front_matter.render import Sanitiser, markdown_options, markdown_to_html  # noqa: E402
+from site_core import alias_save_as  # noqa: E402
+
+EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+IPV4 = re.compile(rb"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+KNOWN_SHORTCODES = re.compile(r"\[(caption|wp_caption|gallery|audio|video|playlist|embed)(\s[^\]]*)?\]")
+MARKER = re.compile(r"^# Imported from WordPress \((\S+), (post|page) ([\w-]+)\)", re.MULTILINE)
+NOT_IMPORTED_IMAGE = re.compile(r"\[Image not imported: [^\]]*? — “(.*?)”\]")
+# The report's rows that count posts and pages (every other row counts items of other kinds).
+POST_AND_PAGE_ROWS = {
+    "imported and published",
+    "imported as drafts (a person must look first; listed below)",
+    "not imported: in the bin (trash)",
+    "not imported: automatic drafts WordPress saved on its own",
+    "not imported: Duplicate Post copies (rewrite and republish)",
+}
+MEDIA_SUFFIX = re.compile(
+    r"\.(jpe?g|png|gif|webp|avif|svg|bmp|tiff?|pdf|mp3|mp4|m4a|mov|ogg|wav|webm|docx?|xlsx?|zip)$", re.I
+)
+
+
+def local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def field_text(item, name: str, namespace_part: str = "") -> str:
+    for child in item:
+        if local(child.tag) == name and namespace_part in (etree.QName(child.tag).namespace or ""):
+            return child.text or ""
+    return ""
+
+
+@dataclass
+class Source:
+    """What the export holds, read independently of the importer."""
+
+    items: int = 0
+    posts_and_pages: int = 0
+    featured: int = 0
+    alts: dict[str, list[str]] = field(default_factory=dict)  # post id -> non-empty inline alt texts
+    library_alts: set[str] = field(default_factory=set)  # alt texts written in the media library
+    permalinks: dict[str, str] = field(default_factory=dict)  # post id -> plain path permalink
+    old_slugs: dict[str, list[str]] = field(default_factory=dict)  # post id -> its earlier addresses
+    hosts: set[str] = field(default_factory=set)
+    personal: set[bytes] = field(default_factory=set)
+    published_text: bytes = b""
+
+
+def read_source(export: Path) -> Source:
+    source = Source()
+    tree = etree.parse(str(export), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    channel = tree.getroot().find("channel")
+    for element in channel:
+        if local(element.tag) == "link" and element.text:
+            source.hosts.add(urlsplit(element.text.strip()).hostname or "")
+        if local(element.tag) == "author":
+            for part in element:
+                if local(part.tag) == "author_email" and part.text:
+                    source.personal.add(part.text.strip().encode())
+    for item in channel.iter("item"):
+        source.items += 1
+        kind = field_text(item, "post_type", "wordpress.org/export")
+        content = field_text(item, "encoded", "purl.org/rss")
+        for comment in item:
+            if local(comment.tag) == "comment":
+                for part in comment:
+                    if (
+                        local(part.tag) in ("comment_author_email", "comment_author_IP")
+                        and (part.text or "").strip()
+                    ):
+                        source.personal.add(part.text.strip().encode())
+        if kind == "attachment":
+            for entry in item:
+                if (
+                    local(entry.tag) == "postmeta"
+                    and field_text(entry, "meta_key") == "_wp_attachment_image_alt"
+                ):
+                    source.library_alts.add(field_text(entry, "meta_value").strip())
+        if kind not in ("post", "page"):
+            source.personal.update(EMAIL.findall(content.encode()) + IPV4.findall(content.encode()))
+            continue
+        source.posts_and_pages += 1
+        post_id = field_text(item, "post_id", "wordpress.org/export")
+        source.published_text += content.encode()
+        meta = {}
+        for entry in item:
+            if local(entry.tag) == "postmeta":
+                key = field_text(entry, "meta_key", "wordpress.org/export")
+                meta.setdefault(key, []).append(field_text(entry, "meta_value", "wordpress.org/export"))
+        if meta.get("_thumbnail_id", ["0"])[0] not in ("", "0"):
+            source.featured += 1
+        alts = []
+        if content.strip():
+            for image in lxml_html.fragment_fromstring(content, create_parent="div").iter("img"):
+                alt = image.get("alt")
+                if alt is not None and alt.strip():
+                    alts.append(alt.strip())
+        source.alts[post_id] = alts
+        link = field_text(item, "link").strip()
+        parts = urlsplit(link)
+        if parts.path and not parts.query:
+            source.permalinks[post_id] = parts.path
+        name = field_text(item, "post_name", "wordpress.org/export").strip()
+        source.old_slugs[post_id] = [
+            parts.path.replace(f"/{name}/", f"/{old.strip()}/")
+            for old in meta.get("_wp_old_slug", [])
+            if old.strip() and name and f"/{name}/" in parts.path and not parts.query
+        ]
+    source.hosts.discard("")
+    return source
+
+
+@dataclass
+class Measured:
+    export: str
+    seconds: float = 0.0
+    items: int = 0
+    posts_and_pages: int = 0
+    accounted: int = 0
+    files: int = 0
+    files_from_non_content: int = 0
+    published: int = 0
+    drafts: int = 0
+    block_comments: int = 0
+    known_shortcodes: int = 0
+    build_warnings: int = 0
+    featured_in_source: int = 0
+    featured_kept: int = 0
+    alts_in_source: int = 0
+    alts_verbatim: int = 0
+    alts_invented: int = 0
+    old_host_media: int = 0
+    offsite_loads: int = 0
+    permalinks_of_published: int = 0
+    permalinks_resolving: int = 0
+    old_slugs_of_published: int = 0
+    old_slugs_resolving: int = 0
+    personal_leaks: list[str] = field(default_factory=list)
+
+
+def prose_text(fragment: str) -> str:
+    """What readers read of a page's text, leaving out code (where an article may quote a shortcode)."""
+    if not fragment.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for code in root.xpath(".//pre | .//code"):
+        code.drop_tree()
+    return root.text_content()
+
+
+def resolves(site: Path, path: str) -> bool:
+    """Whether a static host serving `site` answers the old address: with the page, or a page that sends
+    readers on to it."""
+    return (site / alias_save_as(path)).is_file()
+
+
+def rendered(body: str) -> str:
+    converter = markdown.Markdown(**markdown_options({}))
+    return markdown_to_html(body, Sanitiser(), converter)[0]
+
+
+def measure(export: Path, project: Path, site: Path, seconds: float = 0.0, warnings: int = 0) -> Measured:
+    source = read_source(export)
+    result = Measured(export.name, seconds, source.items, source.posts_and_pages)
+    result.featured_in_source = source.featured
+    result.alts_in_source = sum(len(a) for a in source.alts.values())
+    result.build_warnings = warnings
+    report = (project / "imports" / f"{export.stem}.report.md").read_text(encoding="utf-8")
+    counted = dict(re.findall(r"^\| (.+?) \| \**(\d+)\** \|$", report, re.MULTILINE))
+    result.accounted = sum(
+        int(count)
+        for label, count in counted.items()
+        if label in POST_AND_PAGE_ROWS or label.startswith("not imported: posts with the status")
+    )
+    seen_ids = set()
+    for path in sorted((project / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        found = MARKER.search(text.split("\n", 2)[1]) if text.count("\n") > 1 else None
+        if found is None:
+            continue
+        result.files += 1
+        post_id = found.group(3).split("-")[0]
+        if post_id not in source.alts:
+            result.files_from_non_content += 1
+        seen_ids.add(post_id)
+        front, body = text.split("---\n", 2)[1:]
+        dated = re.search(r"^date: '?([^'\n]+)'?$", front, re.MULTILINE)
+        scheduled = bool(dated) and datetime.fromisoformat(dated.group(1)) > BUILD_MOMENT
+        draft = "\nstatus: draft" in f"\n{front}" or scheduled
+        result.drafts += draft
+        result.published += not draft
+        result.featured_kept += "\nimage: " in f"\n{front}"
+        written = rendered(body)
+        prose = prose_text(written)
+        result.block_comments += prose.count("<!-- wp:")
+        result.known_shortcodes += len(KNOWN_SHORTCODES.findall(prose))
+        out_alts = (
+            [
+                img.get("alt")
+                for img in lxml_html.fragment_fromstring(written, create_parent="div").iter("img")
+            ]
+            if written.strip()
+            else []
+        )
+        out_alts = [a for a in out_alts if a] + NOT_IMPORTED_IMAGE.findall(
+            html.unescape(body.replace("\\", ""))
+        )
+        wanted = Counter(source.alts.get(post_id, []))
+        got = Counter(a.strip() for a in out_alts)
+        result.alts_verbatim += sum((wanted & got).values())
+        result.alts_invented += sum(n for alt, n in (got - wanted).items() if alt not in source.library_alts)
+        if not draft:
+            if post_id in source.permalinks:
+                result.permalinks_of_published += 1
+                result.permalinks_resolving += resolves(site, source.permalinks[post_id])
+            for old in source.old_slugs.get(post_id, []):
+                result.old_slugs_of_published += 1
+                result.old_slugs_resolving += resolves(site, old)
+    written_files = [p for p in (project / "content").rglob("*") if p.is_file()] + list(
+        (project / "imports").glob("*")
+    )
+    everything = b"".join(p.read_bytes() for p in written_files)
+    for value in sorted(source.personal):
+        if value in everything and value not in source.published_text and not value.startswith(b"0"):
+            result.personal_leaks.append(value.decode(errors="replace"))
+    for page in site.rglob("*.html"):
+        document = lxml_html.fromstring(page.read_bytes() or b"<html></html>")
+        for element in document.iter():
+            for attribute in ("src", "href", "srcset", "poster", "data"):
+                value = element.get(attribute)
+                if not value:
+                    continue
+                for address in value.split(","):
+                    address = address.strip().split(" ")[0]
+                    parts = urlsplit(address)
+                    host = (parts.hostname or "").lower()
+                    if host and (host in source.hosts or host.endswith(".files.wordpress.com")):
+                        path = unquote(parts.path)
+                        if "/wp-content/uploads/" in path or MEDIA_SUFFIX.search(path):
+                            result.old_host_media += 1
+                    if attribute != "href" and host and element.tag != "a":
+                        result.offsite_loads += 1
+    return result
+
+
+def print_table(rows: list[Measured]) -> None:
+    fields = [
+        ("items", "items"), ("posts and pages", "posts_and_pages"), ("accounted", "accounted"),
+        ("files", "files"), ("non-content files", "files_from_non_content"), ("published", "published"),
+        ("drafts", "drafts"), ("block comments", "block_comments"), ("known shortcodes", "known_shortcodes"),
+        ("build warnings", "build_warnings"), ("featured in source", "featured_in_source"),
+        ("featured kept", "featured_kept"), ("alts in source", "alts_in_source"),
+        ("alts verbatim", "alts_verbatim"), ("alts invented", "alts_invented"),
+        ("old-host media in site", "old_host_media"), ("off-site loads", "offsite_loads"),
+        ("permalinks of published items", "permalinks_of_published"), ("…resolving", "permalinks_resolving"),
+        ("old slugs of published items", "old_slugs_of_published"), ("…resolving", "old_slugs_resolving"),
+        ("import seconds", "seconds"),
+    ]  # fmt: skip
+    print("| | " + " | ".join(r.export.removesuffix(".xml") for r in rows) + " | all |")
+    print("|---|" + "---:|" * (len(rows) + 1))
+    for label, name in fields:
+        values = [getattr(r, name) for r in rows]
+        total = sum(values)
+        shown = [f"{v:.1f}" if isinstance(v, float) else str(v) for v in [*values, total]]
+        print(f"| {label} | " + " | ".join(shown) + " |")
+    print("| personal data written | " + " | ".join(str(len(r.personal_leaks)) for r in rows) + " | |")
+
+
+def main() -> None:
+    """Import each shared export into a fresh copy of the project (stand-in uploads, default category),
+    build it, and print the table."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from conftest import copy_project, fixed_environment
+    from wordpress_media import stand_in_uploads
+
+    rows = []
+    exports = sorted((HERE.parent.parent / "shared" / "wp").glob("*.xml"))
+    keep = os.environ.get("MEASURE_IN")
+    with tempfile.TemporaryDirectory() as temporary:
+        scratch = keep or temporary
+        for export in exports:
+            project = copy_project(Path(scratch) / export.stem)
+            uploads = Path(scratch) / f"{export.stem}-uploads"
+            stand_in_uploads(export, uploads)
+            started = time.perf_counter()
+            command = [
+                sys.executable,
+                "-m",
+                "invoke",
+                "import-wordpress",
+                str(export),
+                "--default-category",
+                "News",
+                "--uploads",
+                str(uploads),
+            ]
+            done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+            seconds = (
+                float(re.search(r"\((\d+\.\d) s\)", done.stdout).group(1))
+                if done.returncode == 0
+                else time.perf_counter() - started
+            )
+            site = Path(scratch) / f"{export.stem}-site"
+            built = subprocess.run(
+                [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(site)],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=False,
+                env=fixed_environment(),
+            )
+            warnings = sum(
+                1
+                for line in (built.stdout + built.stderr).splitlines()
+                if ": warning: " in line and "decap" not in line
+            )
+            rows.append(measure(export, project, site, seconds, warnings + (built.returncode != 0) * 1000))
+            if "MEASURE_IN" not in os.environ:
+                shutil.rmtree(site, ignore_errors=True)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
