@@ -275,9 +275,10 @@ def place(ref: MediaRef, data: bytes, content_root: Path, write: bool) -> None:
     planned = PurePosixPath(target_folder(ref))
     suffix = planned.suffix.lower()
     if ref.kind == "image":
+        original = data
         data, found = checked_image(ref, data)
         if suffix not in (found, ".jpeg" if found == ".jpg" else found):
-            if suffix:
+            if suffix and data is original:
                 ref.notes.append(f"`{ref.label}` is really a {found[1:].upper()} file: saved as `{found}`")
             suffix = found
         verify_as_build(f"{planned.with_suffix(suffix)}", data)

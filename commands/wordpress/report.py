@@ -11,6 +11,7 @@ from pathlib import Path
 from .convert import CHANGED, NEEDS, Note
 from .importer import FORMS_REASON, Doc, Result
 
+SHOWN_TAGS = 30
 FRESH = {"written", "updated", "unchanged"}
 
 
@@ -95,7 +96,10 @@ def render(result: Result, project: Path) -> str:
             f"- Sent to the category {target} by --default-category, having no target in the map: {names}."
         )
     if result.unmapped_tags:
-        names = ", ".join(f"`{u.slug}`" for u in sorted(result.unmapped_tags, key=lambda u: u.slug))
+        most_used = sorted(result.unmapped_tags, key=lambda u: (-u.posts, u.slug))
+        names = ", ".join(f"`{u.slug}` ({u.posts})" for u in most_used[:SHOWN_TAGS])
+        if len(most_used) > SHOWN_TAGS:
+            names += f" and {len(most_used) - SHOWN_TAGS} more, each in the map"
         lines.append(
             f"- Tags with no topic in the map, left out of the articles ({len(result.unmapped_tags)}): "
             f"{names}."
