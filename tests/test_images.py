@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from lxml import html
 from PIL import Image
 
-from conftest import PUBLISH_SITEURL, ROOT
+from conftest import PUBLISH_SITEURL, ROOT, run_pelican
 from sample_content import read_articles
 
 WITH_PHOTO = [a for a in read_articles(ROOT / "content") if a.is_public and "image" in a.meta]
@@ -132,3 +132,42 @@ def test_axe_finds_nothing_on_an_article_with_photos(browser, site_url):
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]})
     assert results.response["violations"] == [], results.generate_report()
     context.close()
+
+
+def test_a_publish_build_publishes_no_image_of_a_draft_or_a_scheduled_article(project, tmp_path):
+    """The publish settings (fingerprints, minified pages, precompressed files, the search index): the
+    images only a draft and a scheduled article use are nowhere in the output, not even compressed or
+    named, while the photo one of them shares with a published article is published as before."""
+    images = project / "content" / "images"
+    Image.new("RGB", (1400, 900), (90, 30, 30)).save(images / "embargoed-minister.jpg", quality=90)
+    Image.new("RGB", (800, 800), (30, 30, 90)).save(images / "embargoed-panel.png")
+    rows = "".join(f'<rect x="0" y="{y}" width="600" height="8" fill="#{y:03d}"/>' for y in range(0, 200, 10))
+    (images / "embargoed-diagram.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 200">{rows}</svg>', encoding="utf-8"
+    )
+    articles = project / "content" / "articles"
+    (articles / "2026-11-28-minister-visit.md").write_text(
+        '---\ntitle: "A minister visits a children\'s home"\ndate: 2026-11-28T09:00\ncategory: News\n'
+        "status: draft\nimage: images/embargoed-minister.jpg\nimage_alt: A minister talking with staff\n"
+        "---\n\nEmbargoed until the visit.\n\n"
+        "![A diagram of the new service](images/embargoed-diagram.svg)\n",
+        encoding="utf-8",
+    )
+    (articles / "2027-06-01-panel-report.md").write_text(
+        '---\ntitle: "The panel reports"\ndate: 2027-06-01T09:00\ncategory: Research\n'
+        "image: images/training-room.jpg\nimage_alt: A training room before the panel met\n"
+        "image_focus: 5% 95%\n---\n\nThe panel's report.\n\n"
+        "![The panel at work](images/embargoed-panel.png)\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "public"
+    result = run_pelican(project, "publishconf.py", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (output / "articles" / "minister-visit").exists()
+    assert not (output / "articles" / "panel-report").exists()
+    assert not [p for p in output.rglob("*") if "embargoed-" in p.name or "social-5-95" in p.name]
+    for path in output.rglob("*"):
+        if path.suffix in {".html", ".xml", ".json", ".txt", ".css", ".js", ""} and path.is_file():
+            assert b"embargoed-" not in path.read_bytes(), path
+    assert (output / "images" / "training-room.jpg").is_file()
+    assert list(output.rglob("training-room-*.jpg"))

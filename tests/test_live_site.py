@@ -10,6 +10,7 @@ import json
 import re
 import string
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -356,3 +357,66 @@ def test_a_replaced_photo_is_shown_after_its_save(live):
     with Image.open(project / "output" / "media" / key / "training-room-900.jpg") as made:
         assert made.size == (900, 600)
     assert not (project / "output" / "media" / before[0]).exists()
+
+
+def files_named(folder: Path, stem: str) -> list[str]:
+    """Every file below `folder` made of the image `stem`: at its own path, its variants, its cards."""
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob(f"{stem}*") if path.is_file())
+
+
+def test_a_drafts_images_are_published_with_it_and_withdrawn_with_it(live, tmp_path):
+    """The server keeps the articles it read between builds: an article turned into a draft takes its
+    images off the site (not those another published article shares), publishing it brings them back,
+    and a new draft's new photo stays off the site until it is published. The output is then what a
+    clean build makes."""
+    from PIL import Image
+
+    site, project = live
+    output = project / "output"
+    articles = project / "content" / "articles"
+
+    def status(path: Path, value: str | None) -> None:
+        path.write_text(set_front_matter(path.read_text(encoding="utf-8"), "status", value), encoding="utf-8")
+        line = site.save({path})
+        assert not site.failure, site.failure
+        assert "in place" not in line, line
+
+    court = articles / "2024-03-12-family-court-sitting-days-record.md"
+    assert files_named(output, "family-court-building")
+    status(court, "draft")
+    assert files_named(output, "family-court-building") == []
+    assert not (output / "articles" / "family-court-sitting-days-record").exists()
+    status(court, None)
+    assert files_named(output, "family-court-building")
+    page = html.fromstring((output / "articles/family-court-sitting-days-record/index.html").read_bytes())
+    offered = page.xpath("//figure[@class='lead-image']//@srcset | //meta[@property='og:image']/@content")
+    addresses = [candidate.split()[0] for value in offered for candidate in value.split(",")]
+    assert len(addresses) > 3
+    for address in addresses:
+        assert (output / unquote(urlsplit(address).path).lstrip("/")).is_file(), address
+
+    clinics = articles / "2026-03-10-case-clinics-peer-learning.md"
+    status(clinics, "draft")
+    assert files_named(output, "case-clinic-illustration") == []
+    assert files_named(output, "training-room"), "the photo a published article shares stays published"
+
+    photo = project / "content" / "images" / "embargoed-visit.jpg"
+    Image.new("RGB", (900, 600), (40, 120, 60)).save(photo, quality=90)
+    embargoed = articles / "2026-11-28-embargoed-visit.md"
+    embargoed.write_text(
+        '---\ntitle: "A minister visits a children\'s home"\ndate: 2026-11-28T09:00\ncategory: News\n'
+        "status: draft\nimage: images/embargoed-visit.jpg\nimage_alt: A minister talking with staff\n---\n\n"
+        "Embargoed until the visit.\n",
+        encoding="utf-8",
+    )
+    line = site.save({photo, embargoed})
+    assert not site.failure, site.failure
+    assert files_named(output, "embargoed-visit") == [], line
+    status(embargoed, None)
+    assert files_named(output, "embargoed-visit")
+    assert (output / "images" / "embargoed-visit.jpg").is_file()
+
+    clean = tmp_path / "clean"
+    result = run_pelican(project, "pelicanconf.py", clean)
+    assert result.returncode == 0, result.stderr
+    assert differing_files(output, clean) == []

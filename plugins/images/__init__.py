@@ -18,10 +18,17 @@ text of articles and pages (Markdown or raw HTML) written as a path under conten
   lead image fetched first and every other one lazily;
 - makes a 1200 × 630 social card of each lead image, cropped around `image_focus` (or the centre).
 
+Only what a published article or page uses is published (Pelican's published articles and pages, their
+translations and hidden ones): the images of a draft (`status: draft`) or of a scheduled article (dated in
+the future) are checked and encoded into the cache like any other, so their problems are reported at the
+same lines and publishing them later costs nothing, but no file made of them is written, not even a social
+card, until an article or page that uses them is published. An embargoed photograph is never on the site
+before its story.
+
 Images are encoded on every core and cached by their bytes and these settings, in the user's cache folder
 (`~/.cache/children-first-images`, or under `XDG_CACHE_HOME`), shared by every build and every copy of the
 site: an unchanged image is never encoded again. An entry no build has used for 30 days is removed. Images
-in the image folders that nothing uses are not published.
+in the image folders that nothing published uses are not published.
 
 The IMAGES setting (defaults in `ImagesOptions`): `widths`, `modern_format` ("auto", "avif" or "webp"),
 `max_megapixels` (50), `publish_originals` (False), `folders` (("images",)), `output_folder` ("media"),
@@ -32,6 +39,7 @@ the user's cache folder; else a folder from the project's) and `workers` (None: 
 import contextlib
 import dataclasses
 import logging
+import mimetypes
 import os
 import shutil
 import time
@@ -53,6 +61,7 @@ from site_core import (
     current_build,
     forget_memoized,
     is_draft,
+    published_contents,
     site_root,
 )
 from site_core.store import digest, replace_bytes
@@ -124,8 +133,9 @@ class Catalogue:
     modern: str
     sources: dict[str, SourceImage | ImageRejected] = field(default_factory=dict)
     uses: dict[str, list[Use]] = field(default_factory=dict)
-    social: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
-    # What the build publishes: output name -> the cached file it is copied from.
+    # Each image's social crops: (focus, the file whose lead image it is).
+    social: dict[str, set[tuple[tuple[int, int], str]]] = field(default_factory=dict)
+    # What the build publishes: output name -> the file it is copied from (cached; or an original).
     files: dict[str, Path] = field(default_factory=dict)
     # What the static generator still copies into the image folders (files that are not images).
     static_files: set[str] = field(default_factory=set)
@@ -159,11 +169,15 @@ class Catalogue:
             self.build.report(Problem(where.path, where.line, found.what, found.fix))
             return None
         if social is not None and found.kind == "raster":
-            self.social.setdefault(relative, set()).add(social)
+            self.social.setdefault(relative, set()).add((social, where.path))
         return found
 
-    def plan(self, source: SourceImage) -> Plan:
-        """What to make of `source`, in a folder named for its bytes and the settings that shape it."""
+    def plan(self, source: SourceImage, readers: set[str] | None = None) -> Plan:
+        """What to make of `source`, in a folder named for its bytes and the settings that shape it, with
+        the social crops of the files in `readers` (of every file that uses it when None)."""
+        crops = {
+            focus for focus, path in self.social.get(source.path, ()) if readers is None or path in readers
+        }
         key = digest(
             source.digest.encode(),
             repr((self.options.widths, self.modern, tuple(self.options.social_size))).encode(),
@@ -175,12 +189,17 @@ class Catalogue:
             self.modern,
             "PNG" if source.alpha else "JPEG",
             f"{self.options.output_folder}/{key}",
-            tuple(sorted(self.social.get(source.path, ()))),
+            tuple(sorted(crops)),
             tuple(self.options.social_size),
         )
 
-    def published(self) -> list[SourceImage]:
+    def readable(self) -> list[SourceImage]:
+        """Every image some article or page uses (drafts and scheduled articles too) that could be read."""
         return [found for found in self.sources.values() if isinstance(found, SourceImage)]
+
+    def used_by(self, readers: set[str]) -> set[str]:
+        """The images a file in `readers` uses: as its lead image, in its text or linked from it."""
+        return {relative for relative, uses in self.uses.items() if any(use.path in readers for use in uses)}
 
 
 # The encoder's own code: a change to how images are made makes them all again.
@@ -439,14 +458,13 @@ def missing_alt(path: str, line: int, what: str) -> Problem:
 
 def hold_back_originals(generator) -> None:
     """Pelican's `static_generator_finalized`: the static generator no longer copies images as they were
-    added; this plugin publishes what is made of them (originals only when `publish_originals` says)."""
+    added; this plugin publishes what is made of them, and only of those a published article or page uses
+    (originals too only when `publish_originals` says, and then only of those)."""
     catalogue = catalogue_of(generator.settings)
-    options = catalogue.options
     kept = []
     for static in generator.staticfiles:
         relative = PurePosixPath(static.get_relative_source_path()).as_posix()
-        is_raster = PurePosixPath(relative).suffix.lower() != process.SVG_SUFFIX
-        if catalogue.is_image(relative) and not (options.publish_originals and is_raster):
+        if catalogue.is_image(relative):
             continue
         kept.append(static)
         catalogue.static_files.add(static.save_as)
@@ -456,7 +474,14 @@ def hold_back_originals(generator) -> None:
 
 def make_variants(generators) -> None:
     """Pelican's `all_generators_finalized`: every image used is encoded (on every core, those not in the
-    cache), before anything is written: a damaged image stops the build with the last output intact."""
+    cache), before anything is written: a damaged image stops the build with the last output intact.
+
+    Those of drafts and scheduled articles too, into the cache only: a damaged one is found now (decoding
+    every pixel is the only way to know), at the same lines as in a published article, and the build
+    that publishes it finds it made. What the build publishes is what a published article or page uses:
+    an image only drafts and scheduled articles use has no file in the output, and a social card is
+    published only for a published article's lead image. Only now is every status final (Pelican makes a
+    future-dated article a draft once it is made)."""
     if not generators:
         return
     settings = generators[0].settings
@@ -467,8 +492,10 @@ def make_variants(generators) -> None:
                 # Made by an earlier build and kept (the dev server's articles in memory): its images may
                 # have changed since.
                 show_images(content)
+    readers = {content.source_path for generator in generators for content in published_contents(generator)}
+    public = catalogue.used_by(readers)
     folder = cache_folder(settings, catalogue.options)
-    plans = [catalogue.plan(source) for source in catalogue.published()]
+    plans = [catalogue.plan(source) for source in catalogue.readable()]
     wanted = [
         plan for plan in plans if not all(in_cache(folder, plan, n).is_file() for n in outputs_of(plan))
     ]
@@ -480,12 +507,18 @@ def make_variants(generators) -> None:
             failed.add(plan.source.path)
             for where in catalogue.uses.get(plan.source.path, []):
                 catalogue.build.report(Problem(where.path, where.line, outcome[0], outcome[1]))
-    for plan in plans:
-        if plan.source.path not in failed:
-            catalogue.files.update(published_files(folder, plan, catalogue.options))
+    published = {
+        plan.source.path: catalogue.plan(plan.source, readers)
+        for plan in plans
+        if plan.source.path in public and plan.source.path not in failed
+    }
+    for plan in published.values():
+        catalogue.files.update(published_files(folder, catalogue, plan))
     prune(folder, {plan.key for plan in plans})
-    attach_enclosures(generators, catalogue, {plan.source.path: plan for plan in plans})
-    logger.info("images: %d images, %d encoded", len(plans), len(wanted) - len(failed))
+    attach_enclosures(generators, catalogue, published)
+    logger.info(
+        "images: %d images, %d published, %d encoded", len(plans), len(published), len(wanted) - len(failed)
+    )
 
 
 def outputs_of(plan: Plan) -> list[str]:
@@ -513,27 +546,44 @@ def encode_into(folder: Path, catalogue: Catalogue, plan: Plan) -> tuple[str, st
     return None
 
 
-def published_files(folder: Path, plan: Plan, options: ImagesOptions) -> dict[str, Path]:
-    """Output name -> cached file, for every file of `plan` the site publishes."""
+def publishes_original(catalogue: Catalogue, plan: Plan) -> bool:
+    return plan.source.kind == "raster" and catalogue.options.publish_originals
+
+
+def published_files(folder: Path, catalogue: Catalogue, plan: Plan) -> dict[str, Path]:
+    """Output name -> the file it is copied from (in the cache, or the original when `publish_originals`
+    says so), for every file of `plan` the site publishes."""
     files = {name: in_cache(folder, plan, name) for name in outputs_of(plan) if name != AT_ITS_PATH}
-    if plan.source.kind == "svg" or not options.publish_originals:
+    if publishes_original(catalogue, plan):
+        files[plan.source.path] = catalogue.content_root / plan.source.path
+    else:
         files[plan.source.path] = in_cache(folder, plan, AT_ITS_PATH)
     return files
 
 
+def enclosure_type(catalogue: Catalogue, plan: Plan) -> str:
+    if plan.source.kind == "svg":
+        return "image/svg+xml"
+    if publishes_original(catalogue, plan):
+        return mimetypes.guess_type(plan.source.path)[0] or "application/octet-stream"
+    return MIME_TYPES[process.EXTENSIONS[plan.fallback]]
+
+
 def attach_enclosures(generators, catalogue: Catalogue, plans: dict[str, Plan]) -> None:
-    """Each article's lead image as feeds enclose it: the file published at its path, its size and type."""
+    """Each article's lead image as feeds enclose it: the file published at its path, its size and type.
+    An article whose lead image is not published (a draft's) has none, even one an earlier build gave the
+    same object (the dev server keeps them)."""
     for generator in generators:
         for content in all_contents(generator):
             plan = plans.get(getattr(content, "image", None) or "")
             published = catalogue.files.get(plan.source.path) if plan else None
             if published is None:
+                vars(content).pop("image_enclosure", None)
                 continue
-            suffix = "svg" if plan.source.kind == "svg" else process.EXTENSIONS[plan.fallback]
             content.image_enclosure = {
                 "path": quote(plan.source.path),
                 "length": published.stat().st_size,
-                "type": "image/svg+xml" if suffix == "svg" else MIME_TYPES[suffix],
+                "type": enclosure_type(catalogue, plan),
             }
 
 

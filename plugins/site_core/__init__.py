@@ -5,8 +5,8 @@
   problems naming the settings file and line);
 - site paths and facts (`site_root`, `absolute_url`, `language_tag`, `search_folder`, `staging_path`,
   `alias_save_as`);
-- every article and page of a generator (`all_contents`), and their URLs worked out once per build;
-  whether one is an author's draft (`is_draft`);
+- every article and page of a generator (`all_contents`), those the build writes (`published_contents`),
+  and their URLs worked out once per build; whether one is an author's draft (`is_draft`);
 - the content model as data (`ContentModel`, `ModelField`), for plugins that show it to people;
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`).
@@ -35,7 +35,7 @@ from .build import (
     publish_output,
     stop_on_problems,
 )
-from .contents import all_contents, fix_addresses, forget_memoized, is_draft
+from .contents import all_contents, fix_addresses, forget_memoized, is_draft, published_contents
 from .model import KINDS, ContentModel, ModelField
 from .paths import (
     absolute_url,
@@ -81,6 +81,7 @@ __all__ = [
     "pages_written",
     "parse_options",
     "publish_output",
+    "published_contents",
     "search_folder",
     "site_root",
     "staging_path",

@@ -28,6 +28,26 @@ def all_contents(generator) -> list:
     return []
 
 
+def published_contents(generator) -> list:
+    """The articles and pages of `generator` that the build writes: published, translated and hidden,
+    never a draft or a scheduled article (Pelican makes the status of both "draft")."""
+    if isinstance(generator, ArticlesGenerator):
+        return [
+            *generator.articles,
+            *generator.translations,
+            *generator.hidden_articles,
+            *generator.hidden_translations,
+        ]
+    if isinstance(generator, PagesGenerator):
+        return [
+            *generator.pages,
+            *generator.translations,
+            *generator.hidden_pages,
+            *generator.hidden_translations,
+        ]
+    return []
+
+
 def is_draft(content) -> bool:
     """Whether its author marked it `status: draft`: no build publishes it until a person changes that.
     Pelican calls a scheduled article (dated in the future) a draft too, but a later build publishes it

@@ -4,11 +4,12 @@ import io
 import os
 import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from lxml import html
+from lxml import etree, html
 from PIL import ExifTags, Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
@@ -458,3 +459,170 @@ def test_a_drafts_images_are_checked_in_every_other_way(pelican_run, content, ca
     said = capsys.readouterr().err
     assert "2026-06-06-imported.md:6: the image `images/damaged.jpg` is damaged" in said
     assert "2026-06-06-imported.md:11: the image `images/damaged.jpg` is damaged" in said
+
+
+# A draft, a draft page and a scheduled article (dated after BUILD_MOMENT), each with images no published
+# article or page uses, and each sharing `kitchen.jpg` with the published article (the scheduled one as its
+# lead image, cropped around another point).
+EMBARGOED = {
+    "articles/2026-11-30-unfinished.md": (
+        "---\ntitle: An unfinished draft\ndate: 2026-11-30\ncategory: News\nstatus: draft\n"
+        "image: images/embargoed-lead.jpg\nimage_alt: A family court waiting room before the hearing\n"
+        "image_focus: 30% 70%\n---\n\nNot yet.\n\n![A judge's empty chair](images/embargoed-text.png)\n\n"
+        "[The embargoed chart](images/embargoed-chart.png)\n\n"
+        "![The same kitchen, from the door](images/kitchen.jpg)\n"
+    ),
+    "pages/policy.md": (
+        "---\ntitle: Our new policy\nstatus: draft\n---\n\nComing soon.\n\n"
+        '<img src="/images/embargoed-page.jpg" alt="The newsroom at night">\n'
+    ),
+    "articles/2027-01-15-care-review.md": (
+        "---\ntitle: What the care review changed\ndate: 2027-01-15T09:00\ncategory: Research\n"
+        "image: images/kitchen.jpg\nimage_alt: A kitchen table, seen from the window\nimage_focus: 10% 90%\n"
+        "---\n\nScheduled.\n\n![A review panel at work](images/scheduled-text.jpg)\n\n"
+        "![decorative](images/scheduled-divider.svg)\n"
+    ),
+}
+DRAFT_ONLY = ("embargoed-lead", "embargoed-text", "embargoed-chart", "embargoed-page")
+SCHEDULED_ONLY = ("scheduled-text", "scheduled-divider")
+# The scheduled article's crop of the shared photo: its social card.
+SCHEDULED_CARD = "kitchen-social-10-90"
+AFTER_SCHEDULE = datetime(2027, 2, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def embargoed(content) -> Path:
+    for name, text in EMBARGOED.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    images = content / "images"
+    picture((1000, 750)).save(images / "embargoed-lead.jpg", quality=90)
+    picture((640, 480), "RGBA").save(images / "embargoed-text.png")
+    picture((300, 200)).save(images / "embargoed-chart.png")
+    picture((900, 600)).save(images / "embargoed-page.jpg", quality=90)
+    picture((820, 500)).save(images / "scheduled-text.jpg", quality=90)
+    (images / "scheduled-divider.svg").write_text(SVG.replace("600", "640"))
+    return content
+
+
+def files_named(folder: Path, stem: str) -> list[str]:
+    """Every file below `folder` made of the image `stem`: at its own path, its variants, its cards."""
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob(f"{stem}*") if path.is_file())
+
+
+def assert_every_image_is_published(site: Path, page_address: str) -> None:
+    """Each picture, source, link to an image and social card of the page is a file of the site."""
+    page = html.fromstring((site / page_address / "index.html").read_bytes())
+    body = "//div[@class='article-body']"
+    addresses = [
+        *page.xpath("//main//img/@src | //meta[@property='og:image']/@content"),
+        *(address for srcset in page.xpath("//main//@srcset") for address, _ in candidates(srcset)),
+        *(href for href in page.xpath(f"{body}//a/@href") if "/images/" in href),
+    ]
+    assert addresses
+    for address in addresses:
+        if ".." not in address:  # a path out of the image folders is the author's own business
+            assert published(site, address).is_file(), address
+
+
+def test_images_only_drafts_and_scheduled_articles_use_are_not_published(pelican_run, embargoed, tmp_path):
+    cache = tmp_path / "image-cache"
+    site = pelican_run(PLUGINS, embargoed, IMAGES={"cache_path": str(cache)})
+    assert not (site / "articles" / "unfinished").exists()
+    assert not (site / "articles" / "care-review").exists()
+    for stem in (*DRAFT_ONLY, *SCHEDULED_ONLY, SCHEDULED_CARD):
+        assert files_named(site, stem) == [], f"{stem} is published before its article"
+    for text_file in (p for p in site.rglob("*") if p.suffix in {".html", ".xml", ".json", ".txt"}):
+        said = text_file.read_text(encoding="utf-8")
+        assert not [stem for stem in (*DRAFT_ONLY, *SCHEDULED_ONLY) if stem in said], text_file
+    # Checked and encoded all the same: the build that publishes them finds them made.
+    for stem in ("embargoed-lead", "embargoed-text", "embargoed-chart", "embargoed-page", "scheduled-text"):
+        assert files_named(cache, stem), f"{stem} was not encoded into the cache"
+    assert files_named(cache, SCHEDULED_CARD)
+    # The photo the published article shares with them is published once, as before.
+    with Image.open(site / "images" / "kitchen.jpg") as kitchen:
+        assert kitchen.size == (1200, 900)
+    assert files_named(site, "kitchen-social-50-20")
+    assert_every_image_is_published(site, "articles/kinship-home")
+
+
+def test_an_embargoed_image_leaves_no_trace_in_the_output(pelican_run, embargoed, tmp_path):
+    """The site is exactly the site without the draft and the scheduled article's images."""
+    with_them = pelican_run(PLUGINS, embargoed, output=tmp_path / "with")
+    for name in EMBARGOED:
+        (embargoed / name).write_text(
+            re.sub(r"^image(_alt|_focus)?: .*\n|^!?\[.*\n|^<img .*\n", "", EMBARGOED[name], flags=re.M),
+            encoding="utf-8",
+        )
+    without_them = pelican_run(PLUGINS, embargoed, output=tmp_path / "without")
+    assert tree_digest(with_them) == tree_digest(without_them)
+
+
+def test_publishing_a_draft_or_reaching_a_scheduled_date_publishes_its_images(
+    pelican_run, embargoed, tmp_path
+):
+    output = tmp_path / "site"
+    draft = embargoed / "articles" / "2026-11-30-unfinished.md"
+    pelican_run(PLUGINS, embargoed, output=output)
+    assert files_named(output, "embargoed-lead") == []
+
+    draft.write_text(EMBARGOED["articles/2026-11-30-unfinished.md"].replace("status: draft\n", ""))
+    pelican_run(PLUGINS, embargoed, output=output)
+    for stem in ("embargoed-lead", "embargoed-text", "embargoed-chart"):
+        assert files_named(output, stem), f"{stem} is not published with its article"
+    assert files_named(output, "embargoed-lead-social-30-70")
+    assert_every_image_is_published(output, "articles/unfinished")
+    with Image.open(output / "images" / "embargoed-chart.png") as chart:
+        assert chart.size == (300, 200), "the linked image is published at its path"
+    for stem in ("embargoed-page", *SCHEDULED_ONLY, SCHEDULED_CARD):
+        assert files_named(output, stem) == [], stem
+
+    pelican_run(PLUGINS, embargoed, output=output, epoch=AFTER_SCHEDULE)
+    for stem in ("scheduled-text", "scheduled-divider", SCHEDULED_CARD):
+        assert files_named(output, stem), f"{stem} is not published once its date has passed"
+    assert_every_image_is_published(output, "articles/care-review")
+    assert files_named(output, "embargoed-page") == []
+
+    draft.write_text(EMBARGOED["articles/2026-11-30-unfinished.md"])
+    pelican_run(PLUGINS, embargoed, output=output, epoch=AFTER_SCHEDULE)
+    for stem in ("embargoed-lead", "embargoed-text", "embargoed-chart"):
+        assert files_named(output, stem) == [], f"{stem} is still published after its article became a draft"
+    assert files_named(output, "scheduled-text")
+
+
+def test_originals_are_published_only_for_published_articles(pelican_run, embargoed):
+    site = pelican_run(PLUGINS, embargoed, IMAGES={"publish_originals": True})
+    kitchen = (embargoed / "images" / "kitchen.jpg").read_bytes()
+    assert (site / "images" / "kitchen.jpg").read_bytes() == kitchen
+    for stem in (*DRAFT_ONLY, *SCHEDULED_ONLY, SCHEDULED_CARD, "unused"):
+        assert files_named(site, stem) == [], stem
+    feed = etree.fromstring((site / "feeds" / "atom.xml").read_bytes())
+    links = feed.xpath("//atom:link[@rel='enclosure']", namespaces={"atom": "http://www.w3.org/2005/Atom"})
+    enclosed = [(link.get("type"), link.get("length")) for link in links]
+    assert enclosed == [("image/jpeg", str(len(kitchen)))], "the enclosure is the original, as published"
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        ("2026-06-06-imported.md", "date: 2026-06-06\nstatus: draft\n"),
+        ("2027-02-01-scheduled.md", "date: 2027-02-01\n"),
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_a_damaged_image_in_a_draft_or_a_scheduled_article_stops_the_build(
+    pelican_run, content, capsys, name, header
+):
+    (content / "images" / "damaged.jpg").write_bytes(bad_image("truncated"))
+    source = (
+        f"---\ntitle: Not yet\n{header}category: News\nimage: images/damaged.jpg\nimage_alt: A photo\n"
+        "---\n\nFirst.\n\n![A photo](images/damaged.jpg)\n"
+    )
+    (content / "articles" / name).write_text(source)
+    with pytest.raises(BuildFailed, match="2 problems in 1 file"):
+        pelican_run(PLUGINS, content)
+    said = capsys.readouterr().err
+    lines = source.splitlines()
+    for needle in ("image: ", "![A photo]"):
+        line = next(n for n, text in enumerate(lines, 1) if text.startswith(needle))
+        assert f"{name}:{line}: the image `images/damaged.jpg` is damaged" in said

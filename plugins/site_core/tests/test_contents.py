@@ -1,4 +1,5 @@
-"""Each article's and page's URL is worked out once per build, once its status is final."""
+"""Each article's and page's URL is worked out once per build, once its status is final; and which
+are published."""
 
 import copy
 from datetime import UTC, datetime, timedelta
@@ -8,7 +9,7 @@ from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.settings import DEFAULT_CONFIG
 
-from site_core import all_contents, fix_addresses
+from site_core import all_contents, fix_addresses, published_contents
 
 SETTINGS = {
     **copy.deepcopy(DEFAULT_CONFIG),
@@ -61,3 +62,8 @@ def test_every_article_and_page_keeps_the_address_its_settings_give(generators):
     # Pelican made the future-dated article a draft after it was made: it keeps a draft's address.
     assert future.status == "draft"
     assert (future.url, future.save_as) == ("drafts/tomorrow/", "drafts/tomorrow/index.html")
+
+
+def test_the_contents_a_build_publishes_leave_out_drafts_and_scheduled_articles(generators):
+    published = [content.slug for generator in generators for content in published_contents(generator)]
+    assert published == ["today", "about"]
