@@ -15,7 +15,8 @@ DEFAULT_LANG = "en-GB"
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
+# content/files/ holds documents and recordings articles link to (PDFs, MP3s), published as they are.
+STATIC_PATHS = ["images", "files", "extra"]
 # The sample images' licences, kept beside them for the project, not published.
 IGNORE_FILES = [".#*", "LICENCES.txt"]
 EXTRA_PATH_METADATA = {

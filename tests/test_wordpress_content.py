@@ -338,3 +338,43 @@ def test_links_between_posts_follow_them_and_old_addresses_redirect(project, tmp
     assert 'if ($arg_p = "2") { return 301 /articles/second/; }' in nginx
     apache = (project / "imports" / "export.htaccess").read_text(encoding="utf-8")
     assert "RewriteCond %{QUERY_STRING} (^|&)page_id=4(&|$)" in apache
+
+
+def test_without_an_excerpt_the_summary_is_the_first_paragraph_of_prose_and_is_flagged(project, tmp_path):
+    content = (
+        "<h2>Contents</h2><ul><li>A list item that is long enough to be a sentence of twelve words.</li></ul>"
+        "<p>Short line.</p>"
+        "<p>Councils must publish what support kinship carers can ask for. The offer has to be easy to find, "
+        "and reviewed every year with carers themselves.</p>"
+    )
+    report = imported(project, tmp_path, post(1, "Kinship offer", content, name="kinship-offer"))
+    text = imported_files(project)["content/articles/2024-06-03-kinship-offer.md"]
+    assert "summary: Councils must publish what support kinship carers can ask for." in text
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("summary:"))
+    assert f"- `content/articles/2024-06-03-kinship-offer.md:{line}` (post 1)" in report.read_text()
+
+
+def test_documents_and_recordings_are_published_beside_the_article_that_links_to_them(project, tmp_path):
+    content = (
+        '<!-- wp:file {"id":40} --><div class="wp-block-file">'
+        f'<a href="{UPLOADS}/2024/06/annual-report.pdf">Annual report 2024</a>'
+        f'<a href="{UPLOADS}/2024/06/annual-report.pdf" class="wp-block-file__button" download>Download</a>'
+        "</div><!-- /wp:file -->\n\n"
+        f'[audio mp3="{UPLOADS}/2024/06/interview.mp3"]'
+    )
+    imported(project, tmp_path, post(1, "Report", content, name="report"))
+    body = body_of(project, "2024-06-03-report.md")
+    assert "[Download: Annual report 2024](files/wordpress/2024/06/annual-report.pdf)" in body
+    assert "[Listen: interview.mp3](files/wordpress/2024/06/interview.mp3)" in body
+    site = tmp_path / "site"
+    built = build(project, site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    page_html = lxml_html.fromstring((site / "articles/report/index.html").read_bytes())
+    links = {a.text_content(): a.get("href") for a in page_html.xpath("//main//a")}
+    for text, name in (
+        ("Download: Annual report 2024", "annual-report.pdf"),
+        ("Listen: interview.mp3", "interview.mp3"),
+    ):
+        address = links[text]
+        assert address.endswith(f"/files/wordpress/2024/06/{name}")
+        assert (site / address.split("/", 3)[3]).read_bytes()[:4] in (b"%PDF", b"ID3\x03", b"ID3\x04")

@@ -11,7 +11,13 @@ import pytest
 
 from commands.wordpress.fetch import Fetcher, FetchError
 from conftest import tree_digest
-from wordpress_import import export_of, front_matter_and_body, import_wordpress, imported_files
+from wordpress_import import (
+    export_of,
+    front_matter_and_body,
+    import_arguments,
+    import_wordpress,
+    imported_files,
+)
 from wordpress_media import media_server, not_an_image, stand_in_uploads
 from wxr_builder import Comment, Export, attachment, entity_bomb, external_entity, post
 
@@ -229,10 +235,7 @@ def test_a_200_mb_export_is_read_as_a_stream_in_bounded_memory(project, tmp_path
             sys.executable,
             "-m",
             "invoke",
-            "import-wordpress",
-            str(export),
-            "--default-category",
-            "News",
+            *import_arguments(export, "--default-category", "News"),
         ],
         cwd=project,
         capture_output=True,

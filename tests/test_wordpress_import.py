@@ -434,3 +434,21 @@ def test_without_media_the_article_waits_as_a_draft_and_the_report_says_why(proj
     assert "--media-from" in report
     built = build(project, tmp_path / "site")
     assert built.returncode == 0, built.stdout + built.stderr
+
+
+def test_items_sharing_a_post_id_each_get_their_own_file_on_every_run(project, tmp_path):
+    # Pelican's own fixture has such items: ids are not unique in every export.
+    export = export_of(
+        post(176, "Caption on image", "<p>One.</p>", name="caption-on-image"),
+        post(176, "Complete draft", "<p>Two.</p>", name="", status="draft"),
+    ).write(tmp_path / "export.xml")
+    for _ in range(2):
+        result = import_wordpress(project, export, "--default-category", "News")
+        assert result.returncode == 0, result.stderr
+        files = imported_files(project)
+        assert sorted(files) == [
+            "content/articles/2024-06-03-caption-on-image.md",
+            "content/articles/2024-06-03-complete-draft.md",
+        ]
+    assert "(https://old.example.org, post 176)" in files["content/articles/2024-06-03-caption-on-image.md"]
+    assert "(https://old.example.org, post 176-2)" in files["content/articles/2024-06-03-complete-draft.md"]

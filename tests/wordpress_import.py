@@ -10,9 +10,14 @@ SITE = "https://old.example.org"
 MARKER = re.compile(r"^# Imported from WordPress \(")
 
 
+def import_arguments(export: Path, *arguments: str) -> list[str]:
+    """The invoke command line of an import, as an author types it."""
+    return ["import-wordpress", str(export), *arguments]
+
+
 def import_wordpress(project: Path, export: Path, *arguments: str):
     """`invoke import-wordpress EXPORT ARGUMENTS` in `project`."""
-    return run_invoke(project, "import-wordpress", str(export), *arguments)
+    return run_invoke(project, *import_arguments(export, *arguments))
 
 
 def imported_files(project: Path) -> dict[str, str]:

@@ -302,6 +302,7 @@ def main() -> None:
     import tempfile
 
     from conftest import copy_project, fixed_environment
+    from wordpress_import import import_arguments
     from wordpress_media import stand_in_uploads
 
     rows = []
@@ -318,12 +319,7 @@ def main() -> None:
                 sys.executable,
                 "-m",
                 "invoke",
-                "import-wordpress",
-                str(export),
-                "--default-category",
-                "News",
-                "--uploads",
-                str(uploads),
+                *import_arguments(export, "--default-category", "News", "--uploads", str(uploads)),
             ]
             done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
             seconds = (

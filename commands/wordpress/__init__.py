@@ -3,13 +3,12 @@
 See `importer.py` for the steps; README, "Moving from WordPress", for how to use it.
 """
 
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from invoke import Exit
 
+from .convert import NEEDS
 from .importer import Importer, ImportStopped, Options
 from .report import write_report
 
@@ -23,21 +22,22 @@ def run(options: Options) -> None:
         raise Exit(stopped.message, code=stopped.code) from None
     result.seconds = time.perf_counter() - started
     report = write_report(result, options.project)
-    published = sum(1 for d in result.docs if d.published)
-    drafts = len(result.docs) - published
     shown = report.relative_to(options.project) if report.is_relative_to(options.project) else report
-    actions = Counter(doc.outcome for doc in result.docs)
+    if result.stopped:
+        raise Exit(f"Nothing was imported. {result.stopped}\nThe plan is in {shown}.", code=1)
+    published = sum(1 for d in result.docs if d.published)
+    waiting = sum(1 for d in result.docs if not d.published or any(n.kind == NEEDS for n in d.notes))
+    state = "to publish" if options.dry_run else "published"
     print(
-        f"{len(result.scan.items)} items in {options.export.name}: {published} published, {drafts} drafts, "
-        f"{len(result.skipped)} not imported ({result.seconds:.1f} s).",
+        f"{len(result.scan.items)} items in {options.export.name}: {published} {state}, "
+        f"{len(result.docs) - published} drafts, {len(result.skipped)} not imported "
+        f"({result.seconds:.1f} s).",
         flush=True,
     )
-    if actions:
-        print("Files: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())) + ".")
-    print(f"Report: {shown}", flush=True)
-    if result.stopped:
-        print(result.stopped, file=sys.stderr)
-        raise Exit(code=1)
+    actions = Counter(doc.outcome for doc in result.docs)
+    print("Files: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())) + ".")
+    needs = f" ({waiting} items need a person: drafts first)" if waiting else ""
+    print(f"Report: {shown}{needs}", flush=True)
 
 
-__all__ = ["Options", "Path", "run"]
+__all__ = ["Options", "run"]

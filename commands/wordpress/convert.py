@@ -100,7 +100,7 @@ KEPT_ATTRIBUTES = {
 }
 BLOCK_LEVEL = {
     "p", "hr", "h2", "h3", "h4", "h5", "h6", "figure", "blockquote", "ul", "ol", "dl", "pre", "table",
-    "details", "summary",
+    "details", "summary", MORE_MARK,
 }  # fmt: skip
 # Whose children may mix text and blocks, so loose text among blocks is made a paragraph.
 FLOW_CONTAINERS = {"[document]", "blockquote", "details", "li", "dd", "figcaption"}
@@ -879,34 +879,28 @@ def wrap_loose_text(soup: BeautifulSoup, root: Tag) -> None:
 
 
 def remove_empty(soup: Tag) -> None:
+    """Paragraphs, headings and the like with nothing in them (`<p>&nbsp;</p>`, a lone `<br>`) go."""
     for element in soup.find_all(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption"]):
-        if element.decomposed:
+        if element.decomposed or element.find(["img", "a", "hr", MORE_MARK]) is not None:
             continue
-        if not element.get_text().replace("\u00a0", " ").strip() and not element.find(
-            ["img", "a", "br", "hr"]
-        ):
+        if not element.get_text().replace("\u00a0", " ").strip():
             element.decompose()
-    for paragraph in soup.find_all("p"):
-        if paragraph.decomposed:
-            continue
-        if not paragraph.get_text().replace("\u00a0", " ").strip() and not paragraph.find(["img", "a"]):
-            paragraph.decompose()
 
 
-def opening_text(root: Tag, words: int = 40) -> str:
-    """The text of the opening paragraphs, enough for a summary."""
-    found: list[str] = []
+def opening_text(root: Tag, words: int = 12) -> str:
+    """The first paragraph of the text that reads as prose (at least `words` words, not in a quotation, a
+    list or a table, not code): what a summary is made from when the post had no excerpt."""
     for paragraph in root.find_all("p"):
+        if paragraph.find_parent(["blockquote", "li", "figure", "table", "details", "dd"]) is not None:
+            continue
         text = " ".join(
             str(piece).strip()
             for piece in paragraph.find_all(string=True)
             if piece.strip() and piece.find_parent("code") is None
         )
-        if text:
-            found.append(text)
-        if sum(len(t.split()) for t in found) >= words:
-            break
-    return " ".join(found)
+        if len(text.split()) >= words:
+            return text
+    return ""
 
 
 def heading_ids(soup: Tag) -> set[str]:

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
@@ -36,7 +36,7 @@ from .document import (
 )
 from .fetch import Fetcher
 from .media import MediaLibrary, MediaRef, Sources
-from .site import SiteIndex, link_path
+from .site import SiteIndex
 from .to_markdown import to_markdown
 
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
@@ -250,7 +250,9 @@ class Importer:
         except wxr.ExportError as error:
             where = f"{options.export}:{error.line}" if error.line else str(options.export)
             raise ImportStopped(f"{where}: {error.message} — {error.fix}") from error
-        self.prepare(scan)
+        self.authors = scan.channel.authors
+        self.offsets = Offsets(scan.items)
+        self.export_date = scan.channel.published
         site = SiteIndex(scan, options.old_hosts)
         docs, skipped = self.classify(scan)
         uses = mapping.term_uses([d.item for d in docs])
@@ -841,20 +843,10 @@ class Importer:
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
 
-    @property
-    def authors(self) -> dict[str, str]:
-        return self._authors
-
-    def prepare(self, scan: wxr.Scan) -> None:
-        self._authors = scan.channel.authors
-        self.offsets = Offsets(scan.items)
-        self.export_date = scan.channel.published
 
 
 def wxr_name(name: str) -> str:
     """A WordPress slug as text (`caf%c3%a9` is `café`)."""
-    from urllib.parse import unquote
-
     return unquote(name or "")
 
 
@@ -878,4 +870,4 @@ def old_slug_path(path: str, slug: str, old: str) -> str | None:
     return None
 
 
-__all__ = ["ImportStopped", "Importer", "Options", "Result", "link_path"]
+__all__ = ["ImportStopped", "Importer", "Options", "Result"]

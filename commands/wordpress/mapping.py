@@ -15,6 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from front_matter.config import Vocabulary
+from site_core import LineError
 
 from .wxr import Term
 
@@ -40,14 +41,8 @@ STEM = 6
 WORD = re.compile(r"[a-z]+")
 
 
-class MapError(ValueError):
+class MapError(LineError):
     """A problem in the map file, at its line."""
-
-    def __init__(self, line: int, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-        self.fix = fix
 
 
 @dataclass

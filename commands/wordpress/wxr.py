@@ -21,6 +21,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from site_core import LineError
+
 # The bytes XML 1.0 forbids, which old exports sometimes contain (pasted from word processors). They are
 # single bytes in UTF-8 and never part of a longer character, so they can be dropped as bytes.
 FORBIDDEN_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
@@ -42,14 +44,8 @@ KEPT_META = {
 }
 
 
-class ExportError(ValueError):
-    """The file cannot be read as a WordPress export; `line` is its line, when known."""
-
-    def __init__(self, message: str, fix: str, line: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-        self.line = line
+class ExportError(LineError):
+    """The file cannot be read as a WordPress export; `line` is its line, when known (else 0)."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +171,9 @@ class Reader:
         try:
             handle = self.path.open("rb")
         except OSError as error:
-            raise ExportError(f"cannot read the export: {error.strerror}", "check the file's name") from error
+            raise ExportError(
+                0, f"cannot read the export: {error.strerror}", "check the file's name"
+            ) from error
         with handle:
             clean = CleanBytes(handle)
             parser = etree.iterparse(
@@ -207,10 +205,10 @@ class Reader:
             except etree.XMLSyntaxError as error:
                 line = error.position[0] if error.position else 0
                 raise ExportError(
+                    line,
                     f"the export is not well-formed XML: {error.msg}",
                     "export it again from WordPress (Tools → Export); an export cut short in transfer "
                     "ends like this",
-                    line,
                 ) from error
             self.dropped = clean.dropped
 
@@ -219,16 +217,16 @@ class Reader:
         info = root.getroottree().docinfo
         if info.internalDTD is not None or info.externalDTD is not None or "ENTITY" in (info.doctype or ""):
             raise ExportError(
+                root.sourceline or 1,
                 "the export declares a DOCTYPE (entities), which no WordPress export does: it could expand "
                 "into gigabytes or read files from this machine",
                 "export the site again from WordPress (Tools → Export) and import that file",
-                root.sourceline or 1,
             )
         if short_name(root.tag) != "rss":
             raise ExportError(
+                root.sourceline or 1,
                 f"this is not a WordPress export: it is XML whose root is <{etree.QName(root).localname}>",
                 "in WordPress choose Tools → Export → All content and import the .xml file it downloads",
-                root.sourceline or 1,
             )
 
 
@@ -368,9 +366,9 @@ def scan(path: Path) -> Scan:
         items.append(read_item(element, len(items), with_text=post_type in TEXT_KEPT_TYPES))
     if not channel.link and not channel.base_site_url and not items:
         raise ExportError(
+            1,
             "this RSS file has no WordPress content: no site address and no items",
             "in WordPress choose Tools → Export → All content and import the .xml file it downloads",
-            1,
         )
     return Scan(channel, items, reader.dropped)
 

@@ -7,20 +7,16 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from site_core import LineError
+
 logger = logging.getLogger(__name__)
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
 
 
-class SourceError(ValueError):
+class SourceError(LineError):
     """The file cannot be read as front matter plus Markdown at all."""
-
-    def __init__(self, line: int, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-        self.fix = fix
 
 
 @dataclass

@@ -46,7 +46,7 @@ from .paths import (
     site_root,
     staging_path,
 )
-from .problems import BuildFailed, ContentRejected, Problem, display_path
+from .problems import BuildFailed, ContentRejected, LineError, Problem, display_path
 from .settings import config_problem, locate_setting, merge_options, parse_options
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "BuildFailed",
     "ContentModel",
     "ContentRejected",
+    "LineError",
     "Memory",
     "ModelField",
     "Problem",

@@ -32,6 +32,17 @@ class Problem:
         return f"{display_path(self.path)}:{self.line}: warning: {self.message} — {self.fix}"
 
 
+class LineError(ValueError):
+    """Something wrong at a line of a file a person can open (a source, an export, a map): what is wrong
+    and how to put it right, for a `path:line: what — fix` message."""
+
+    def __init__(self, line: int, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.fix = fix
+
+
 class BuildFailed(Exception):
     """The build stopped because of the problems already reported; the message sums them up.
 
