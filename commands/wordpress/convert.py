@@ -254,7 +254,7 @@ class ItemConverter:
             NEEDS,
             f"the `{name}` block was made by a WordPress plugin"
             + (" (a form, which cannot work on a static site)" if form else "")
-            + f" and has nothing to import (export line of the block in the post: {line})",
+            + f" and has nothing to import (line {line} of the post's text in WordPress)",
             "replace it with text or a link (for a form: a link to the Contact page or a form service), "
             "then publish",
             drafts=True,
@@ -620,10 +620,7 @@ class ItemConverter:
             return True
         if self.site.attachment_at(absolute) is not None:
             return True
-        item = self.site.item_at(absolute)
-        return item is None and any(
-            a.url and (absolute.rstrip("/") in {a.url.rstrip("/")}) for a in self.site.attachments.values()
-        )
+        return absolute.rstrip("/") in self.site.attachment_urls
 
     def link(self, anchor: Tag) -> None:
         href = (anchor.get("href") or "").strip()

@@ -65,6 +65,7 @@ class SiteIndex:
     items_by_path: dict[str, Item] = field(default_factory=dict)
     items_by_id: dict[int, Item] = field(default_factory=dict)
     reusable_blocks: dict[int, str] = field(default_factory=dict)
+    attachment_urls: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         channel = self.scan.channel
@@ -101,6 +102,8 @@ class SiteIndex:
             item.menu_order,
         )
         self.attachments.setdefault(item.post_id, attachment)
+        if attachment.url:
+            self.attachment_urls.add(attachment.url.rstrip("/"))
         if path:
             self.attachment_by_path.setdefault(path.lower(), attachment)
 
