@@ -6,14 +6,12 @@ media library (`site`), decide what is content and what is not (here), map categ
 article or page (`document`, `to_markdown`) and say what happened (`report`).
 """
 
-import bisect
 import re
 import tempfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote, urlsplit
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
@@ -21,11 +19,12 @@ from pelican.settings import read_settings
 
 from front_matter.config import ContentConfig, load_config
 from front_matter.schema import slugify
-from front_matter.site_checks import RESERVED_FOLDERS
-from site_core import build_time, search_folder
+from site_core import build_time
 
 from . import mapping, wxr
+from .addresses import Addresses, wxr_name
 from .convert import CHANGED, NEEDS, Converted, ItemConverter, Note, line_of, looks_like_file_name
+from .dates import Offsets, iso, moment_of
 from .document import (
     ExistingContent,
     file_text,
@@ -55,7 +54,6 @@ SKIPPED_STATUSES = {
 MEDIA_REASON = "media library entries (their files come in with the posts that use them)"
 STRUCTURE_REASON = "menus, navigation, templates, styles and reusable blocks (site structure)"
 FORMS_REASON = "forms and form submissions (personal data: never imported)"
-EXTRA_RESERVED = {"media", "files", "admin", "pagefind", "search", "knowledge-resources", "subscribe"}
 
 
 class ImportStopped(Exception):
@@ -189,44 +187,6 @@ def skip_reason(item: wxr.Item) -> str | None:
     return None
 
 
-def parse_wp_date(text: str) -> datetime | None:
-    if not text or text.startswith("0000"):
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return None
-
-
-class Offsets:
-    """The old site's offset from UTC near a given local time, learnt from items that have both dates
-    (drafts have no GMT date; WordPress sets it when they are published)."""
-
-    def __init__(self, items: list[wxr.Item]) -> None:
-        pairs = []
-        for item in items:
-            local, gmt = parse_wp_date(item.date_local), parse_wp_date(item.date_gmt)
-            if local and gmt:
-                pairs.append((local, local - gmt))
-        pairs.sort()
-        self.times = [p[0] for p in pairs]
-        self.offsets = [p[1] for p in pairs]
-
-    def near(self, local: datetime) -> timedelta:
-        if not self.times:
-            return timedelta(0)
-        index = bisect.bisect_left(self.times, local)
-        nearest = min(
-            (i for i in (index - 1, index) if 0 <= i < len(self.times)),
-            key=lambda i: abs(self.times[i] - local),
-        )
-        return self.offsets[nearest]
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
 class Importer:
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -240,6 +200,7 @@ class Importer:
         self.page_folder = self.settings["PAGE_PATHS"][0]
         self.zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.now = build_time()
+        self.addresses = Addresses(self.settings)
 
     # The whole run
 
@@ -274,7 +235,7 @@ class Importer:
             defaulted, unmapped_tags = self.categorise(docs, uses, term_map)
             self.decide_status(docs, library)
             by_index = {d.item.index: d for d in docs}
-            self.set_aliases(docs, existing, site)
+            self.addresses.set_aliases(docs, existing, site)
             for doc in docs:
                 text = self.finalise(doc, site, library, by_index, source)
                 if not dry:
@@ -283,7 +244,7 @@ class Importer:
                     doc.outcome = (
                         "would be written" if not stopped else "not written (the map is not complete)"
                     )
-            query_rules = self.query_rules(docs, site)
+            query_rules = self.addresses.query_rules(docs)
             return Result(
                 options, scan, docs, skipped, library, defaulted, unmapped_tags, query_rules, stopped
             )
@@ -384,17 +345,12 @@ class Importer:
 
     # Where each file goes
 
-    def reserved_page_slugs(self) -> set[str]:
-        reserved = set(RESERVED_FOLDERS) | EXTRA_RESERVED | {search_folder(self.settings)}
-        for template in self.settings.get("DIRECT_TEMPLATES", []):
-            save_as = self.settings.get(f"{template.upper()}_SAVE_AS") or ""
-            if save_as:
-                reserved.add(PurePosixPath(save_as).parts[0].removesuffix(".html"))
-        return reserved
-
     def place(self, docs: list[Doc], existing: ExistingContent, source: str) -> None:
         """A file and slug for each item: where an earlier import put it, else a free slug of its own."""
-        taken = {"article": set(existing.articles), "page": set(existing.pages) | self.reserved_page_slugs()}
+        taken = {
+            "article": set(existing.articles),
+            "page": set(existing.pages) | self.addresses.reserved_page_slugs(),
+        }
         for doc in docs:
             earlier = existing.imported.get((source, "post" if doc.kind == "article" else "page", doc.key))
             if earlier is not None:
@@ -423,24 +379,11 @@ class Importer:
     def path_for(self, doc: Doc, slug: str) -> Path:
         if doc.kind == "page":
             return self.content / self.page_folder / f"{slug}.md"
-        return self.content / self.article_folder / f"{self.date_of(doc)[0]:%Y-%m-%d}-{slug}.md"
-
-    def date_of(self, doc: Doc) -> tuple[datetime, str]:
-        """The item's moment with its zone, and a note when it had to be inferred."""
-        item = doc.item
-        gmt = parse_wp_date(item.date_gmt)
-        if gmt is not None:
-            return gmt.replace(tzinfo=UTC), ""
-        local = parse_wp_date(item.date_local)
-        if local is not None:
-            offset = self.offsets.near(local)
-            moment = (local - offset).replace(tzinfo=UTC)
-            return moment, (
-                "its date is the old site's local time (a draft has no UTC date in the export), taken as "
-                f"UTC{'+' if offset >= timedelta(0) else '-'}{abs(offset)} as its other posts were"
-            )
-        fallback = self.export_date or datetime(1970, 1, 1, tzinfo=UTC)
-        return fallback, "the export gives it no date at all: it is dated when the export was made"
+        return (
+            self.content
+            / self.article_folder
+            / f"{moment_of(doc.item, self.offsets, self.export_date)[0]:%Y-%m-%d}-{slug}.md"
+        )
 
     # Text and media
 
@@ -582,82 +525,6 @@ class Importer:
                 )
             )
 
-    # Old addresses
-
-    def url_of(self, doc: Doc) -> str:
-        pattern = self.settings["ARTICLE_URL"] if doc.kind == "article" else self.settings["PAGE_URL"]
-        return "/" + pattern.format(slug=doc.slug).lstrip("/")
-
-    def set_aliases(self, docs: list[Doc], existing: ExistingContent, site: SiteIndex) -> None:
-        """Every permalink and earlier slug of an imported item becomes an alias, unless the address is
-        already another page's (said in the report)."""
-        # What this import wrote before is this import's own: only other files' addresses are taken.
-        own = {d.path for d in docs}
-        urls: dict[str, object] = {self.url_of(d).lower(): d for d in docs}
-        for table, pattern in ((existing.articles, "ARTICLE_URL"), (existing.pages, "PAGE_URL")):
-            for slug, found in table.items():
-                if found.path not in own:
-                    urls.setdefault("/" + self.settings[pattern].format(slug=slug).lower().lstrip("/"), found)
-        claimed: dict[str, object] = {a: p for a, p in existing.aliases.items() if p not in own}
-        reserved = self.reserved_page_slugs() | {"category", "topic", "author", "feeds", "page"}
-        for doc in docs:
-            wanted = []
-            link = doc.item.link
-            parts = urlsplit(link)
-            if parts.path and not parts.query and (not parts.hostname or site.is_site_host(parts.hostname)):
-                wanted.append(alias_form(parts.path))
-                for old in doc.item.meta.get("_wp_old_slug", []):
-                    old_path = old_slug_path(parts.path, doc.item.name, old.strip())
-                    if old_path:
-                        wanted.append(alias_form(old_path))
-                    elif old.strip():
-                        doc.notes.append(
-                            Note(
-                                CHANGED, f"its earlier slug `{old.strip()}` has no address of its own to keep"
-                            )
-                        )
-            own = self.url_of(doc).lower()
-            for alias in dict.fromkeys(wanted):
-                lowered = alias.lower()
-                if lowered == own or lowered == own.rstrip("/"):
-                    continue
-                first = lowered.strip("/").split("/")[0]
-                owner = urls.get(lowered) or claimed.get(lowered)
-                if owner is not None and owner is not doc:
-                    doc.notes.append(
-                        Note(
-                            NEEDS,
-                            f"its old address {alias} is now another page's, so it cannot redirect here",
-                            "decide which page the old address should lead to",
-                            needle="aliases:" if doc.aliases else "title:",
-                        )
-                    )
-                    continue
-                if lowered in ("", "/") or first in reserved:
-                    doc.notes.append(
-                        Note(
-                            NEEDS,
-                            f"its old address {alias} is inside /{first}/, which this site uses for its own "
-                            "pages",
-                            "no redirect was made; link to the new address where the old one was used",
-                            needle="title:",
-                        )
-                    )
-                    continue
-                claimed[lowered] = doc
-                doc.aliases.append(alias)
-
-    def query_rules(self, docs: list[Doc], site: SiteIndex) -> list[tuple[str, str]]:
-        """`/?p=ID` and `/?page_id=ID` (WordPress's plain addresses) of each published item, and where
-        each now is: no static file can answer a query string, so these are rules for the web server."""
-        rules = []
-        for doc in docs:
-            if not doc.published:
-                continue
-            key = "p" if doc.kind == "article" else "page_id"
-            rules.append((f"/?{key}={doc.item.post_id}", self.url_of(doc)))
-        return sorted(set(rules), key=lambda r: (r[0].split("=")[0], int(r[0].split("=")[1])))
-
     # Writing
 
     def finalise(self, doc: Doc, site: SiteIndex, library: MediaLibrary, by_index: dict, source: str) -> str:
@@ -741,7 +608,7 @@ class Importer:
 
     def front_matter(self, doc: Doc, library: MediaLibrary) -> dict:
         item = doc.item
-        moment, date_note = self.date_of(doc)
+        moment, date_note = moment_of(doc.item, self.offsets, self.export_date)
         if date_note:
             doc.notes.append(Note(CHANGED, date_note, needle="date:"))
         title = plain_text(item.title) or f"Untitled (WordPress {item.post_type} {item.post_id})"
@@ -842,32 +709,6 @@ class Importer:
         temporary = path.with_name(f".{path.name}.importing")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
-
-
-
-def wxr_name(name: str) -> str:
-    """A WordPress slug as text (`caf%c3%a9` is `café`)."""
-    return unquote(name or "")
-
-
-def alias_form(path: str) -> str:
-    """An old address as an alias: from the site root, one slash between parts, URL-safe (`%`-escaped
-    where it was not)."""
-    return quote(re.sub("/+", "/", f"/{path}"), safe="/-._~%")
-
-
-def old_slug_path(path: str, slug: str, old: str) -> str | None:
-    """The address a post had under an earlier slug: its permalink with the slug replaced."""
-    if not old or not slug:
-        return None
-    segments = path.split("/")
-    lowered = [s.lower() for s in segments]
-    for candidate in (slug.lower(), quote(wxr_name(slug)).lower()):
-        if candidate in lowered:
-            index = len(lowered) - 1 - lowered[::-1].index(candidate)
-            segments[index] = old
-            return "/".join(segments)
-    return None
 
 
 __all__ = ["ImportStopped", "Importer", "Options", "Result"]
