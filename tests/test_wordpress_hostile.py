@@ -250,3 +250,22 @@ def test_a_200_mb_export_is_read_as_a_stream_in_bounded_memory(project, tmp_path
     report = (project / "imports/big.report.md").read_text()
     assert f"Comments: {posts * 200} not imported" in report
     assert b"reader1@example.org" not in b"".join(p.read_bytes() for p in (project / "content").rglob("*.md"))
+
+
+def test_an_image_at_a_private_address_is_listed_not_fetched_even_when_its_host_is_allowed(project, tmp_path):
+    served_folder = tmp_path / "served"
+    stand_in_uploads(
+        export_of(attachment(1, "https://old.example.org/wp-content/uploads/a.jpg")).write(
+            tmp_path / "a.xml"
+        ),
+        served_folder,
+    )
+    with media_server(served_folder) as served:
+        export = export_of(
+            post(1, "Inside", f'<p><img src="{served}/a.jpg" alt="A chart"></p>', name="inside")
+        ).write(tmp_path / "export.xml")
+        result = import_wordpress(project, export, "--default-category", "News", "--allow-host", "127.0.0.1")
+        assert served.requested_paths == []
+    assert result.returncode == 0, result.stderr
+    assert "status: draft" in imported_files(project)["content/articles/2024-06-03-inside.md"]
+    assert "leads to the private address 127.0.0.1" in (project / "imports/export.report.md").read_text()
