@@ -378,3 +378,39 @@ def test_documents_and_recordings_are_published_beside_the_article_that_links_to
         address = links[text]
         assert address.endswith(f"/files/wordpress/2024/06/{name}")
         assert (site / address.split("/", 3)[3]).read_bytes()[:4] in (b"%PDF", b"ID3\x03", b"ID3\x04")
+
+
+HOSTILE_TITLE = '</title><script>alert(1)</script> "Quoted": # not a comment - & more'
+
+
+def test_hostile_text_comes_in_as_text_and_nothing_in_it_runs(project, tmp_path):
+    content = (
+        '<p onclick="steal()" style="color:red">Before <a href="javascript:alert(2)">a trap</a>.</p>'
+        "<script>alert(3)</script><style>body{display:none}</style>"
+        '<p><img src="x" onerror="alert(4)"> and <iframe src="https://evil.example/"></iframe></p>'
+        "<form action='https://evil.example/'><input name='card'></form>"
+        "<p>A line with &lt;script&gt;alert(5)&lt;/script&gt; written as text.</p>"
+    )
+    report = imported(project, tmp_path, post(1, HOSTILE_TITLE, content, name="hostile"))
+    text = imported_files(project)["content/articles/2024-06-03-hostile.md"]
+    assert "status: draft" in text, "a form cannot work here: a person decides what replaces it"
+    built_draft = report.read_text(encoding="utf-8")
+    for removed in (
+        "a script was removed",
+        "a style sheet was removed",
+        "a form was removed",
+        "`javascript:` link",
+    ):
+        assert removed in built_draft
+    published = text.replace("status: draft\n", "")
+    (project / "content/articles/2024-06-03-hostile.md").write_text(published, encoding="utf-8")
+    site = tmp_path / "site"
+    built = build(project, site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert build_warnings(built) == []
+    page_html = lxml_html.fromstring((site / "articles/hostile/index.html").read_bytes())
+    assert page_html.xpath("//h1")[0].text_content().strip() == HOSTILE_TITLE
+    main = page_html.xpath("//main")[0]
+    assert main.xpath(".//script | .//style | .//iframe | .//form") == []
+    assert not [a for a in main.iter() if any(name.startswith("on") for name in a.attrib)]
+    assert "<script>alert(5)</script>" in main.text_content()
