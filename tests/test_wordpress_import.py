@@ -452,3 +452,20 @@ def test_items_sharing_a_post_id_each_get_their_own_file_on_every_run(project, t
         ]
     assert "(https://old.example.org, post 176)" in files["content/articles/2024-06-03-caption-on-image.md"]
     assert "(https://old.example.org, post 176-2)" in files["content/articles/2024-06-03-complete-draft.md"]
+
+
+def test_an_imported_file_saved_by_the_browser_editor_is_kept_and_never_imported_twice(project, small_export):
+    assert import_wordpress(project, small_export, "--default-category", "News").returncode == 0
+    path = project / "content/articles/2024-06-03-kinship-carers.md"
+    # The browser editor writes the front matter afresh: the origin line (a YAML comment) is gone.
+    lines = path.read_text(encoding="utf-8").split("\n")
+    saved = "\n".join([lines[0], *lines[2:]]).replace("raise children", "bring up children")
+    path.write_text(saved, encoding="utf-8")
+    result = import_wordpress(project, small_export, "--default-category", "News")
+    assert result.returncode == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == saved
+    assert sorted(p.name for p in (project / "content/articles").glob("2024-06-03-kinship*")) == [
+        "2024-06-03-kinship-carers.md"
+    ]
+    report = (project / "imports/export.report.md").read_text(encoding="utf-8")
+    assert "1 kept: edited since the last import, its origin line gone (--force replaces it)" in report

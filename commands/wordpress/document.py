@@ -154,6 +154,7 @@ class ExistingContent:
     pages: dict[str, ExistingFile] = field(default_factory=dict)
     aliases: dict[str, Path] = field(default_factory=dict)
     imported: dict[tuple[str, str, str], ExistingFile] = field(default_factory=dict)
+    files: dict[Path, ExistingFile] = field(default_factory=dict)
 
     @classmethod
     def scan(cls, content: Path, article_folder: str, page_folder: str) -> "ExistingContent":
@@ -161,6 +162,7 @@ class ExistingContent:
         for folder, table in ((article_folder, found.articles), (page_folder, found.pages)):
             for path in sorted((content / folder).rglob("*.md")):
                 existing = read_existing(path)
+                found.files[path] = existing
                 table.setdefault(existing.slug, existing)
                 for alias in existing.aliases:
                     found.aliases.setdefault(alias.lower(), path)

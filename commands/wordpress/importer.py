@@ -22,7 +22,7 @@ from front_matter.schema import slugify
 from site_core import build_time
 
 from . import mapping, wxr
-from .addresses import Addresses, wxr_name
+from .addresses import Addresses, alias_form, wxr_name
 from .convert import CHANGED, NEEDS, Converted, ItemConverter, Note, line_of, looks_like_file_name
 from .dates import Offsets, iso, moment_of
 from .document import (
@@ -113,6 +113,7 @@ class Doc:
     summary_derived: bool = False
     files: list[int] = field(default_factory=list)
     summary_line: int = 1
+    adopted: bool = False  # its file is an earlier import a person has edited (its origin line is gone)
     outcome: str = ""
 
     @property
@@ -357,6 +358,11 @@ class Importer:
                 doc.path, doc.slug = earlier.path, earlier.slug
                 taken[doc.kind].add(doc.slug)
         for doc in docs:
+            adopted = self.edited_by_a_person(doc, existing)
+            if doc.path is None and adopted is not None:
+                doc.path, doc.slug, doc.adopted = adopted.path, adopted.slug, True
+                taken[doc.kind].add(doc.slug)
+        for doc in docs:
             if doc.path is not None:
                 continue
             item = doc.item
@@ -375,6 +381,19 @@ class Importer:
             taken[doc.kind].add(slug)
             doc.slug = slug
             doc.path = self.path_for(doc, slug)
+
+    def edited_by_a_person(self, doc: Doc, existing: ExistingContent):
+        """The file an earlier import wrote for this item whose origin line is gone (the browser editor
+        drops comments when it saves), found by the item's old address among its aliases."""
+        parts = urlsplit(doc.item.link)
+        if parts.query or not parts.path:
+            return None
+        path = existing.aliases.get(alias_form(parts.path).lower())
+        found = existing.files.get(path) if path is not None else None
+        folder = self.content / (self.article_folder if doc.kind == "article" else self.page_folder)
+        if found is None or found.origin is not None or not found.path.is_relative_to(folder):
+            return None
+        return found
 
     def path_for(self, doc: Doc, slug: str) -> Path:
         if doc.kind == "page":
@@ -696,10 +715,13 @@ class Importer:
             if current == text:
                 doc.outcome = "unchanged"
                 return
-            if not ours:
+            if doc.adopted and not self.options.force:
+                doc.outcome = "kept: edited since the last import, its origin line gone (--force replaces it)"
+                return
+            if not ours and not doc.adopted:
                 doc.outcome = "not written: another file is there"
                 return
-            if not origin.untouched and not self.options.force:
+            if origin is not None and not origin.untouched and not self.options.force:
                 doc.outcome = "kept: edited since the last import (--force replaces it)"
                 return
             doc.outcome = "updated"
