@@ -145,7 +145,14 @@ class SiteMarkdown(MarkdownConverter):
         first_line = protect_line_starts(lines[0])
         rest = [(" " * LIST_INDENT + line) if line.strip() else "" for line in lines[1:]]
         item = "\n".join([f"{bullet.ljust(LIST_INDENT - 1)} {first_line}", *rest])
-        return item + ("\n\n" if parent is not None and is_loose(parent) else "\n")
+        return item + ("\n\n" if parent is not None and self.loose(parent) else "\n")
+
+    def loose(self, list_element: Tag) -> bool:
+        """`is_loose`, worked out once for each list (every item of it asks)."""
+        known = self.__dict__.setdefault("loose_lists", {})
+        if id(list_element) not in known:
+            known[id(list_element)] = is_loose(list_element)
+        return known[id(list_element)]
 
     def convert_list(self, el, text, parent_tags):
         return "\n\n" + text.rstrip() + "\n\n"
