@@ -80,10 +80,10 @@ def check_links(c, timeout=10.0):
 def serve(c, port=8000):
     """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes; the
     browser editor at /admin/ saves through its local backend."""
+    from commands import node_tools
     from commands.dev_server import serve as serve_with_live_reload
-    from commands.housekeeping import install_node_tools
 
-    install_node_tools(c)
+    node_tools.install(c, for_tests=False)
     serve_with_live_reload(int(port))
 
 
