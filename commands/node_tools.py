@@ -1,12 +1,17 @@
 """What the project takes from npm, and only what each task needs.
 
-`serve` needs the browser editor's bundle and its local backend; the tests also need their checkers (the
-Nu Html Checker, the Observatory scanner, axe-core, Lighthouse). `package.json` says which is which:
-`dependencies` is the local backend (decap-server), `devDependencies` the tests' checkers, and
-`optionalDependencies` the editor (decap-cms), whose published bundle (`dist/`) is all the site copies
-into /admin/. Its 600-odd dependencies are for building that bundle from source, so the editor is taken
-from its package tarball alone: fetched by npm, its integrity checked against package-lock.json, and
-unpacked into node_modules/decap-cms/.
+Three package files, each with its lock file, say what is for what:
+
+- `package.json` (the project's root): what `invoke serve` runs, the browser editor's local backend
+  (decap-server);
+- `plugins/editor/package.json`: the browser editor itself (decap-cms). The site copies only its published
+  bundle (`dist/`) into /admin/; the 600-odd packages it was built from are never installed. The bundle is
+  taken from the package's tarball, fetched by npm, checked against the integrity this lock file pins, and
+  unpacked into node_modules/decap-cms/;
+- `tests/checkers/package.json`: the tests' own checkers (the Nu Html Checker, the Observatory scanner,
+  axe-core, Lighthouse), installed by `invoke test` only.
+
+Each is installed once per lock file: a stamp beside what was installed records the lock's digest.
 """
 
 import base64
@@ -26,30 +31,27 @@ from commands.project import ROOT, succeed
 
 LOCK = ROOT / "package-lock.json"
 MODULES = ROOT / "node_modules"
-STAMP = MODULES / ".children-first-installed"
+EDITOR_LOCK = ROOT / "plugins" / "editor" / "package-lock.json"
+CHECKERS = ROOT / "tests" / "checkers"
 EDITOR = "decap-cms"
 # What of the editor's package the site uses: its bundle, and what says what it is.
 EDITOR_FILES = ("package/package.json", "package/LICENSE", "package/README.md")
 EDITOR_FOLDER = "package/dist/"
-PRELOAD = MODULES / "@mdn" / "mdn-http-observatory" / "conf" / "hsts-preload.json"
+STAMP_NAME = ".children-first-installed"
 NPM_QUIET = ["--ignore-scripts", "--no-audit", "--no-fund"]
 
 
-def lock_digest() -> str:
-    return hashlib.sha256(LOCK.read_bytes()).hexdigest()
+def digest_of(lock: Path) -> str:
+    return hashlib.sha256(lock.read_bytes()).hexdigest()
 
 
-def installed() -> set[str]:
-    """The kinds of tools installed from this very lock file ("serve", "test")."""
-    if not STAMP.is_file():
-        return set()
-    digest, _, kinds = STAMP.read_text().partition(" ")
-    return set(kinds.split(",")) if digest == lock_digest() else set()
+def up_to_date(stamp: Path, lock: Path) -> bool:
+    return stamp.is_file() and stamp.read_text().strip() == digest_of(lock)
 
 
 def install(c, for_tests: bool) -> None:
-    """`npm ci` for what the task needs (the tests' checkers only `for_tests`), then the editor's bundle;
-    nothing when it is there already from this lock file."""
+    """What the task needs from npm (the tests' checkers only `for_tests`), each part only when its lock
+    file changed since it was installed."""
     npm = shutil.which("npm")
     if not LOCK.is_file():  # a copy of the sources without the npm side (the tests' project copies)
         return
@@ -59,25 +61,31 @@ def install(c, for_tests: bool) -> None:
             "need npm's checkers are skipped."
         )
         return
-    wanted = {"serve", "test"} if for_tests else {"serve"}
-    have = installed()
-    if wanted <= have:
-        return
-    kinds = wanted | have
     # --ignore-scripts: install scripts would download things (Java for vnu-jar, the HSTS preload list for
     # the Observatory); the machine's Java is used and the scan runs without the preload list.
-    omit = ["--omit=optional"] + ([] if "test" in kinds else ["--omit=dev"])
-    succeed(c.run(shlex.join([npm, "ci", *omit, *NPM_QUIET]), warn=True))
-    unpack_editor(npm)
-    if PRELOAD.parent.is_dir() and not PRELOAD.is_file():
-        PRELOAD.write_text("{}\n")
-    STAMP.write_text(f"{lock_digest()} {','.join(sorted(kinds))}")
+    backend_stamp = MODULES / STAMP_NAME
+    if not up_to_date(backend_stamp, LOCK):
+        succeed(c.run(shlex.join([npm, "ci", *NPM_QUIET]), warn=True))
+        backend_stamp.write_text(digest_of(LOCK))
+    editor_stamp = MODULES / EDITOR / STAMP_NAME
+    if not up_to_date(editor_stamp, EDITOR_LOCK):
+        unpack_editor(npm)
+        editor_stamp.write_text(digest_of(EDITOR_LOCK))
+    checkers_stamp = CHECKERS / "node_modules" / STAMP_NAME
+    if for_tests and not up_to_date(checkers_stamp, CHECKERS / "package-lock.json"):
+        succeed(c.run(shlex.join([npm, "ci", "--prefix", str(CHECKERS), *NPM_QUIET]), warn=True))
+        preload = CHECKERS / "node_modules" / "@mdn" / "mdn-http-observatory" / "conf" / "hsts-preload.json"
+        if preload.parent.is_dir() and not preload.is_file():
+            preload.write_text("{}\n")
+        checkers_stamp.write_text(digest_of(CHECKERS / "package-lock.json"))
 
 
 def editor_entry() -> dict:
-    entry = json.loads(LOCK.read_text(encoding="utf-8"))["packages"].get(f"node_modules/{EDITOR}")
+    entry = json.loads(EDITOR_LOCK.read_text(encoding="utf-8"))["packages"].get(f"node_modules/{EDITOR}")
     if not entry or "integrity" not in entry:
-        raise Exit(f"package-lock.json has no pinned {EDITOR}: run `npm install` once to pin it", code=1)
+        raise Exit(
+            f"{EDITOR_LOCK} pins no {EDITOR}: run `npm install --package-lock-only` in its folder", code=1
+        )
     return entry
 
 
@@ -117,4 +125,10 @@ def unpack_editor(npm: str) -> None:
         ]
         for member in members:
             member.name = member.name.removeprefix("package/")
-        archive.extractall(target, members=members, filter="data")
+        try:
+            archive.extractall(target, members=members, filter="data")
+        except tarfile.FilterError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise Exit(
+                f"the {EDITOR} package holds a file it may not ({error}): not unpacked", code=1
+            ) from None

@@ -11,7 +11,9 @@ from lxml import html
 
 from conftest import ROOT, read_headers_file
 
-SCANNER = ROOT / "node_modules" / "@mdn" / "mdn-http-observatory" / "bin" / "wrapper.js"
+SCANNER = (
+    ROOT / "tests" / "checkers" / "node_modules" / "@mdn" / "mdn-http-observatory" / "bin" / "wrapper.js"
+)
 # These two need HTTPS, which a loopback test server does not have; a real host passes them with HSTS
 # and its HTTP-to-HTTPS redirect.
 HTTPS_ONLY = {"redirection", "strict-transport-security"}

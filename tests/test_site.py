@@ -239,7 +239,7 @@ def test_dates_are_written_the_british_way(published_site):
     assert published.text == f"{article.date.day} {article.date:%B %Y}"
 
 
-VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_JAR = ROOT / "tests" / "checkers" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 @pytest.mark.parametrize("kind", ["html", "css"])
