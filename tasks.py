@@ -76,15 +76,21 @@ def check_links(c, timeout=10.0):
     external_links.run(float(timeout))
 
 
-@task(help={"port": "port to serve on (default 8000)"})
-def serve(c, port=8000):
+@task(
+    help={
+        "port": "port to serve on (default 8000)",
+        "bind": "address to listen on (default localhost; 0.0.0.0 for every interface, or this machine's "
+        "address to let a phone on the same network in)",
+    }
+)
+def serve(c, port=8000, bind="localhost"):
     """Build, serve on http://localhost:8000 and rebuild with live reload when anything changes; the
     browser editor at /admin/ saves through its local backend."""
     from commands import node_tools
     from commands.dev_server import serve as serve_with_live_reload
 
     node_tools.install(c, for_tests=False)
-    serve_with_live_reload(int(port))
+    serve_with_live_reload(int(port), bind)
 
 
 @task(help={"pattern": "only tests whose name matches (pytest -k)"})

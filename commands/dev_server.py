@@ -61,12 +61,15 @@ logger = logging.getLogger(__name__)
 class Site:
     """The site in this process: Pelican with its plugins loaded once, articles and pages kept in memory."""
 
-    def __init__(self, root: Path, output: Path) -> None:
+    def __init__(self, root: Path, output: Path, address: str = "") -> None:
         from pelican import Pelican, signals
         from pelican.log import console
         from pelican.settings import read_settings
 
-        settings = read_settings(str(root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})
+        # Every absolute address the build writes (feeds, canonical links, the Subscribe page) names the
+        # server it is served from, whatever port or address it listens on.
+        overrides = {"OUTPUT_PATH": str(output), **({"SITEURL": address} if address else {})}
+        settings = read_settings(str(root / "pelicanconf.py"), override=overrides)
         settings.update(
             # Written into the output folder itself; every page replaces its file whole.
             SAFE_BUILD={**settings.get("SAFE_BUILD", {}), "in_place": True},
@@ -234,9 +237,22 @@ def handler_for(site: Site):
 
         protocol_version = "HTTP/1.1"
 
+        head_only = False
+
+        def do_HEAD(self) -> None:
+            """As GET, without the body (a link checker's or a monitor's question)."""
+            self.head_only = True
+            try:
+                self.answer()
+            finally:
+                self.head_only = False  # the connection may carry a GET next
+
         def do_GET(self) -> None:
+            self.answer()
+
+        def answer(self) -> None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
-            if path == EVENTS:
+            if path == EVENTS and not self.head_only:
                 self.send_events()
             elif path == RELOAD_SCRIPT:
                 self.send(200, "text/javascript; charset=utf-8", RELOAD_JS)
@@ -275,7 +291,8 @@ def handler_for(site: Site):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if not self.head_only:
+                self.wfile.write(body)
 
         def send_events(self) -> None:
             """Server-sent events: the build's number now, and again after every build, until the page
@@ -306,16 +323,16 @@ def with_reload(page: bytes) -> bytes:
     return page + RELOAD_TAG if at < 0 else page[:at] + RELOAD_TAG + page[at:]
 
 
-def bind(site: Site, port: int) -> http.server.ThreadingHTTPServer:
+def bind(site: Site, port: int, host: str = "localhost") -> http.server.ThreadingHTTPServer:
     """The server on its port, before anything is built: a busy port is said at once, in one line."""
     http.server.ThreadingHTTPServer.daemon_threads = True
     try:
-        return http.server.ThreadingHTTPServer(("localhost", port), handler_for(site))
+        return http.server.ThreadingHTTPServer((host, port), handler_for(site))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             message = f"serve: port {port} is in use; try another: invoke serve --port {port + 1}"
             raise Exit(message, 1) from None
-        raise Exit(f"serve: cannot listen on port {port}: {error.strerror}", 1) from None
+        raise Exit(f"serve: cannot listen on {host} port {port}: {error.strerror}", 1) from None
 
 
 def restart() -> None:
@@ -339,9 +356,17 @@ def watch_in_background(paths: list[Path]) -> "queue.Queue[set[Path]]":
     return batches
 
 
-def serve(port: int) -> None:
-    site = Site(ROOT, OUTPUT)
-    server = bind(site, int(port))
+def site_address(host: str, port: int) -> str:
+    """The address readers use for a server listening on `host`: `localhost` for this machine or every
+    interface (the address others use is the machine's, which only the person knows: `--bind` it)."""
+    shown = "localhost" if host in ("", "0.0.0.0", "::", "127.0.0.1", "::1", "localhost") else host
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
+
+
+def serve(port: int, host: str = "localhost") -> None:
+    address = site_address(host, int(port))
+    site = Site(ROOT, OUTPUT, address)
+    server = bind(site, int(port), host)
     batches = watch_in_background([ROOT / name for name in WATCHED if (ROOT / name).exists()])
     # Problems are on the terminal already (the build logs them); the line says what happened.
     print(f"First build: {site.build()}", flush=True)
@@ -350,14 +375,14 @@ def serve(port: int) -> None:
         indexer.request()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(
-        f"Serving on http://localhost:{port}/ — save and the browser reloads. Ctrl+C stops.",
+        f"Serving on {address}/ — save and the browser reloads. Ctrl+C stops.",
         flush=True,
     )
     backend = editor_backend.start(site.pelican.settings)
     if isinstance(backend, str):
         print(f"Editor: not available — {backend}.", flush=True)
     else:
-        print(f"Editor: http://localhost:{port}/admin/ saves into content/.", flush=True)
+        print(f"Editor: {address}/admin/ saves into content/.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             changed = batches.get()

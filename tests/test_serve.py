@@ -1,6 +1,8 @@
 """`invoke serve`: the site on a local port, rebuilt on save, with the build's problems in the browser."""
 
+import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -9,7 +11,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import feedparser
 import pytest
+from lxml import html as lxml_html
 
 from conftest import run_invoke, run_pelican, tree_digest
 
@@ -41,21 +45,28 @@ def wait_for(url: str, wanted, seconds: float = 60) -> tuple[int, str]:
     pytest.fail(f"{url} never became what the test waited for; last: {status} {body[:500]}")
 
 
-@pytest.fixture
-def served(project: Path):
+@contextlib.contextmanager
+def serving_project(project: Path, *options: str, host: str = "localhost"):
+    """`invoke serve --port N OPTIONS` in `project`; yields the project and the home page's address."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port), *options],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1893456000"},
     )
     try:
-        yield project, f"http://localhost:{port}/"
+        yield project, f"http://{host}:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def served(project: Path):
+    with serving_project(project) as served:
+        yield served
 
 
 def test_a_bad_save_shows_its_problem_in_the_browser_until_a_good_save(served):
@@ -108,8 +119,15 @@ def test_a_save_sends_a_reload_event_and_the_output_matches_a_clean_build(served
     wait_for(f"{home}articles/christmas-anxieties-poll/", lambda status, _: status == 404)
     time.sleep(1)
     clean = tmp_path / "clean"
-    # At the served site's own moment (the `served` fixture's SOURCE_DATE_EPOCH).
-    result = run_pelican(project, "pelicanconf.py", clean, environment={"SOURCE_DATE_EPOCH": "1893456000"})
+    # At the served site's own moment (the `served` fixture's SOURCE_DATE_EPOCH) and address.
+    result = run_pelican(
+        project,
+        "pelicanconf.py",
+        clean,
+        "-e",
+        f'SITEURL="{home.rstrip("/")}"',
+        environment={"SOURCE_DATE_EPOCH": "1893456000"},
+    )
     assert result.returncode == 0, result.stderr
     served_files = tree_digest(project / "output")
     clean_files = tree_digest(clean)
@@ -131,3 +149,37 @@ def test_a_busy_port_is_one_line_not_a_traceback(project):
     assert result.returncode == 1
     assert f"serve: port {port} is in use; try another: invoke serve --port {port + 1}" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("options", "host"), [((), "localhost"), (("--bind", "127.0.0.2"), "127.0.0.2")])
+def test_every_absolute_address_names_the_server_it_is_served_from(project, options, host):
+    with serving_project(project, *options, host=host) as (_, home):
+        wait_for(home, lambda status, _: status == 200)
+        _, rss = fetch(f"{home}feeds/rss.xml")
+        feed = feedparser.parse(rss)
+        assert feed.feed.link.startswith(home.rstrip("/"))
+        assert feed.entries
+        assert all(entry.link.startswith(home) for entry in feed.entries)
+        _, subscribe = fetch(f"{home}subscribe/")
+        shown = re.findall(r"https?://[^\s<>\"']+/feeds/[^\s<>\"']+", subscribe)
+        assert shown, "the Subscribe page shows each feed's full address to copy"
+        assert all(address.startswith(home) for address in shown), shown
+        _, article = fetch(f"{home}articles/kinship-care-feature/")
+        canonical = lxml_html.fromstring(article).xpath("//link[@rel='canonical']/@href")
+        assert canonical == [f"{home}articles/kinship-care-feature/"]
+        assert "localhost:8000" not in subscribe + rss + article
+
+
+def test_head_is_answered_as_get_without_a_body(served):
+    _, home = served
+    _, body = wait_for(home, lambda status, _: status == 200)
+    request = urllib.request.Request(home, method="HEAD")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert int(response.headers["Content-Length"]) == len(body.encode())
+        assert response.read() == b""
+    missing = urllib.request.Request(f"{home}no-such-page/", method="HEAD")
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(missing, timeout=5)
+    assert answer.value.code == 404
