@@ -32,9 +32,46 @@ def fixed_environment(**extra: str) -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **extra}
 
 
+# Fixtures that build a whole site with the `pelican` command (or serve one, or start a browser): a test
+# that uses one is slow, and `invoke test --fast` leaves it out.
+SLOW_FIXTURES = {"project", "published_site", "site_url"}
+# Modules whose every test is slow: a browser, the dev server, generated corpora, many builds in a row.
+SLOW_MODULES = {
+    "test_browser", "test_editor", "test_lighthouse", "test_serve", "test_live_site", "test_large_content",
+    "test_reproducible", "test_hub_search", "test_front_matter_fuzz", "test_wordpress_fixtures",
+    "test_wordpress_shared",
+}  # fmt: skip
+
+
+def is_slow(item: pytest.Item) -> bool:
+    return (
+        item.module.__name__.rpartition(".")[2] in SLOW_MODULES
+        or bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+        or item.get_closest_marker("longest") is not None
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest tests first: workers take tests in this order, and the suite ends when the last ends."""
+    """Slow tests are marked `slow`; the longest run first (workers take tests in this order, and the
+    suite ends when the last ends)."""
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory) -> Iterator[None]:
+    """Caches that default to the user's folders (the images plugin's, under XDG_CACHE_HOME) are the
+    session's own: the tests never write outside their temporary folders, and never reuse what another
+    run made."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 def run_pelican(

@@ -93,12 +93,17 @@ def serve(c, port=8000, bind="localhost"):
     serve_with_live_reload(int(port), bind)
 
 
-@task(help={"pattern": "only tests whose name matches (pytest -k)"})
-def test(c, pattern=""):  # noqa: PT028 - an invoke task, not a pytest test
-    """Lint with ruff, then run the whole test suite."""
-    from commands.housekeeping import test as lint_and_test
+@task(
+    help={
+        "pattern": "only the tests whose name matches (pytest -k), nothing else first",
+        "fast": "lint, then only the fast tests (no pelican command, browser or dev server; about a minute)",
+    }
+)
+def test(c, pattern="", fast=False):  # noqa: PT028 - an invoke task, not a pytest test
+    """Lint with ruff, then run the whole test suite (or only what --fast or -p chooses)."""
+    from commands.housekeeping import test as run_tests
 
-    lint_and_test(c, pattern)
+    run_tests(c, pattern, fast)
 
 
 @task(

@@ -23,10 +23,16 @@ def clean() -> None:
             print(f"removed {path.relative_to(ROOT)}/")
 
 
-def test(c, pattern: str) -> None:
-    """Lint with ruff, install the npm checkers, then run pytest (only tests matching `pattern` if given)."""
+def test(c, pattern: str, fast: bool) -> None:
+    """Lint with ruff, install the npm checkers, then run pytest. `pattern`: only the tests whose name
+    matches, nothing else first (the quick loop on one test); `fast`: lint, then the tests not marked slow
+    (no npm checkers needed)."""
+    if pattern:
+        succeed(c.run(shlex.join([PYTHON, "-m", "pytest", "-k", pattern]), warn=True))
+        return
     succeed(c.run(shlex.join([PYTHON, "-m", "ruff", "check", "."]), warn=True))
-    node_tools.install(c, for_tests=True)
-    selection = ["-k", pattern] if pattern else []
+    if not fast:
+        node_tools.install(c, for_tests=True)
+    selection = ["-m", "not slow"] if fast else []
     # One worker per core: most tests wait on a build or a browser, and the suite's fixtures are per worker.
     succeed(c.run(shlex.join([PYTHON, "-m", "pytest", "-n", "auto", *selection]), warn=True))
