@@ -1,13 +1,25 @@
 """Split a Markdown file into its YAML front matter and body, keeping the line of every key."""
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from site_core import LineError
+
+from .slips import (
+    QUOTES,
+    TAB_SPACE,
+    Opened,
+    Slip,
+    find_slip,
+    list_item_slip,
+    never_closed,
+    runs_on_past_its_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +72,13 @@ def split(text: str) -> tuple[str, str, int]:
         raise SourceError(
             1,
             "the file is empty",
-            "start it with front matter between '---' lines (title, date, category), then the text",
+            "start it with a header between '---' lines (title, date, category), then the text",
         )
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
         raise SourceError(
             1,
-            "the file does not begin with front matter",
+            "the file does not begin with a header",
             "make the first line '---', then the keys (title, date, category, …), then '---'",
         )
     for index in range(1, len(lines)):
@@ -74,96 +86,76 @@ def split(text: str) -> tuple[str, str, int]:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     raise SourceError(
         1,
-        "the front matter opened by '---' on line 1 is never closed",
-        "add a line '---' after the last front-matter key, before the article text",
+        "the header opened by '---' on line 1 is never closed",
+        "add a line '---' after the last key of the header, before the article text",
     )
 
 
-def yaml_fix(yaml_text: str, index: int) -> str:
-    """The fix for a YAML error, made specific for the commonest one: a colon inside a title."""
-    lines = yaml_text.split("\n")
-    key, colon, value = (lines[index] if 0 <= index < len(lines) else "").partition(":")
-    value = value.strip()
-    if colon and value and ": " in value and not value.startswith(("'", '"')):
-        quoted = value.replace('"', '\\"')
-        return f'put the whole value in double quotes: {key.strip()}: "{quoted}"'
-    return "check the indentation, and put text containing ':' or '#' in double quotes"
-
-
 def explain(error: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, str, str]:
-    """(the line of the YAML where the slip is, what is wrong, how to fix it): the common slips said in
-    words, at the line where they were made (PyYAML reports an unclosed `[` or quote where it gave up);
-    anything else as PyYAML says it."""
+    """(the line of the YAML where the slip is, what is wrong, how to fix it). The slip is found by reading
+    the lines again (`slips.find_slip`): PyYAML reports an unclosed quote where it gave up, often at the next
+    quoted value. A slip that reader does not know is said from PyYAML's account, in an author's words."""
     lines = yaml_text.split("\n")
-    context = error.context or ""
+    mark = error.problem_mark or error.context_mark
+    gave_up = mark.line if mark is not None else len(lines)
+    slip = find_slip(lines)
+    if slip is not None and slip.index <= gave_up:
+        return slip.index, slip.message, slip.fix
+    logger.debug("the header is not valid YAML: %s", error)
+    return as_yaml_said(error)
+
+
+def as_yaml_said(error: yaml.MarkedYAMLError) -> tuple[int, str, str]:
+    """PyYAML's account of a header it cannot read, at its line, in words an author knows."""
     problem = error.problem or ""
-    opened = error.context_mark
-    at = error.problem_mark or opened
-
-    def text_of(index: int) -> str:
-        return lines[index] if 0 <= index < len(lines) else ""
-
-    if opened is not None and context in {"while parsing a flow sequence", "while parsing a flow mapping"}:
-        bracket = "[" if "sequence" in context else "{"
-        line = text_of(opened.line).strip()
+    mark = error.problem_mark or error.context_mark
+    index = mark.line if mark is not None else 0
+    if "'\\t'" in problem:
+        return index, *TAB_SPACE
+    character = re.search(r"found character '(.)' that cannot start any token", problem)
+    if character:
         return (
-            opened.line,
-            f"the `{bracket}` opened on this line is never closed",
-            f"end it on the same line: `{line}{unclosed_brackets(line)}`",
+            index,
+            f"a value cannot begin with `{character.group(1)}` unless it is in quotes",
+            "put the whole value in double quotes",
         )
-    if opened is not None and context == "while scanning a quoted scalar":
-        quote = text_of(opened.line)[opened.column : opened.column + 1] or '"'
-        inside = 'write \\" for a quote inside it' if quote == '"' else "write '' for an apostrophe inside it"
+    if problem.startswith("mapping values are not allowed"):
         return (
-            opened.line,
-            f"the text opened with `{quote}` on this line is never closed",
-            f"end it with `{quote}` on the same line ({inside})",
+            index,
+            "a colon followed by a space cannot stand here",
+            "if the colon is part of the text, put the whole value in double quotes; if it ends a key, start "
+            "that key on a line of its own, in line with the keys above",
         )
-    if "'\\t'" in problem or "\t" in problem:
+    if "could not find expected ':'" in problem and error.context_mark is not None:
         return (
-            at.line if at else 0,
-            "a tab is used for indentation",
-            "indent with spaces: YAML does not allow tabs",
+            error.context_mark.line,
+            "this line is not a `key: value` line",
+            "begin it with its key and a colon (`summary: …`); if it goes on from the line above, indent it "
+            "further than that line's key",
         )
-    if opened is not None and context == "while scanning a simple key":
-        line = text_of(opened.line)
-        key, colon, value = line.partition(":")
-        if colon and value and not value.startswith((" ", "\t")):
-            return (
-                opened.line,
-                f"there is no space after the colon in `{line.strip()}`",
-                f"put a space after it: `{key.strip()}: {value.strip()}`",
-            )
-    if at is not None and "found '-'" in problem:
-        key = text_of(at.line - 1).partition(":")[0].strip() or "topics"
-        return (
-            at.line,
-            "a list item (`- …`) follows a key that already has a value",
-            f"leave the key's own line empty after its colon (`{key}:`) and indent each item under it, "
-            f"or write the list on one line: `{key}: [First, Second]`",
-        )
-    index = at.line if at else 0
-    said = problem or context or "the YAML cannot be read"
-    if context and opened is not None and error.problem_mark is not None:
-        said += f" ({context} that starts on line {opened.line + 2})"
-    return index, f"front matter is not valid YAML: {said}", yaml_fix(yaml_text, index)
+    return (
+        index,
+        "the header cannot be read from this line on",
+        "check the indentation (keys at the left edge, list items indented under their key, a source's "
+        "`url:` in line with its `title:`), and put text that contains `: `, ` #` or quotes in double quotes",
+    )
 
 
-def unclosed_brackets(line: str) -> str:
-    """What closes every `[` and `{` a line leaves open (outside quoted text), innermost first."""
-    closers = {"[": "]", "{": "}"}
-    stack: list[str] = []
-    quote = ""
-    for character in line:
-        if quote:
-            quote = "" if character == quote else quote
-        elif character in "\"'":
-            quote = character
-        elif character in closers:
-            stack.append(closers[character])
-        elif stack and character == stack[-1]:
-            stack.pop()
-    return "".join(reversed(stack))
+def swallowed_keys(key_node: Node, value_node: Node, lines: list[str]) -> Slip | None:
+    """A quote or bracket never closed on its line, whose value YAML (more lenient than its own rules) ran
+    on over the keys below until a later quote or bracket happened to close it."""
+    start, end = value_node.start_mark, value_node.end_mark
+    quoted = isinstance(value_node, ScalarNode) and bool(value_node.style) and value_node.style in QUOTES
+    bracketed = isinstance(value_node, (SequenceNode, MappingNode)) and value_node.flow_style
+    if not (quoted or bracketed) or end.line == start.line:
+        return None
+    if not runs_on_past_its_key(lines, start.line, end.line, key_node.start_mark.column):
+        return None
+    line = lines[start.line]
+    opener = line[start.column : start.column + 1]
+    if not opener or opener not in "\"'[{":
+        return None
+    return never_closed(line, Opened(opener, start.line, start.column))
 
 
 def continued_list_item(node: Node, lines: list[str]) -> int | None:
@@ -186,7 +178,7 @@ FAST_LOADER_LIMIT = 4000
 
 def compose(yaml_text: str):
     """The YAML's node tree. Text the fast parser rejects is composed again by PyYAML's own parser, whose
-    error messages (and the fixes `yaml_fix` suggests for them) are the ones authors see."""
+    error marks say where it gave up (`explain` finds the slip itself)."""
     if FAST_LOADER is not None and len(yaml_text) <= FAST_LOADER_LIMIT:
         try:
             return yaml.compose(yaml_text, Loader=FAST_LOADER)
@@ -207,26 +199,26 @@ def parse(text: str) -> Source:
     except RecursionError as error:
         raise SourceError(
             first_yaml_line,
-            "the front matter is nested too deeply to read",
+            "the header is nested too deeply to read",
             "write one `key: value` per line; lists and sources need only one or two levels",
         ) from error
     except yaml.reader.ReaderError as error:
         character = error.character if isinstance(error.character, int) else ord(error.character)
         raise SourceError(
             first_yaml_line + yaml_text[: error.position].count("\n"),
-            f"the front matter contains the invisible control character U+{character:04X}",
+            f"the header contains the invisible control character U+{character:04X}",
             "delete it (retype the text around it if you cannot see it)",
         ) from error
     if root is None:
         raise SourceError(
             1,
-            "the front matter is empty",
+            "the header is empty",
             "add at least title, date and category between the '---' lines",
         )
     if not isinstance(root, MappingNode):
         raise SourceError(
             node_line(root, first_yaml_line),
-            "the front matter is not a list of `key: value` lines",
+            "the header is not a list of `key: value` lines",
             "write one `key: value` per line, for example `title: My article`",
         )
     entries: dict[str, Entry] = {}
@@ -236,14 +228,13 @@ def parse(text: str) -> Source:
         line = node_line(key_node, first_yaml_line)
         joined = continued_list_item(value_node, lines)
         if joined is not None:
-            raise SourceError(
-                first_yaml_line + joined,
-                f"a list item (`- …`) follows `{key_node.value}:`, which already has a value",
-                f"leave `{key_node.value}:` empty after its colon and put every item under it, or write the "
-                f"list on one line: `{key_node.value}: [First, Second]`",
-            )
+            slip = list_item_slip(joined, str(key_node.value), lines, key_node.start_mark.line)
+            raise SourceError(first_yaml_line + slip.index, slip.message, slip.fix)
+        swallowed = swallowed_keys(key_node, value_node, lines)
+        if swallowed is not None:
+            raise SourceError(first_yaml_line + swallowed.index, swallowed.message, swallowed.fix)
         if not isinstance(key_node, ScalarNode):
-            raise SourceError(line, "a front-matter key is not plain text", "write keys as `name:`")
+            raise SourceError(line, "a key in the header is not a plain word", "write each key as `name:`")
         entry = Entry(key_node.value, value_node, line)
         if entry.key in entries:
             duplicates.append(entry)

@@ -3,12 +3,15 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from front_matter.config import load_config
 from front_matter.reader import FrontMatterReader, pelican_metadata
 from front_matter.schema import Context, read_document
+from front_matter.slips import find_slip
+from front_matter.source import SourceError, parse
 from site_core import ContentRejected
 
 SETTINGS = {
@@ -132,3 +135,80 @@ def test_random_bytes_never_crash_the_reader(tmp_path, raw):
 @given(raw=mutated_article())
 def test_mutated_articles_never_crash_the_reader(tmp_path, raw):
     read_all_the_way(tmp_path, raw)
+
+
+WORDS = st.lists(
+    st.sampled_from([*"ab :#'\",-é", "Court", "days", "it's", '"best"', "x"]), min_size=1, max_size=10
+).map("".join)
+VALUES = st.recursive(
+    WORDS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["title", "url"]), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    header=st.dictionaries(
+        st.sampled_from(["title", "summary", "key_points", "sources"]), VALUES, min_size=1
+    ),
+    style=st.sampled_from([None, '"', "'"]),
+    flow=st.sampled_from([False, None]),
+)
+def test_a_header_yaml_writes_holds_no_slip(header, style, flow):
+    """The slip reader is stricter than YAML only where an author's header would be wrong, never where a
+    header YAML itself writes is right: quotes, apostrophes, colons and `#` in every style."""
+    text = yaml.safe_dump(header, default_style=style, default_flow_style=flow, allow_unicode=True, width=40)
+    assume(not text.startswith("{"))  # the whole header on one line in braces: no header an author writes
+    assert find_slip(text.rstrip("\n").split("\n")) is None, text
+
+
+@st.composite
+def quoted_header(draw) -> list[str]:
+    """A header of one-line quoted values (and a quoted key_points list), with `date:` among them."""
+    lines = []
+    for key in draw(st.permutations(["title", "summary", "content_note", "image_alt"]))[
+        : draw(st.integers(1, 4))
+    ]:
+        dumped = yaml.safe_dump(draw(WORDS).strip() or "x", default_style=draw(st.sampled_from(QUOTE_MARKS)))
+        lines.append(f"{key}: {dumped.strip()}")
+    lines.insert(draw(st.integers(0, len(lines))), "date: 2026-03-05")
+    if draw(st.booleans()):
+        lines.append("key_points:")
+        for _ in range(draw(st.integers(1, 3))):
+            dumped = yaml.safe_dump(
+                draw(WORDS).strip() or "x", default_style=draw(st.sampled_from(QUOTE_MARKS))
+            )
+            lines.append(f"  - {dumped.strip()}")
+    return [line for line in lines if "\n" not in line]
+
+
+QUOTE_MARKS = ['"', "'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=quoted_header(), data=st.data())
+def test_a_quote_left_open_or_closed_early_is_reported_at_its_line(lines, data):
+    """Drop the closing quote of any value, or put a bare quote inside one: wherever YAML gives up, the
+    author is told about that line."""
+    quoted = [index for index, line in enumerate(lines) if line.endswith(tuple(QUOTE_MARKS))]
+    assume(quoted)
+    index = data.draw(st.sampled_from(quoted))
+    line = lines[index]
+    quote = line[-1]
+    if data.draw(st.booleans()):
+        lines[index] = line[:-1]
+    else:
+        at = data.draw(st.integers(line.index(quote) + 1, len(line) - 1))
+        assume(line[at - 1] not in (quote, "\\") and line[at] != quote)
+        assume(not line[at:].lstrip(" ").startswith("#"))  # `"text" # note` is a comment after the text
+        lines[index] = line[:at] + quote + line[at:]
+    text = "---\n" + "\n".join(lines) + "\n---\nText.\n"
+    try:
+        parse(text)
+    except SourceError as error:
+        caught = error
+    else:
+        return  # still YAML, and no key swallowed: e.g. an open quote closed by the next line's
+    assert caught.line == index + 2, (text, caught.line, caught.message)
+    assert "opened with" in caught.message or "is followed by more text" in caught.message, caught.message

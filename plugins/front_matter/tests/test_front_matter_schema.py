@@ -260,14 +260,14 @@ def test_a_page_may_be_a_draft(context, status, problem):
     [
         (b"", 1, "the file is empty"),
         (b"   \n\n", 1, "the file is empty"),
-        (b"title: x\n", 1, "does not begin with front matter"),
+        (b"title: x\n", 1, "does not begin with a header"),
         (b"---\ntitle: x\n", 1, "is never closed"),
-        (b"---\n---\nbody", 1, "the front matter is empty"),
+        (b"---\n---\nbody", 1, "the header is empty"),
         (b"---\ntitle: [unclosed\ndate: 2026-01-01\n---\n", 2, "the `[` opened on this line is never closed"),
-        (b"---\ntitle: Plain words: with a colon\n---\n", 2, "mapping values are not allowed"),
+        (b"---\ntitle: Plain words: with a colon\n---\n", 2, "the colon after `Plain words`"),
         (b"---\ntitle: bell\x07\n---\n", 2, "invisible control character U+0007"),
-        (b"---\ntitle: x\n  bad: indent\n---\n", 3, "not valid YAML"),
-        (b"---\n- a\n- b\n---\n", 2, "not a list of `key: value` lines"),
+        (b"---\ntitle: x\n  bad: indent\n---\n", 3, "`bad:` is indented further than `title:` above it"),
+        (b"---\n- a\n- b\n---\n", 2, "the header is not a list of `key: value` lines"),
         (b"---\ntitle: caf\xe9\n---\n", 2, "is not valid UTF-8"),
     ],
 )
@@ -311,8 +311,9 @@ def test_a_colon_in_a_title_gets_a_precise_fix():
     with pytest.raises(SourceError) as caught:
         parse('---\ntitle: Court days: a "record" year\ndate: 2026-01-01\n---\n')
     assert caught.value.line == 2
+    assert caught.value.message == "the colon after `Court days` makes YAML read it as another key"
     assert (
-        caught.value.fix == 'put the whole value in double quotes: title: "Court days: a \\"record\\" year"'
+        caught.value.fix == 'put the whole value in double quotes: `title: "Court days: a \\"record\\" year"`'
     )
 
 
@@ -372,13 +373,13 @@ def test_plain_summaries_are_accepted(context, summary):
             "topics: Fostering\n  - Adoption",
             6,
             "a list item (`- …`) follows `topics:`, which already has a value",
-            "`topics: [First, Second]`",
+            "`topics: [Fostering, Adoption]`",
         ),
         (
-            "topics: Fostering\n- Adoption",
+            "topics: Fostering\n- Adoption\n- Care leavers",
             6,
-            "a list item (`- …`) follows a key that already has a value",
-            "`topics: [First, Second]`",
+            "a list item (`- …`) follows `topics:`, which already has a value",
+            "`topics: [Fostering, Adoption, Care leavers]`",
         ),
     ],
 )
