@@ -66,6 +66,66 @@ def test_all_problems_of_all_files_come_in_one_run(built):
     assert tree_digest(output) == before
 
 
+# Headers with quoted values above and below one slip each, and the exact line the build must print for it.
+SLIPPED_HEADERS = {
+    "unclosed-title.md": (
+        '---\ntitle: "Councils report a rise in referrals\ndate: 2025-05-01\ncategory: News\n'
+        'summary: "Referrals rose: schools made most of them."\nkey_points:\n  - "A fifth more"\n'
+        "  - 'Most from schools'\n---\nText.\n",
+        'content/articles/unclosed-title.md:2: the text opened with `"` on this line is never closed — end '
+        'it with `"` on the same line: `title: "Councils report a rise in referrals"` (write \\" for a quote '
+        "inside it)",
+    ),
+    "apostrophe.md": (
+        '---\ntitle: "Carers: a survey"\ndate: 2025-05-01\ncategory: Research\n'
+        "summary: 'Children's services are stretched'\nkey_points:\n  - \"One in six leave\"\n---\nText.\n",
+        "content/articles/apostrophe.md:5: the apostrophe in `Children's` ends the text opened with `'` — "
+        'write it in double quotes: `summary: "Children\'s services are stretched"`, or double the '
+        "apostrophe: `summary: 'Children''s services are stretched'`",
+    ),
+    "colon-in-title.md": (
+        "---\ntitle: Court days: a record year\ndate: 2025-05-01\ncategory: News\nsources:\n"
+        '  - title: "Court statistics"\n    url: "https://example.org/courts"\n---\nText.\n',
+        "content/articles/colon-in-title.md:2: the colon after `Court days` makes YAML read it as another "
+        'key — put the whole value in double quotes: `title: "Court days: a record year"`',
+    ),
+    "tab.md": (
+        '---\ntitle: "Kinship care"\ndate: 2025-05-01\ncategory: Features\nkey_points:\n'
+        '\t- "Grandparents step in"\nsummary: "Who cares: the family."\n---\nText.\n',
+        "content/articles/tab.md:6: a tab is used for indentation — indent with spaces: YAML does not allow "
+        "tabs",
+    ),
+    "no-category.md": (
+        '---\ntitle: "Referrals: the numbers"\ndate: 2025-05-01\n---\nText.\n',
+        "content/articles/no-category.md:1: the required key `category` is missing — add a line "
+        "`category: News`, with one of: News, Features, Research, Guidance, Interviews, Opinion",
+    ),
+    "unknown-topic.md": (
+        '---\ntitle: "Kinship"\ndate: 2025-05-01\ncategory: News\ntopics: ["Kinship care"]\n---\nText.\n',
+        "content/articles/unknown-topic.md:5: topic `Kinship care` is not one of the site's topics — use one "
+        "of: Safeguarding, Harmful sexual behaviour, Fostering, Adoption, Children in care, Care leavers, "
+        "Family justice, Mental health, Domestic abuse, Education and SEND, Youth justice, Workforce, "
+        "Policy, COVID-19 (or add it to the topics list in pelicanconf.py)",
+    ),
+}
+
+
+def test_slips_in_a_header_are_printed_at_their_line_with_their_fix(built):
+    """A real build of headers a newcomer might write: each slip at the line that made it, in words, with
+    the fix; and the site that was there before stays as it was."""
+    project, output, before = built
+    for name, (text, _) in SLIPPED_HEADERS.items():
+        (project / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    result = run_pelican(project, "publishconf.py", output)
+    assert_clean_failure(result, [])
+    printed = result.stderr.splitlines()
+    for _, expected in SLIPPED_HEADERS.values():
+        assert expected in printed, result.stderr
+    count = len(SLIPPED_HEADERS)
+    assert f"{count} problems in {count} files. Nothing was written" in result.stderr
+    assert tree_digest(output) == before
+
+
 SAME_SLUG = GOOD.replace("---\nSome", "slug: same-slug\n---\nSome")
 
 

@@ -61,7 +61,7 @@ def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
                     settings,
                     "FRONT_MATTER",
                     key,
-                    f"FRONT_MATTER `{key}` must map each name to its slug",
+                    f"the {key} list must give each name its slug",
                     f'write it as "{key}": {{"Name": "name-slug", ...}}',
                 )
             )
@@ -91,7 +91,7 @@ def _vocabulary_problems(settings: dict, merged: dict) -> list[Problem]:
                         settings,
                         "FRONT_MATTER",
                         str(name),
-                        f"FRONT_MATTER {key}: `{name}` has the slug {slug!r}",
+                        f"the {key} list gives `{name}` the slug `{slug}`",
                         "use lower-case letters, digits and single hyphens",
                     )
                 )
@@ -101,7 +101,7 @@ def _vocabulary_problems(settings: dict, merged: dict) -> list[Problem]:
                         settings,
                         "FRONT_MATTER",
                         str(name),
-                        f"FRONT_MATTER {key}: `{name}` and `{seen[slug]}` share the slug `{slug}`",
+                        f"the {key} list gives `{name}` and `{seen[slug]}` the same slug, `{slug}`",
                         "give each its own slug",
                     )
                 )

@@ -100,7 +100,26 @@ def _describe(node: Node) -> str:
     return f"`{node.value}`"
 
 
+def _colon_in_text(node: Node) -> str | None:
+    """The text an author meant, when YAML read it as one `key: value` pair because of a colon in it
+    (`- Rise: 20% more referrals`)."""
+    if not isinstance(node, MappingNode) or node.flow_style or len(node.value) != 1:
+        return None
+    key, value = node.value[0]
+    if not all(isinstance(part, ScalarNode) and not part.style for part in (key, value)):
+        return None
+    return f"{key.value}: {value.value}" if value.value else None
+
+
 def _scalar_text(node: Node, what: str, example: str) -> str:
+    meant = _colon_in_text(node)
+    if meant is not None:
+        escaped = meant.replace("\\", "\\\\").replace('"', '\\"')
+        raise Invalid(
+            f"{what} must be text, but the colon after `{meant.partition(':')[0]}` makes YAML read it as a "
+            "key and a value",
+            f'put the whole text in double quotes: `"{escaped}"`',
+        )
     if not isinstance(node, ScalarNode) or node.tag == NULL_TAG or not node.value.strip():
         raise Invalid(f"{what} must be text, but it is {_describe(node)}", f"write it as {example}")
     text = node.value.strip()
@@ -222,7 +241,9 @@ def check_date(entry: Entry, context: Context) -> datetime:
     text = _scalar_text(entry.node, f"`{entry.key}`", f"`{entry.key}: 2026-11-24`")
     example = f"`{entry.key}: 2026-11-24` or `{entry.key}: 2026-11-24T09:30`"
     if not ISO_DATE.fullmatch(text):
-        raise Invalid(f"`{entry.key}` `{text}` is not an ISO 8601 date", f"write it as {example}")
+        raise Invalid(
+            f"`{entry.key}` `{text}` is not a date written year-month-day", f"write it as {example}"
+        )
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as error:
@@ -242,7 +263,8 @@ def _vocabulary_item(node: Node, vocabulary: Vocabulary, what: str, plural: str,
         hint = f"did you mean `{close[0]}`? " if close else ""
         raise Invalid(
             f"{what} `{text}` is not one of the site's {plural}",
-            f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to FRONT_MATTER)",
+            f"{hint}use one of: {', '.join(vocabulary.names())} (or add it to the {plural} list in "
+            "pelicanconf.py)",
             line=node_line(node, context.first_yaml_line),
         )
     return name
@@ -409,7 +431,7 @@ ARTICLE_FIELDS = (
     Field(
         "date",
         check_date,
-        "Publication date (ISO 8601); without a zone it is UK time.",
+        "Publication date, year-month-day, with a time if wanted; UK time unless a zone is given.",
         "2026-11-24",
         True,
         kind="date",
@@ -418,7 +440,7 @@ ARTICLE_FIELDS = (
     Field(
         "topics",
         check_topics,
-        "List of topics from the site's vocabulary.",
+        "Topics from the site's list of topics.",
         "[Fostering, Adoption]",
         kind="choices",
         options="topics",
@@ -459,7 +481,7 @@ ARTICLE_FIELDS = (
     Field(
         "sources",
         check_sources,
-        "List of {title, url} for reports and releases.",
+        "Reports and press releases, each with a title and a web address.",
         "[{title: The report, url: 'https://example.org/report'}]",
         kind="records",
     ),
@@ -507,6 +529,14 @@ def default_slug(path: Path) -> str:
     return LEADING_DATE.sub("", path.stem)
 
 
+def _add_the_line(spec: Field, config: ContentConfig) -> str:
+    """How to add a missing key: a line to write, and the choices when the key takes one of a list."""
+    choices = getattr(config, spec.options).names() if isinstance(spec.options, str) else list(spec.options)
+    if not choices:
+        return f"add a line `{spec.name}: {spec.example}`"
+    return f"add a line `{spec.name}: {choices[0]}`, with one of: {', '.join(choices)}"
+
+
 def validate(source: Source, path: Path, kind: str, context: Context) -> Document:
     """Check every key of one file, collecting all its problems rather than stopping at the first."""
     fields = FIELDS[kind]
@@ -535,7 +565,7 @@ def validate(source: Source, path: Path, kind: str, context: Context) -> Documen
             problem(error.line or entry.line, error.message, error.fix)
     for name, spec in fields.items():
         if spec.required and name not in source.entries:
-            problem(1, f"the required key `{name}` is missing", f"add a line `{name}: {spec.example}`")
+            problem(1, f"the required key `{name}` is missing", _add_the_line(spec, context.config))
     _check_combinations(document, problem)
     return document
 

@@ -124,7 +124,7 @@ def test_dates_without_a_zone_are_uk_time(context, date_text, expected):
         (front_matter(title='""'), 2, "`title` must be text, but it is empty"),
         (front_matter(title="[a, b]"), 2, "`title` must be text, but it is a list"),
         (front_matter(date="2026-02-30"), 3, "is not a real date"),
-        (front_matter(date="5 March 2026"), 3, "is not an ISO 8601 date"),
+        (front_matter(date="5 March 2026"), 3, "`date` `5 March 2026` is not a date written year-month-day"),
         (front_matter(category="Newz"), 4, "did you mean `News`?"),
         (front_matter("categroy: News"), 5, "unknown key `categroy` — did you mean `category`?"),
         (front_matter("colour: red"), 5, "unknown key `colour` — remove it"),
@@ -140,7 +140,7 @@ def test_dates_without_a_zone_are_uk_time(context, date_text, expected):
         (front_matter("author: Priya\nauthors: [Tom]"), 5, "both `author` and `authors` are given"),
         (front_matter("summary: {a: 1}"), 5, "`summary` must be text"),
         (front_matter("modified: 2026-03-04"), 5, "`modified` (2026-03-04 00:00) is before `date`"),
-        (front_matter("modified: yesterday"), 5, "is not an ISO 8601 date"),
+        (front_matter("modified: yesterday"), 5, "is not a date written year-month-day"),
         (front_matter("slug: Bad Slug"), 5, "use `slug: bad-slug`"),
         (front_matter("slug: ../../etc"), 5, "may only use lower-case letters"),
         (front_matter("status: live"), 5, "use `status: published` or `status: draft`"),
@@ -302,8 +302,8 @@ def test_vocabulary_slugs_must_be_valid_and_unique():
     topics = {"Fostering": "fostering", "Foster care": "fostering", "Bad": "Not A Slug"}
     _, problems = load_config({**SETTINGS, "FRONT_MATTER": {**SETTINGS["FRONT_MATTER"], "topics": topics}})
     assert sorted(p.message for p in problems) == [
-        "FRONT_MATTER topics: `Bad` has the slug 'Not A Slug'",
-        "FRONT_MATTER topics: `Foster care` and `Fostering` share the slug `fostering`",
+        "the topics list gives `Bad` the slug `Not A Slug`",
+        "the topics list gives `Foster care` and `Fostering` the same slug, `fostering`",
     ]
 
 
@@ -391,3 +391,37 @@ def test_common_yaml_slips_are_explained_where_they_were_made(
     (problem,) = read_document(path, "article", context).problems
     assert (problem.line, problem.message) == (line, message)
     assert fix in problem.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            front_matter(category=None),
+            "1: the required key `category` is missing — add a line `category: News`, with one of: News, "
+            "Research",
+        ),
+        (
+            front_matter(category="Newz"),
+            "4: `category` `Newz` is not one of the site's categories — did you mean `News`? use one of: "
+            "News, Research (or add it to the categories list in pelicanconf.py)",
+        ),
+        (
+            front_matter("topics: [Fostering, Kinship]"),
+            "5: topic `Kinship` is not one of the site's topics — use one of: Fostering, Education and SEND "
+            "(or add it to the topics list in pelicanconf.py)",
+        ),
+        (
+            front_matter("key_points:\n  - Referrals: up a fifth\n  - Schools made most"),
+            "6: each item of `key_points` must be text, but the colon after `Referrals` makes YAML read it "
+            'as a key and a value — put the whole text in double quotes: `"Referrals: up a fifth"`',
+        ),
+        (
+            front_matter(date="5 March 2026"),
+            "3: `date` `5 March 2026` is not a date written year-month-day — write it as `date: 2026-11-24` "
+            "or `date: 2026-11-24T09:30`",
+        ),
+    ],
+)
+def test_messages_speak_an_authors_language(context, text, expected):
+    assert messages(check(text, context)) == [expected]
