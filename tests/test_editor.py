@@ -15,13 +15,16 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from lxml import html
+from playwright.sync_api import expect
 
+import pelicanconf
 from commands import editor_backend
 from conftest import ROOT, copy_project, read_header_rules, run_pelican, serving
 from editor.decap import EditorOptions
 from front_matter.schema import SUMMARY_PATTERN
 
 PACKAGE = ROOT / "node_modules" / "decap-cms" / "dist"
+SITENAME = pelicanconf.SITENAME
 
 
 def needs_npm(path: Path) -> None:
@@ -56,6 +59,16 @@ def test_a_development_build_has_the_editor_made_from_the_site_itself(developmen
     config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
     assert config["local_backend"]["url"] == EditorOptions().local_backend_url
     assert [c["folder"] for c in config["collections"]] == ["content/articles", "content/pages"]
+    # The site's own logo (content/extra/logo.png, as the build publishes it), its name and its address.
+    logo = config["logo"]["src"]
+    assert (development_site / logo.lstrip("/")).read_bytes() == (
+        ROOT / "content/extra/logo.png"
+    ).read_bytes()
+    assert config["site_url"] == config["display_url"] == pelicanconf.SITEURL
+    assert SITENAME in page.findtext(".//title")
+    assert page.xpath("//script[@data-site-name]/@data-site-name") == [SITENAME]
+    # Each script the page loads is the site's own or the editor's, and there: js-yaml with its licence.
+    assert (admin / "js-yaml.LICENSE.txt").is_file()
     # The preview uses the stylesheet every page of the site uses.
     preview = page.xpath("//script[@data-preview-style]/@data-preview-style")[0]
     home = html.fromstring((development_site / "index.html").read_bytes())
@@ -232,7 +245,8 @@ def test_an_article_written_in_the_editor_is_published_by_the_next_build_and_can
     before = set((project / "content" / "articles").glob("*.md"))
     page.goto(f"{site}/admin/#/collections/articles/new")
     page.get_by_label("Title").fill("Kinship carers gain a voice in court")
-    page.get_by_label("Date", exact=True).fill("2026-11-30T09:30")
+    # Typed day first, as the form shows dates.
+    page.get_by_label("Date", exact=True).fill("30/11/2026 09:30")
     page.get_by_role("combobox", name="Category").fill("News")
     page.keyboard.press("Enter")
     topics = page.get_by_role("combobox", name="Topics")
@@ -244,10 +258,30 @@ def test_an_article_written_in_the_editor_is_published_by_the_next_build_and_can
     )
     page.locator("[data-slate-editor='true']").click()
     page.keyboard.type("Grandparents and aunts who care for children now have a right to be heard.")
+    # A date that is not one is refused in the form, with what to write.
+    date = page.get_by_label("Date", exact=True)
+    date.fill("31/02/2026 09:30")
+    publish_now(page)
+    expect(page.get_by_text("Write the date as DD/MM/YYYY", exact=False)).to_be_visible()
+    assert set((project / "content" / "articles").glob("*.md")) == before
+    date.fill("30/11/2026 09:30")
     publish_now(page)
 
     saved = saved_article(project, before)
     assert re.fullmatch(r"2026-11-30-kinship-carers-gain-a-voice-in-court\.md", saved.name)
+    # Only what the author filled in, as an author writes it: no `featured: false`, no empty lists or texts.
+    wait_until(lambda: saved.read_text(encoding="utf-8").endswith("\n"))
+    assert saved.read_text(encoding="utf-8") == (
+        "---\n"
+        "title: Kinship carers gain a voice in court\n"
+        "date: 2026-11-30T09:30\n"
+        "category: News\n"
+        "topics: [Fostering, Family justice]\n"
+        "summary: Relatives who raise children will be heard before placement decisions.\n"
+        "---\n"
+        "\n"
+        "Grandparents and aunts who care for children now have a right to be heard.\n"
+    )
     rebuild()
     address = "/articles/kinship-carers-gain-a-voice-in-court/"
     article = html.fromstring((project.parent / "output" / address.strip("/") / "index.html").read_bytes())
@@ -259,6 +293,7 @@ def test_an_article_written_in_the_editor_is_published_by_the_next_build_and_can
 
     page.goto(f"{site}/admin/#/collections/articles/entries/{saved.stem}")
     title = page.get_by_label("Title")
+    assert page.get_by_label("Date", exact=True).input_value() == "30/11/2026 09:30"
     title.fill("Kinship carers win a voice in court")
     publish_now(page)
     deadline = time.monotonic() + 15
@@ -282,14 +317,19 @@ def test_the_editorial_workflow_takes_an_article_from_draft_to_the_site(editing_
     project, rebuild, page, site, elsewhere, refused = editing_with_workflow
     page.goto(f"{site}/admin/#/collections/articles/new")
     page.get_by_label("Title").fill("Care review one year on")
-    page.get_by_label("Date", exact=True).fill("2026-11-30T09:30")
+    page.get_by_label("Date", exact=True).fill("30/11/2026 09:30")
     page.get_by_role("combobox", name="Category").fill("Research")
     page.keyboard.press("Enter")
     page.locator("[data-slate-editor='true']").click()
     page.keyboard.type("A year after the review, councils report mixed progress.")
     page.get_by_role("button", name="Save").click()
     branch = "cms/articles/2026-11-30-care-review-one-year-on"
-    wait_until(lambda: branch in git(project, "branch"))
+    # decap-server commits on the entry's branch, then checks main out again.
+    wait_until(
+        lambda: (
+            branch in git(project, "branch") and git(project, "branch", "--show-current").strip() == "main"
+        )
+    )
     assert not (project / "content" / "articles" / "2026-11-30-care-review-one-year-on.md").exists()
     description = f"branch.{branch}.description"
     for shown, chosen, label in (
@@ -316,6 +356,96 @@ def wait_until(condition, timeout: float = 15) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the editor's change never reached the repository")
         time.sleep(0.2)
+
+
+def entries_listed(page) -> list[tuple[str, str]]:
+    """(category, date as shown) of each article in the editor's list, top to bottom."""
+    page.get_by_role("heading", name="Articles").wait_for()
+    summaries = page.locator("#nc-root h2").filter(has_text=re.compile(r"\(\w+, [\d/]+\)$"))
+    summaries.first.wait_for()
+    return [re.search(r"\((\w+), ([\d/]+)\)$", text).groups() for text in summaries.all_inner_texts()]
+
+
+def day_first(shown: str) -> tuple[str, str, str]:
+    day, month, year = shown.split("/")
+    return year, month, day
+
+
+def test_an_article_saved_unchanged_is_the_same_file_and_the_form_shows_it_as_written(editing):
+    """The richest sample article (a quoted note, key points, sources, a lead image, `featured: true`):
+    a change rewrites its own line only, and changing it back gives the file byte for byte."""
+    project, _, page, site, *_ = editing
+    name = "2025-10-14-larc-harmful-sexual-behaviour-workforce-report"
+    article = project / "content" / "articles" / f"{name}.md"
+    original = article.read_bytes()
+
+    page.goto(f"{site}/admin/#/collections/articles")
+    listed = entries_listed(page)
+    assert len(listed) == len(list((project / "content" / "articles").glob("*.md")))
+    dates = [day_first(shown) for _, shown in listed]
+    assert dates == sorted(dates, reverse=True), "newest first"
+
+    page.goto(f"{site}/admin/#/collections/articles/entries/{name}")
+    title = page.get_by_label("Title", exact=True).first
+    heading = title.input_value()
+    assert page.get_by_label("Date", exact=True).input_value() == "14/10/2025 09:00"
+    # One byline field: the list of names, each in its box.
+    assert page.get_by_label("Author", exact=True).count() == 0
+    assert [name.input_value() for name in page.get_by_label("Authors", exact=True).all()] == [
+        "Eleanor Marsh"
+    ]
+
+    title.fill(f"{heading} (draft title)")
+    publish_now(page)
+    wait_until(lambda: article.read_bytes() != original)
+    changed = article.read_text(encoding="utf-8").splitlines()
+    assert [line for line in changed if line not in original.decode().splitlines()] == [
+        # The colon in the title asks for quotes, as the README says.
+        f'title: "{heading} (draft title)"'
+    ]
+    assert len(changed) == len(original.decode().splitlines())
+
+    # Opened again, the title changed back and saved: the file is the file the author wrote.
+    page.goto(f"{site}/admin/#/collections/articles")
+    page.goto(f"{site}/admin/#/collections/articles/entries/{name}")
+    title = page.get_by_label("Title", exact=True).first
+    title.fill(heading)
+    publish_now(page)
+    wait_until(lambda: article.read_bytes() == original)
+    assert article.read_bytes() == original
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_sign_in_page_shows_the_sites_name_and_logo_clear_of_the_button(
+    browser, development_site, width, tmp_path
+):
+    """Not Decap's logo: the site's, named for people who cannot see it, above the Login button and clear of
+    it on a desktop and a phone."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        with serving(development_site) as site:
+            page = context.new_page()
+            page.goto(f"{site}/admin/")
+            login = page.get_by_role("button", name="Login")
+            logo = page.get_by_role("img", name=SITENAME)
+            logo.wait_for()
+            page.wait_for_function("() => [...document.images].every(image => image.complete)")
+            page.screenshot(path=tmp_path / f"sign-in-{width}.png")
+            assert logo.evaluate("image => image.naturalWidth") > 0
+            assert logo.get_attribute("src").endswith("/logo.png")
+            assert page.title() == f"Editor – {SITENAME}"
+            picture, button = logo.bounding_box(), login.bounding_box()
+            assert picture["y"] + picture["height"] + 8 <= button["y"], (picture, button)
+            for box in (picture, button):
+                assert box["x"] >= 0, box
+                assert box["x"] + box["width"] <= width, box
+            # Decap's own logo (a large drawing) is nowhere on the page.
+            drawings = page.locator("#nc-root svg").evaluate_all(
+                "drawings => drawings.filter(drawing => drawing.getBoundingClientRect().width > 40).length"
+            )
+            assert drawings == 0
+    finally:
+        context.close()
 
 
 def test_a_key_the_editor_does_not_know_is_kept_and_reported(editing):

@@ -24,12 +24,15 @@ from site_core import Problem, config_problem, current_build, site_root
 
 from .decap import (
     EditorOptions,
+    Site,
     UnknownKind,
     api_origins,
     decap_config,
+    html_text,
     image_origins,
     option_problems,
     origin,
+    shorthands_attribute,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,7 +76,7 @@ def check(generators) -> None:
         )
         return
     try:
-        config = decap_config(build.content_model, options, settings.get("SITEURL", ""))
+        config = decap_config(build.content_model, options, Site.of(settings))
     except UnknownKind as error:
         build.report(
             Problem("plugins/editor/decap.py", 1, str(error), "give the kind a widget in editor/decap.py")
@@ -112,14 +115,17 @@ def write_editor(pelican) -> None:
         "# schema, not this file.\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
         encoding="utf-8",
     )
-    for name in ("editor.js", "editor.css"):
-        shutil.copyfile(FILES / name, folder / name)
+    # The site's own scripts and styles for the editor, and the YAML reader they use (js-yaml, MIT).
+    for path in FILES.iterdir():
+        if path.name != "index.html":
+            shutil.copyfile(path, folder / path.name)
     page = (FILES / "index.html").read_text(encoding="utf-8")
     (folder / "index.html").write_text(
         page.format(
-            sitename=settings.get("SITENAME", "Site"),
+            sitename=html_text(settings.get("SITENAME", "Site")),
             site_root=site_root(settings),
             stylesheet=site_stylesheet(output),
+            shorthands=shorthands_attribute(),
         ),
         encoding="utf-8",
     )

@@ -5,10 +5,14 @@ come with it, and it is required exactly when the schema requires it. The catego
 site's own (FRONT_MATTER), so adding a topic in `pelicanconf.py` adds it to the editor on the next build.
 """
 
+import base64
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
-from site_core import ContentModel, ModelField
+from site_core import ContentModel, ModelField, site_root
 
 # The git hosts whose Decap backends support the editorial workflow, with where their API answers by
 # default (Gitea has no default: give `api_root`).
@@ -16,8 +20,19 @@ BACKEND_API = {"github": "https://api.github.com", "gitlab": "https://gitlab.com
 # Avatars of the signed-in editor, shown in the editor's header.
 BACKEND_IMAGES = {"github": ("https://avatars.githubusercontent.com",), "gitlab": ("https://gitlab.com",)}
 PUBLISH_MODES = ("editorial_workflow", "simple")
-# How the editor writes dates: a local time without a zone, which the schema reads as the site's time.
+# Dates in the form: shown and typed the British way (`date_format`, `time_format`), whatever language the
+# browser speaks; written as the schema reads them (`format`: ISO 8601, a local time without a zone, the
+# site's time). Decap 3.16's own datetime widget is the browser's date input, which shows the browser's
+# order (mm/dd/yyyy in a US-English browser) and reads `date_format` only as the form to write; the site's
+# editor.js puts its own `datetime` widget in its place, which reads these options as Decap 2's did.
 DATE_FORMAT = "YYYY-MM-DDTHH:mm"
+DATE_SHOWN = {"date_format": "DD/MM/YYYY", "time_format": "HH:mm"}
+# How files are read and written (files/frontmatter.js): a saved file keeps every line whose value did not
+# change, as its author wrote it, and has no key the author left empty.
+FILE_FORMAT = "frontmatter-as-written"
+# Keys the schema accepts in files written by hand that the form leaves out, each for the key that says
+# the same and that the form offers: one field for the byline, a list of names.
+HAND_WRITTEN_ONLY = {"author": "authors"}
 COLLECTIONS = {
     "article": {
         "name": "articles",
@@ -26,8 +41,9 @@ COLLECTIONS = {
         "folder": "content/articles",
         # The README's file names: the date first, then the slug, which becomes the address.
         "slug": "{{year}}-{{month}}-{{day}}-{{slug}}",
-        "summary": "{{title}} ({{category}}, {{date}})",
-        "sortable_fields": ["date", "title", "category"],
+        "summary": "{{title}} ({{category}}, {{date | date('DD/MM/YYYY')}})",
+        # Newest first, as the site lists them.
+        "sortable_fields": [{"field": "date", "default_sort": "desc"}, "title", "category"],
         "body_hint": "The article in Markdown. Headings start at ## (the title is the only # heading).",
     },
     "page": {
@@ -37,10 +53,61 @@ COLLECTIONS = {
         "folder": "content/pages",
         "slug": "{{slug}}",
         "summary": "{{title}}",
-        "sortable_fields": ["title"],
+        "sortable_fields": [{"field": "title", "default_sort": "asc"}],
         "body_hint": "The page in Markdown. Headings start at ##.",
     },
 }
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the editor shows of the site: its name, its address and its logo (an address, or "")."""
+
+    name: str
+    url: str = ""
+    logo: str = ""
+
+    @classmethod
+    def of(cls, settings: dict) -> "Site":
+        return cls(settings.get("SITENAME") or "Site", settings.get("SITEURL") or "", logo_address(settings))
+
+
+# The site's logo, beside the content, and where a build publishes it unless EXTRA_PATH_METADATA moves it.
+LOGO = "extra/logo.png"
+
+
+def logo_address(settings: dict) -> str:
+    """Where the site publishes content/extra/logo.png, from the site's root; "" without one."""
+    content = Path(settings.get("PATH") or "content")
+    published = any(Path(LOGO).is_relative_to(folder) for folder in settings.get("STATIC_PATHS", ()))
+    if not published or not (content / LOGO).is_file():
+        return ""
+    path = settings.get("EXTRA_PATH_METADATA", {}).get(LOGO, {}).get("path", LOGO)
+    return f"{site_root(settings)}/{path}"
+
+
+def wordmark(name: str) -> str:
+    """The site's name as a picture (an SVG `data:` address), for a site without a logo: the sign-in page
+    then shows the site's name rather than Decap's logo."""
+    # About 34 pixels a letter at this size: wide enough for the whole name.
+    width = max(300, 36 * len(name) + 40)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="120" viewBox="0 0 {width} 120">'
+        f'<text x="{width // 2}" y="78" text-anchor="middle" font-family="system-ui, sans-serif" '
+        f'font-size="56" font-weight="700" fill="#1c3d5a">{escape(name)}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def html_text(text: str) -> str:
+    """`text` as it goes into the editor's page, in an element or an attribute."""
+    return escape(text, {'"': "&quot;"})
+
+
+def shorthands_attribute() -> str:
+    """HAND_WRITTEN_ONLY for the editor's page (files/editor.js reads it): a file's `author: Jane Smith`
+    is shown in the form's list of authors, and written back as it was while that list is unchanged."""
+    return html_text(json.dumps(HAND_WRITTEN_ONLY))
 
 
 class UnknownKind(ValueError):
@@ -129,18 +196,24 @@ def widget(spec: ModelField) -> dict:
         if pattern:
             made["pattern"] = pattern
     elif spec.kind == "date":
-        made.update(widget="datetime", format=DATE_FORMAT, date_format="D MMMM YYYY", time_format="HH:mm")
+        # The schema's description says how a file writes the date; the form takes it day first.
+        typed = (
+            f"Type it day first, {DATE_SHOWN['date_format']} {DATE_SHOWN['time_format']}; the time if wanted."
+        )
+        made.update(widget="datetime", format=DATE_FORMAT, hint=f"{spec.hint} {typed}", **DATE_SHOWN)
     elif spec.kind in ("choice", "choices"):
         made.update(widget="select", options=list(spec.options), multiple=spec.kind == "choices")
     elif spec.kind == "text_list":
         item = {"label": spec.label, "name": "item", "widget": "string"}
         if pattern:
             item["pattern"] = pattern
-        made.update(widget="list", field=item)
+        # Open, so each item (an author's name, a key point) shows in its box rather than a folded title.
+        made.update(widget="list", field=item, collapsed=False)
     elif spec.kind == "records":
         made.update(widget="list", fields=[widget(item) for item in spec.item_fields])
     elif spec.kind == "flag":
-        made.update(widget="boolean", default=False)
+        # No `default`: Decap would write `featured: false` into every file saved.
+        made["widget"] = "boolean"
     elif spec.kind == "image":
         made.update(widget="image", choose_url=False)
     else:
@@ -157,14 +230,14 @@ def collection(kind: str, fields: tuple[ModelField, ...]) -> dict:
         **{key: value for key, value in described.items() if key != "body_hint"},
         "create": True,
         "extension": "md",
-        "format": "yaml-frontmatter",
-        "fields": [*(widget(spec) for spec in fields), body],
+        "format": FILE_FORMAT,
+        "fields": [*(widget(spec) for spec in fields if spec.name not in HAND_WRITTEN_ONLY), body],
     }
 
 
-def decap_config(model: ContentModel, options: EditorOptions, site_url: str) -> dict:
-    """The whole `config.yml`: the backend (the local one while developing), media, and one collection per
-    kind of document."""
+def decap_config(model: ContentModel, options: EditorOptions, site: Site) -> dict:
+    """The whole `config.yml`: the site's name and logo, the backend (the local one while developing),
+    media, and one collection per kind of document."""
     config: dict = {}
     local = options.local
     if options.backend:
@@ -181,7 +254,11 @@ def decap_config(model: ContentModel, options: EditorOptions, site_url: str) -> 
             config["publish_mode"] = options.publish_mode
     config.update(
         {
-            "site_url": site_url or "/",
+            # "Go back to site" on the sign-in page, the site's address in the header.
+            "site_url": site.url or "/",
+            "display_url": site.url or "/",
+            # The sign-in page and the header show the site's logo, or its name: never Decap's logo.
+            "logo": {"src": site.logo or wordmark(site.name), "show_in_header": True},
             "locale": "en",
             "media_folder": options.media_folder,
             # The image fields' rule: a path from content/, e.g. images/photo.jpg.
