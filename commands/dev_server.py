@@ -56,12 +56,27 @@ source.onmessage = (event) => {
 };
 """
 logger = logging.getLogger(__name__)
+# Drafts and scheduled articles previewed at their own address, with a notice and `noindex`, and listed at
+# /drafts/: only here, never in a build from pelicanconf.py or publishconf.py.
+DRAFT_PREVIEW = {
+    "DRAFT_URL": "drafts/{slug}/",
+    "DRAFT_SAVE_AS": "drafts/{slug}/index.html",
+    "DRAFT_PAGE_URL": "drafts/pages/{slug}/",
+    "DRAFT_PAGE_SAVE_AS": "drafts/pages/{slug}/index.html",
+    "DRAFTS_URL": "drafts/",
+    "DRAFTS_SAVE_AS": "drafts/index.html",
+}
+
+
+def preview_settings(settings: dict) -> dict:
+    """The settings that preview drafts, over `settings`."""
+    return {**DRAFT_PREVIEW, "DIRECT_TEMPLATES": [*settings.get("DIRECT_TEMPLATES", []), "drafts"]}
 
 
 class Site:
     """The site in this process: Pelican with its plugins loaded once, articles and pages kept in memory."""
 
-    def __init__(self, root: Path, output: Path, address: str = "") -> None:
+    def __init__(self, root: Path, output: Path, address: str = "", drafts: bool = False) -> None:
         from pelican import Pelican, signals
         from pelican.log import console
         from pelican.settings import read_settings
@@ -79,6 +94,7 @@ class Site:
             CONTENT_CACHING_LAYER="generator",
             CHECK_MODIFIED_METHOD="mtime",
             INCREMENTAL={**settings.get("INCREMENTAL", {}), "prune": False},
+            **(preview_settings(settings) if drafts else {}),
         )
         console.quiet = True  # Pelican's own "Done: Processed …" after every save; ours is one line
         self.output = output
@@ -365,7 +381,7 @@ def site_address(host: str, port: int) -> str:
 
 def serve(port: int, host: str = "localhost") -> None:
     address = site_address(host, int(port))
-    site = Site(ROOT, OUTPUT, address)
+    site = Site(ROOT, OUTPUT, address, drafts=True)
     server = bind(site, int(port), host)
     batches = watch_in_background([ROOT / name for name in WATCHED if (ROOT / name).exists()])
     # Problems are on the terminal already (the build logs them); the line says what happened.
@@ -383,6 +399,7 @@ def serve(port: int, host: str = "localhost") -> None:
         print(f"Editor: not available — {backend}.", flush=True)
     else:
         print(f"Editor: {address}/admin/ saves into content/.", flush=True)
+    print(f"Drafts: {address}/drafts/ (previews, never published).", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             changed = batches.get()

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from invoke import Exit
 from pelican.settings import read_settings
 
+from commands.dev_server import DRAFT_PREVIEW
 from commands.project import ROOT
 from front_matter.config import load_config
 from front_matter.reader import validation_context
-from front_matter.schema import ARTICLE_FIELDS, slugify, validate
+from front_matter.schema import ARTICLE_FIELDS, default_slug, slugify, validate
 from front_matter.source import parse
 
 
@@ -87,3 +88,8 @@ def run(title: str, category: str, topics: str, author: str) -> None:
     except SkeletonError as error:
         raise Exit(str(error), code=1) from None
     print(path.relative_to(ROOT))
+    slug = default_slug(path)
+    print(
+        f"Preview it at http://localhost:8000/{DRAFT_PREVIEW['DRAFT_URL'].format(slug=slug)} while "
+        "`python3 dev.py serve` runs (drafts are never published)."
+    )

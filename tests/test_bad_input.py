@@ -264,8 +264,10 @@ def test_invoke_new_writes_a_valid_draft(project):
         "fostering, children in care",
     )
     assert result.returncode == 0, result.stderr
-    path = project / result.stdout.strip()
+    written, preview = result.stdout.strip().splitlines()
+    path = project / written
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-kinship-carers-a-new-survey\.md", path.name)
+    assert "http://localhost:8000/drafts/kinship-carers-a-new-survey/" in preview
     text = path.read_text()
     assert 'topics: ["Fostering", "Children in care"]' in text
     check = run_invoke(project, "check")
@@ -276,7 +278,7 @@ def test_the_skeletons_example_update_date_keeps_its_own_rule(project):
     """Uncommented as it is, the example `modified` date is after the article's `date`."""
     result = run_invoke(project, "new", "A survey of carers", "--category", "Research")
     assert result.returncode == 0, result.stderr
-    path = project / result.stdout.strip()
+    path = project / result.stdout.splitlines()[0]
     text = re.sub(r"^# (modified: \S+).*$", r"\1", path.read_text(), flags=re.MULTILINE)
     assert "\nmodified: " in text
     path.write_text(text)

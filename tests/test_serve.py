@@ -1,6 +1,7 @@
 """`invoke serve`: the site on a local port, rebuilt on save, with the build's problems in the browser."""
 
 import contextlib
+import json
 import os
 import re
 import socket
@@ -14,7 +15,9 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import html as lxml_html
+from pelican.settings import read_settings
 
+from commands.dev_server import preview_settings
 from conftest import run_invoke, run_pelican, tree_digest
 
 
@@ -120,13 +123,13 @@ def test_a_save_sends_a_reload_event_and_the_output_matches_a_clean_build(served
     time.sleep(1)
     clean = tmp_path / "clean"
     # At the served site's own moment (the `served` fixture's SOURCE_DATE_EPOCH) and address.
+    settings = {
+        "SITEURL": home.rstrip("/"),
+        **preview_settings(read_settings(str(project / "pelicanconf.py"))),
+    }
+    overrides = [f"{key}={json.dumps(value)}" for key, value in settings.items()]
     result = run_pelican(
-        project,
-        "pelicanconf.py",
-        clean,
-        "-e",
-        f'SITEURL="{home.rstrip("/")}"',
-        environment={"SOURCE_DATE_EPOCH": "1893456000"},
+        project, "pelicanconf.py", clean, "-e", *overrides, environment={"SOURCE_DATE_EPOCH": "1893456000"}
     )
     assert result.returncode == 0, result.stderr
     served_files = tree_digest(project / "output")
@@ -183,3 +186,38 @@ def test_head_is_answered_as_get_without_a_body(served):
     with pytest.raises(urllib.error.HTTPError) as answer:
         urllib.request.urlopen(missing, timeout=5)
     assert answer.value.code == 404
+
+
+def test_a_draft_is_previewed_at_its_own_address_and_listed_never_published(served, tmp_path):
+    project, home = served
+    wait_for(home, lambda status, _: status == 200)
+    (project / "content/articles/2026-06-01-a-draft-in-progress.md").write_text(
+        "---\ntitle: A draft in progress\ndate: 2026-06-01\ncategory: News\nstatus: draft\n---\n\nNot yet.\n"
+    )
+    (project / "content/articles/2031-01-05-scheduled-for-later.md").write_text(
+        "---\ntitle: Scheduled for later\ndate: 2031-01-05\ncategory: News\n---\n\nLater.\n"
+    )
+    _, body = wait_for(f"{home}drafts/a-draft-in-progress/", lambda status, body: "Not yet." in body)
+    page = lxml_html.fromstring(body)
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert "Draft — not published." in page.xpath("string(//div[@class='draft-notice'])")
+    assert not page.xpath("//*[@data-pagefind-body]"), "the search index leaves a draft out"
+    _, listing = fetch(f"{home}drafts/")
+    links = lxml_html.fromstring(listing).xpath("//main//a/@href")
+    assert "/drafts/a-draft-in-progress/" in links
+    wait_for(
+        f"{home}drafts/scheduled-for-later/", lambda status, body: "Scheduled — not published yet." in body
+    )
+    _, listing = fetch(f"{home}drafts/")
+    links = lxml_html.fromstring(listing).xpath("//main//a/@href")
+    assert "/drafts/scheduled-for-later/" in links, "a scheduled article is previewed too"
+    assert "/drafts/pages/editorial-policy/" in links
+    _, sitemap = fetch(f"{home}sitemap.xml")
+    assert "/drafts/" not in sitemap
+    assert fetch(f"{home}articles/a-draft-in-progress/")[0] == 404
+    published = tmp_path / "published"
+    result = run_pelican(project, "publishconf.py", published)
+    assert result.returncode == 0, result.stderr
+    assert not (published / "drafts").exists()
+    for path in published.rglob("*.html"):
+        assert "draft-notice" not in path.read_text(encoding="utf-8"), path

@@ -14,6 +14,7 @@ RESERVED_FOLDERS = {
     "articles",
     "author",
     "category",
+    "drafts",
     "extra",
     "feeds",
     "images",

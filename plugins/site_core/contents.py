@@ -29,23 +29,28 @@ def all_contents(generator) -> list:
 
 
 def published_contents(generator) -> list:
-    """The articles and pages of `generator` that the build writes: published, translated and hidden,
-    never a draft or a scheduled article (Pelican makes the status of both "draft")."""
+    """The articles and pages of `generator` that the build writes: published, translated and hidden; a
+    draft or a scheduled article (Pelican makes the status of both "draft") only where the build writes
+    drafts (the dev server's preview), never in a build from the site's settings."""
     if isinstance(generator, ArticlesGenerator):
-        return [
+        written = [
             *generator.articles,
             *generator.translations,
             *generator.hidden_articles,
             *generator.hidden_translations,
         ]
-    if isinstance(generator, PagesGenerator):
-        return [
+        drafts = [*generator.drafts, *generator.drafts_translations]
+    elif isinstance(generator, PagesGenerator):
+        written = [
             *generator.pages,
             *generator.translations,
             *generator.hidden_pages,
             *generator.hidden_translations,
         ]
-    return []
+        drafts = [*generator.draft_pages, *generator.draft_translations]
+    else:
+        return []
+    return written + [draft for draft in drafts if getattr(draft, "save_as", "")]
 
 
 def is_draft(content) -> bool:

@@ -24,6 +24,10 @@ def add_page(path: str, context: dict) -> None:
     """Pelican's `content_written`: each page the build writes, with its lastmod."""
     if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES or context.get("redirect_target"):
         return
+    content = context.get("article") or context.get("page")
+    drafts_page = context.get("DRAFTS_SAVE_AS")
+    if getattr(content, "status", None) == "draft" or (drafts_page and path.endswith(drafts_page)):
+        return  # the dev server's previews
     current_build(context).state(STATE, dict)[path] = page_lastmod(context)
 
 
