@@ -250,7 +250,7 @@ def vocabulary_name(
                 line,
                 f"`{text}` is not one of this site's {plural}",
                 f"{hint}use one of: {', '.join(vocabulary.names())} "
-                "(or add it to FRONT_MATTER in pelicanconf.py)",
+                f"(or add it to the {plural} list in pelicanconf.py)",
             )
         )
     return found
