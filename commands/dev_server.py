@@ -26,6 +26,7 @@ import logging
 import mimetypes
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -110,6 +111,8 @@ class Site:
         self.pelican = Pelican(settings)
         self.generation = 0
         self.failure = ""
+        self.problems: list[str] = []
+        self.last_good = ""
         self.unsettled: set[Path] = set()
         self.built = threading.Condition()
 
@@ -161,8 +164,9 @@ class Site:
                     outcome = f"first {shown} shown in {first.seconds:.2f} s, then {outcome}"
         except BuildFailed as failure:
             self.live.undo_preview()
-            self.failure = "\n".join([*captured.lines, str(failure)])
-            outcome = f"did not build: {failure}"
+            self.problems = list(dict.fromkeys(line for line in captured.lines if PROBLEM_LINE.match(line)))
+            self.failure = "\n".join([*self.problems, str(failure)])
+            outcome = f"did not build: {plural(len(self.problems), 'problem')}; {SHOWN}"
         except Exception as error:
             # A broken template or plugin must not stop the server. It is not the author's text (that is a
             # BuildFailed): said where it happened, and the next save is a whole build, so nothing
@@ -171,9 +175,12 @@ class Site:
             self.live.forget()
             where = traceback.extract_tb(error.__traceback__)[-1]
             self.failure = f"{where.filename}:{where.lineno}: {type(error).__name__}: {error}"
-            outcome = f"did not build: {self.failure}"
+            self.problems = [self.failure]
+            outcome = f"did not build: {self.failure}; {SHOWN}"
         else:
             self.failure = ""
+            self.problems = []
+            self.last_good = time.strftime("%H:%M:%S")
         finally:
             report_logger.removeHandler(captured)
         self.announce()
@@ -292,9 +299,9 @@ def handler_for(site: Site):
             # A page that opts out (the browser editor) is served as built: a reload would throw away
             # what its author is typing, and a failed build must not hide the editor that can fix it.
             live = kind == "text/html" and NO_RELOAD not in body[:200]
-            if site.failure and live:
-                page = ERROR_PAGE.format(report=html.escape(site.failure)).encode()
-                self.send(500, "text/html; charset=utf-8", with_reload(page))
+            if site.failure and live and LAST_GOOD not in self.path:
+                page = problems_page(site.problems, site.last_good, f"{path}?{LAST_GOOD}")
+                self.send(500, "text/html; charset=utf-8", with_reload(page.encode()))
                 return
             if live:
                 body = with_reload(body)
@@ -415,11 +422,49 @@ def serve(port: int, host: str = "localhost") -> None:
                 indexer.request()
 
 
-ERROR_PAGE = """<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>The last save did not build</title>
-<style>body{{font:1.1rem/1.5 system-ui,sans-serif;margin:2rem;color:#0b0c0c}}h1{{color:#d4351c}}
-pre{{white-space:pre-wrap;background:#f3f2f1;border-left:5px solid #d4351c;padding:1rem}}</style></head>
-<body><main><h1>The last save did not build</h1>
-<p>Nothing was published: fix what is listed below and save again; this page reloads by itself.</p>
-<pre>{report}</pre></main></body></html>
+# What the terminal says, and the problems page too, of a save that did not build.
+SHOWN = (
+    "the browser shows these problems on every page until a save builds; the site is as the last good "
+    "save left it"
+)
+PROBLEM_LINE = re.compile(r"^(?P<where>[^\s:][^:]*:\d+): (?P<what>.*?)(?: — (?P<fix>.*))?$")
+# A page asked for with this query is served as the last good save left it, problems or not.
+LAST_GOOD = "last-good-save"
+
+
+def problems_page(problems: list[str], last_good: str, this_page_as_it_was: str) -> str:
+    """The page the browser shows while the last save does not build: in the site's own look, each problem
+    once (file and line, what is wrong, what to do), and the way back to the pages as they were."""
+    items = []
+    for line in problems:
+        found = PROBLEM_LINE.match(line)
+        if found is None:
+            items.append(f"<li>{html.escape(line)}</li>")
+            continue
+        fix = f" <strong>{html.escape(found['fix'])}</strong>" if found["fix"] else ""
+        items.append(
+            f"<li><code>{html.escape(found['where'])}</code> {html.escape(found['what'])}.{fix}</li>"
+        )
+    when = f" at {last_good}" if last_good else ""
+    count = plural(len(problems), "problem")
+    return PROBLEMS_PAGE.format(
+        count=count, items="\n".join(items), when=when, this_page=html.escape(this_page_as_it_was)
+    )
+
+
+PROBLEMS_PAGE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>The last save did not build</title>
+<link rel="stylesheet" href="/theme/css/site.css"></head>
+<body><main id="main" class="wrap"><article class="page problems-page">
+<h1>The last save did not build</h1>
+<div class="content-note" role="alert"><p>{count}. Fix what is listed below and save again: this page
+reloads by itself and shows the site as soon as a save builds.</p></div>
+<ol class="problems">
+{items}
+</ol>
+<p>Nothing on the site changed: every page is as the last good save{when} left it. See
+<a href="{this_page}">this page as it was</a>.</p>
+</article></main></body></html>
 """

@@ -17,7 +17,7 @@ import pytest
 from lxml import html as lxml_html
 from pelican.settings import read_settings
 
-from commands.dev_server import preview_settings
+from commands.dev_server import Site, preview_settings, problems_page
 from conftest import run_invoke, run_pelican, tree_digest
 
 
@@ -84,6 +84,17 @@ def test_a_bad_save_shows_its_problem_in_the_browser_until_a_good_save(served):
     assert "content/articles/2026-01-20-kinship-care-feature.md:" in body
     assert "/__serve/reload.js" in body, "the problem page reloads itself after the next save"
     assert (project / "output" / "index.html").is_file(), "the last good output is still there"
+    page = lxml_html.fromstring(body)
+    assert page.xpath("//link[@rel='stylesheet']/@href") == ["/theme/css/site.css"], "the site's own look"
+    assert page.xpath("//meta[@name='viewport']")
+    problems = page.xpath("//ol[@class='problems']/li")
+    assert len(problems) == 1, "each problem once, the summary not repeated as one"
+    assert problems[0].xpath("string(code)") == "content/articles/2026-01-20-kinship-care-feature.md:5"
+    assert "1 problem." in page.text_content()
+    as_it_was = page.xpath("//a[text()='this page as it was']/@href")[0]
+    status, old_page = fetch(home.rstrip("/") + as_it_was)
+    assert status == 200
+    assert "Children First" in lxml_html.fromstring(old_page).xpath("string(//title)")
     article.write_text(good + "\nOne more sentence, saved.\n", encoding="utf-8")
     wait_for(home, lambda status, _: status == 200)
     wait_for(
@@ -221,3 +232,20 @@ def test_a_draft_is_previewed_at_its_own_address_and_listed_never_published(serv
     assert not (published / "drafts").exists()
     for path in published.rglob("*.html"):
         assert "draft-notice" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_terminal_says_what_the_browser_shows(project, monkeypatch):
+    monkeypatch.chdir(project)  # as `invoke serve` runs, so problems name files from the project
+    site = Site(project, project / "output")
+    assert "written" in site.build()
+    article = project / "content/articles/2026-01-20-kinship-care-feature.md"
+    article.write_text(article.read_text().replace("\ncategory: Features", "\ncategory: Featurez"))
+    line = site.build([article])
+    assert line.startswith("did not build: 1 problem; the browser shows these problems on every page")
+    assert site.problems == [p for p in site.failure.splitlines() if p.startswith("content/")]
+    assert site.failure.count("1 problem in 1 file") == 1
+    page = lxml_html.fromstring(problems_page(site.problems, site.last_good, "/?last-good-save"))
+    assert [li.xpath("string(code)") for li in page.xpath("//li")] == [
+        "content/articles/2026-01-20-kinship-care-feature.md:5"
+    ]
+    assert f"as the last good save at {site.last_good} left it" in " ".join(page.text_content().split())

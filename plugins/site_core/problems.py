@@ -127,13 +127,16 @@ class _CurrentStderr(logging.StreamHandler):
 
 class _NoTracebackForBuildFailed(logging.Filter):
     """Pelican logs an exception that ends a build with its traceback; a BuildFailed needs only its
-    message, since each problem has been reported already."""
+    message, since each problem has been reported already, and not even that when the report printed its
+    summary (`pelican -q` hides the report, and then this line is the one that says the build failed)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if error is None and record.args and isinstance(record.args, tuple):
             error = next((arg for arg in record.args if isinstance(arg, BuildFailed)), None)
         if isinstance(error, BuildFailed):
+            if report_logger.isEnabledFor(logging.ERROR):
+                return False
             record.msg, record.args = "%s", (str(error),)
             record.exc_info, record.exc_text = None, None
         return True
