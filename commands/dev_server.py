@@ -432,6 +432,11 @@ PROBLEM_LINE = re.compile(r"^(?P<where>[^\s:][^:]*:\d+): (?P<what>.*?)(?: — (?
 LAST_GOOD = "last-good-save"
 
 
+def as_code(text: str) -> str:
+    """A message's words as HTML, what it quotes in backticks (`category: News`) as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+
+
 def problems_page(problems: list[str], last_good: str, this_page_as_it_was: str) -> str:
     """The page the browser shows while the last save does not build: in the site's own look, each problem
     once (file and line, what is wrong, what to do), and the way back to the pages as they were."""
@@ -441,10 +446,9 @@ def problems_page(problems: list[str], last_good: str, this_page_as_it_was: str)
         if found is None:
             items.append(f"<li>{html.escape(line)}</li>")
             continue
-        fix = f" <strong>{html.escape(found['fix'])}</strong>" if found["fix"] else ""
-        items.append(
-            f"<li><code>{html.escape(found['where'])}</code> {html.escape(found['what'])}.{fix}</li>"
-        )
+        fix = f" <strong>{as_code(found['fix'])}</strong>" if found["fix"] else ""
+        where = html.escape(found["where"])
+        items.append(f"<li><code>{where}</code> {as_code(found['what'])}.{fix}</li>")
     when = f" at {last_good}" if last_good else ""
     count = plural(len(problems), "problem")
     return PROBLEMS_PAGE.format(
