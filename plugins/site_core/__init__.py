@@ -9,7 +9,8 @@
   and their URLs worked out once per build; whether one is an author's draft (`is_draft`);
 - the content model as data (`ContentModel`, `ModelField`), for plugins that show it to people;
 - the cache store and cached reads, and work spread over forked processes;
-- the build's own signals and the per-build state (`current_build`).
+- the build's own signals and the per-build state (`current_build`);
+- `_headers`, written once per build from the rules each plugin declares (`Build.declare_headers`).
 
 A plugin's `register()` calls `connect()` first: the core's receivers then run before the plugin's own,
 whichever plugins the site lists and in whatever order.
@@ -36,6 +37,7 @@ from .build import (
     stop_on_problems,
 )
 from .contents import all_contents, fix_addresses, forget_memoized, is_draft, published_contents
+from .headers import HEADERS_FILE, HeaderRule, HeaderRules
 from .model import KINDS, ContentModel, ModelField
 from .paths import (
     absolute_url,
@@ -51,11 +53,14 @@ from .settings import config_problem, locate_setting, merge_options, parse_optio
 
 __all__ = [
     "BUILD_KEY",
+    "HEADERS_FILE",
     "KINDS",
     "Build",
     "BuildFailed",
     "ContentModel",
     "ContentRejected",
+    "HeaderRule",
+    "HeaderRules",
     "LineError",
     "Memory",
     "ModelField",

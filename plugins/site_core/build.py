@@ -9,6 +9,8 @@ At the end of a build the core sends its own signals, in this order:
 
 - `pages_written` (Pelican): the writer's loop is over; pages it put off are completed here.
 - `before_publish` (Pelican): every file is written; checks and index steps work over `pelican.output_path`.
+  Then the core writes `_headers` from the header rules plugins declared (`Build.declare_headers`, up to
+  here; see headers.py), whichever plugins there are and in whatever order they ran.
 - `finishing` (Pelican): every check passed; last touches that add files but change no page.
 - `publish_output` (Pelican): the output is complete; staging (safe_build) swaps it into place here.
 - `after_publish` (Pelican): the output is in place; caches record what it was made from.
@@ -26,10 +28,12 @@ indexes) rewrites the ones that show them. Then it sends `pages_patched` once, w
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from blinker import signal
 
+from .headers import HeaderRules
 from .model import ContentModel
 from .problems import BuildFailed, Problem, ProblemLog, configure_logging, log_problems, log_warnings
 from .reads import ReadCache
@@ -77,6 +81,8 @@ class Build:
         self._plugin_state: dict[str, object] = {}
         # Described by front_matter when it starts reading; None when the site does not use it.
         self.content_model: ContentModel | None = None
+        # What each plugin wants in `_headers`, written by the core once the checks have run.
+        self.headers = HeaderRules()
 
     def report(self, problem: Problem) -> None:
         """A problem that stops the build."""
@@ -103,6 +109,23 @@ class Build:
     def existing_state(self, name: str):
         """A plugin's state for this build if it made one, else None (made nothing for it)."""
         return self._plugin_state.get(name)
+
+    def declare_headers(
+        self, pattern: str, headers: dict[str, str], *, by: str, setting: str, note: str = ""
+    ) -> None:
+        """Headers the plugin `by` (configured by `setting`) wants for the paths `pattern` matches, in
+        `_headers`; `note` is written above the rule as comment lines. Declare them by the end of
+        `before_publish`."""
+        self.headers.declare(pattern, headers, by=by, setting=setting, note=note)
+
+    def write_headers(self, output_path) -> None:
+        """`_headers` from every rule declared, or the problems that keep it from being written."""
+        problems = self.headers.problems(self.settings)
+        if problems:
+            self.problems.extend(problems)
+            self.headers.seal()
+        else:
+            self.headers.write(Path(output_path))
 
     def stored(self, name: str):
         """What a plugin kept under `name` in the last good build with the same settings and code, or None."""
@@ -155,6 +178,7 @@ def publish(pelican) -> None:
     build = current_build(pelican.settings)
     pages_written.send(pelican)
     before_publish.send(pelican)
+    build.write_headers(pelican.output_path)
     build.fail_if_problems(pelican, "The new build was discarded: the previous output is unchanged.")
     finishing.send(pelican)
     publish_output.send(pelican)
