@@ -31,8 +31,11 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Only Markdown is read: raw .html or .rst files would skip validation and sanitising.
 READERS = {"html": None, "htm": None, "rst": None}
-# Each plugin stands alone on the shared core (plugins/site_core). The order is the order in which a signal
-# calls them: optimise rewrites the finished output before the checks after it read it.
+# Each plugin stands alone on the shared core (plugins/site_core); all but front_matter and templating (the
+# theme's) can be left out. The order is the order in which a signal calls them, and it matters where two
+# plugins work on the same output at the same step: optimise rewrites the finished output before search and
+# link_check read it, and the editor adds /admin/ before optimise precompresses. `_headers` does not depend
+# on it: the core writes it from the rules each plugin declares (security_headers, editor, optimise).
 PLUGINS = [
     "safe_build",
     "incremental",

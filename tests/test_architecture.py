@@ -3,6 +3,7 @@
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -12,7 +13,8 @@ import pytest
 from lxml import html
 
 import pelicanconf
-from conftest import ROOT, run_pelican
+from conftest import ROOT, read_header_rules, run_pelican
+from editor.decap import EditorOptions
 
 PLUGIN_FOLDER = ROOT / "plugins"
 CORE = "site_core"
@@ -20,19 +22,103 @@ CORE = "site_core"
 # and templating the filters every template uses; without either there is no theme to build with.
 THEME_FOUNDATIONS = {"front_matter", "templating"}
 GOOD = "---\ntitle: Saved while the server waits\ndate: 2025-05-01\ncategory: News\n---\nThe text.\n"
+# Where npm installs the editor, from the project's folder.
+EDITOR_PACKAGE = Path(EditorOptions().package)
+EDITOR_INSTALLED = (ROOT / EDITOR_PACKAGE / "decap-cms.js").is_file()
+# The rule each plugin declares for `_headers` (written by the core), and the headers in it.
+HEADER_RULES = {
+    "security_headers": (
+        "/*",
+        {
+            "Content-Security-Policy",
+            "Strict-Transport-Security",
+            "X-Content-Type-Options",
+            "X-Frame-Options",
+            "Referrer-Policy",
+            "Permissions-Policy",
+            "Cross-Origin-Resource-Policy",
+            "Cross-Origin-Opener-Policy",
+        },
+    ),
+    "editor": ("/admin/*", {"Content-Security-Policy", "X-Robots-Tag"}),
+    "optimise": ("/theme/*", {"Cache-Control"}),
+}
+
+
+def with_the_editor(project: Path) -> Path:
+    """The project copy sees the editor npm installed (when it is), so its build has /admin/ and its rule."""
+    top = EDITOR_PACKAGE.parts[0]
+    if (ROOT / top).is_dir() and not (project / top).exists():
+        (project / top).symlink_to(ROOT / top, target_is_directory=True)
+    return project
+
+
+def assert_every_rule_once(output: Path, plugins: list[str]) -> None:
+    """`_headers` has the rule of each plugin of `plugins` that declares one, with all its headers, and
+    nothing twice: no pattern, no header in a rule, no line of the file."""
+    expected = {
+        pattern: names
+        for plugin, (pattern, names) in HEADER_RULES.items()
+        if plugin in plugins and (plugin != "editor" or EDITOR_INSTALLED)
+    }
+    if not expected:
+        assert not (output / "_headers").exists()
+        return
+    rules = read_header_rules(output)
+    patterns = [pattern for pattern, _ in rules]
+    assert len(patterns) == len(set(patterns)), f"a pattern appears twice: {patterns}"
+    assert set(patterns) == set(expected), patterns
+    for pattern, headers in rules:
+        names = [name for name, _ in headers]
+        assert len(names) == len(set(names)), f"a header appears twice for {pattern}: {names}"
+        assert set(names) == expected[pattern], (pattern, names)
+    lines = [line for line in (output / "_headers").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)), "a line of _headers appears twice"
 
 
 @pytest.mark.parametrize("removed", [p for p in pelicanconf.PLUGINS if p not in THEME_FOUNDATIONS])
 def test_the_site_builds_with_each_plugin_removed(project, removed):
     """The development settings with minifying, fingerprinting and the search index switched on, as in a
-    publish build: everything but precompressing, which takes most of a publish build's time."""
-    plugins = json.dumps([name for name in pelicanconf.PLUGINS if name != removed])
-    output = project / "output"
+    publish build: everything but precompressing, which takes most of a publish build's time. Leaving a
+    plugin out leaves out its own rule in `_headers`, never another's."""
+    plugins = [name for name in pelicanconf.PLUGINS if name != removed]
+    output = with_the_editor(project) / "output"
     switched_on = ['OPTIMISE={"minify": true, "fingerprint": true}', 'SEARCH={"index": true}']
-    result = run_pelican(project, "pelicanconf.py", output, "-e", f"PLUGINS={plugins}", *switched_on)
+    result = run_pelican(
+        project, "pelicanconf.py", output, "-e", f"PLUGINS={json.dumps(plugins)}", *switched_on
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     home = html.fromstring((output / "index.html").read_bytes())
     assert home.xpath("//main//h2//a | //main//h3//a"), "the home page lists no stories"
+    assert_every_rule_once(output, plugins)
+
+
+def moved(plugins: list[str], name: str, after: str) -> list[str]:
+    """`plugins` with `name` moved to just after `after`."""
+    rest = [plugin for plugin in plugins if plugin != name]
+    return [*rest[: rest.index(after) + 1], name, *rest[rest.index(after) + 1 :]]
+
+
+def test_headers_are_byte_identical_whatever_the_order_of_the_plugins(project):
+    """Two publish builds, with the editor on (when npm installed it): the plugins that declare rules for
+    `_headers` listed in the usual order, then security_headers first and the editor after optimise. The
+    core writes the same file."""
+    backend = {"name": "github", "repo": "example/children-first", "branch": "main"}
+    editor = ["EDITOR=" + json.dumps({"local": False, "backend": backend})] if EDITOR_INSTALLED else []
+    reordered = moved(moved(pelicanconf.PLUGINS, "security_headers", "safe_build"), "editor", "optimise")
+    assert reordered.index("security_headers") < reordered.index("optimise") < reordered.index("editor")
+    with_the_editor(project)
+    files = []
+    for number, plugins in enumerate([pelicanconf.PLUGINS, reordered]):
+        output = project / f"public-{number}"
+        # One -e with every setting: a second -e would replace the first.
+        settings = [f"PLUGINS={json.dumps(plugins)}", *editor]
+        result = run_pelican(project, "publishconf.py", output, "-e", *settings, "-D")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert re.findall(r"Loading plugin `(\w+)`", result.stdout + result.stderr) == plugins
+        assert_every_rule_once(output, plugins)
+        files.append((output / "_headers").read_bytes())
+    assert files[0] == files[1]
 
 
 def imported_top_level_names(path: Path) -> set[str]:

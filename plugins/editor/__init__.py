@@ -6,8 +6,8 @@ front_matter describes (site_core.ContentModel), so the form asks for exactly wh
 
 Development builds (EDITOR["local"]) always have /admin/, saving through `invoke serve`'s local backend;
 publish builds have it only when EDITOR["backend"] names the git host. /admin/ gets its own
-Content-Security-Policy in `_headers`: the editor needs 'unsafe-eval' (it compiles its settings' schema)
-and inline styles, which the rest of the site never allows.
+Content-Security-Policy, declared to the core for `_headers` (site_core/headers.py): the editor needs
+'unsafe-eval' (it compiles its settings' schema) and inline styles, which the rest of the site never allows.
 """
 
 import logging
@@ -41,6 +41,12 @@ FILES = Path(__file__).parent / "files"
 STATE = "editor"
 # The editor's build, its code-split chunks and WebAssembly, and its licence notice; not its source maps.
 PACKAGE_FILES = ("*.decap-cms.js", "decap-cms.js", "decap-cms.js.LICENSE.txt", "*.wasm")
+# Written above the editor's rule in `_headers`.
+POLICY_NOTE = (
+    "The browser editor (Decap CMS) needs 'unsafe-eval' (it compiles its settings' schema) and inline\n"
+    "styles (its interface is styled from script); this rule allows them on its pages only.\n"
+    "Cloudflare Pages joins both rules' policies: add `! Content-Security-Policy` below the path."
+)
 
 
 def editor_options(settings: dict) -> EditorOptions:
@@ -94,10 +100,17 @@ def check(generators) -> None:
         (build.warn if options.local and not options.backend else build.report)(missing)
         return
     build.state(STATE, dict)["config"] = config
+    build.declare_headers(
+        f"{site_root(settings)}/{options.folder}/*",
+        admin_headers(options),
+        by="editor",
+        setting="EDITOR",
+        note=POLICY_NOTE,
+    )
 
 
 def write_editor(pelican) -> None:
-    """Once the site's checks have passed: /admin/ and its policy in `_headers`."""
+    """Once the site's checks have passed: /admin/ (its rule in `_headers` was declared in `check`)."""
     settings = pelican.settings
     config = current_build(settings).state(STATE, dict).get("config")
     if config is None:
@@ -129,10 +142,6 @@ def write_editor(pelican) -> None:
         ),
         encoding="utf-8",
     )
-    headers = output / "_headers"
-    if headers.is_file():
-        with headers.open("a", encoding="utf-8") as stream:
-            stream.write(headers_block(f"{site_root(settings)}/{options.folder}/*", options))
     logger.info("editor: /%s/ with %d files of Decap CMS", options.folder, len(linked))
 
 
@@ -177,16 +186,11 @@ def admin_policy(options: EditorOptions) -> str:
     return "; ".join(" ".join([name, *values]) for name, values in directives.items())
 
 
-def headers_block(path: str, options: EditorOptions) -> str:
-    """A `_headers` rule for the editor's folder. Netlify applies the last matching rule's value of a
-    header, so this policy replaces the site's for /admin/ only (README: Cloudflare Pages needs one more
-    line)."""
-    return (
-        "# The browser editor (Decap CMS) needs 'unsafe-eval' (it compiles its settings' schema) and inline\n"
-        "# styles (its interface is styled from script); this rule allows them on its pages only.\n"
-        "# Cloudflare Pages joins both rules' policies: add `! Content-Security-Policy` below the path.\n"
-        f"{path}\n  Content-Security-Policy: {admin_policy(options)}\n  X-Robots-Tag: noindex\n"
-    )
+def admin_headers(options: EditorOptions) -> dict[str, str]:
+    """The headers of the editor's folder. The core writes this rule after the site's `/*` rule, and
+    Netlify applies the last matching rule's value of a header, so this policy replaces the site's for
+    /admin/ only (README: Cloudflare Pages needs one more line)."""
+    return {"Content-Security-Policy": admin_policy(options), "X-Robots-Tag": "noindex"}
 
 
 def register() -> None:

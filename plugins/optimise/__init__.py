@@ -5,8 +5,9 @@ see exactly what is deployed):
 
 - **fingerprint**: each stylesheet and script under `theme/` is written under a name with a digest of its
   bytes (`site.3fa2c1d9e0.css`), and every page, stylesheet and script refers to that name, so hosts can
-  cache them for a year (`_headers` says so). The plain-named copy (`site.css`) is not shipped: it is removed
-  unless some page, stylesheet, script, feed, JSON or manifest file of the output still refers to it by name.
+  cache them for a year (the rule it declares for the core's `_headers` says so). The plain-named copy
+  (`site.css`) is not shipped: it is removed unless some page, stylesheet, script, feed, JSON or manifest
+  file of the output still refers to it by name.
 - **minify**: HTML with minify-html (closing tags, `<html>` and `<head>` kept), CSS with rcssmin and JS with
   rjsmin.
 
@@ -56,7 +57,8 @@ SMALLEST_COMPRESSED = 512
 # Measured on the benchmark corpus: level 6 is within 1% of the smallest output at half the time.
 GZIP_LEVEL, BROTLI_QUALITY = 6, 6
 ASSET_FOLDER = "theme"
-IMMUTABLE_HEADERS = f"/{ASSET_FOLDER}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+# For the theme's folder in `_headers`, once its assets have fingerprinted names.
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
 def fingerprinted_name(relative: str, data: bytes) -> str:
@@ -184,7 +186,12 @@ def compress_tree(output: Path) -> int:
 
 def prepare(pelican) -> None:
     settings = pelican.settings
-    chosen = current_build(settings).options("OPTIMISE", OptimiseOptions)
+    build = current_build(settings)
+    chosen = build.options("OPTIMISE", OptimiseOptions)
+    if chosen.fingerprint:
+        build.declare_headers(
+            f"{site_root(settings)}/{ASSET_FOLDER}/*", IMMUTABLE, by="optimise", setting="OPTIMISE"
+        )
     if not (chosen.fingerprint or chosen.minify):
         return
     count, saved = optimise_tree(
@@ -199,13 +206,8 @@ def prepare(pelican) -> None:
 
 def finish(pelican) -> None:
     chosen = current_build(pelican.settings).options("OPTIMISE", OptimiseOptions)
-    output = Path(pelican.output_path)
-    headers = output / "_headers"
-    if chosen.fingerprint and headers.is_file():
-        with headers.open("a", encoding="utf-8") as stream:
-            stream.write(IMMUTABLE_HEADERS)
     if chosen.compress:
-        logger.info("optimise: %d files precompressed", compress_tree(output))
+        logger.info("optimise: %d files precompressed", compress_tree(Path(pelican.output_path)))
 
 
 def register() -> None:

@@ -1,14 +1,14 @@
 """security_headers: the HTTP headers the site is built to satisfy, written for the hosts that read them.
 
-`_headers` (Netlify, Cloudflare Pages) goes into the output; README shows the same headers for nginx and
-Apache. The Content-Security-Policy starts from `default-src 'none'` and allows only what the site uses:
-its own scripts (plus WebAssembly for the search index), styles, images, fetches and forms. No
-'unsafe-inline' anywhere: the site has no inline scripts, styles or event handlers.
+Its rule for every path goes into `_headers` (Netlify, Cloudflare Pages), which the core writes from every
+plugin's rules (site_core/headers.py); README shows the same headers for nginx and Apache. The
+Content-Security-Policy starts from `default-src 'none'` and allows only what the site uses: its own
+scripts (plus WebAssembly for the search index), styles, images, fetches and forms. No 'unsafe-inline'
+anywhere: the site has no inline scripts, styles or event handlers.
 """
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import site_core
@@ -71,12 +71,6 @@ def site_headers(
     }
 
 
-def netlify_headers(headers: dict[str, str], site_root: str) -> str:
-    """The `_headers` file format of Netlify and Cloudflare Pages."""
-    lines = [f"{site_root}/*"] + [f"  {name}: {value}" for name, value in headers.items()]
-    return "\n".join(lines) + "\n"
-
-
 def newsletter_origin(settings: dict) -> list[str]:
     """A configured newsletter form posts to another site, which the policy must then allow."""
     newsletter = (settings.get("THEME_OPTIONS") or {}).get("newsletter") or {}
@@ -84,17 +78,18 @@ def newsletter_origin(settings: dict) -> list[str]:
     return [f"{action.scheme}://{action.netloc}"] if action.scheme == "https" and action.netloc else []
 
 
-def write_headers(pelican) -> None:
-    options = current_build(pelican.settings).options("SECURITY_HEADERS", SecurityHeadersOptions)
-    frames = [
-        f"https://{host}" for host in (pelican.settings.get("FRONT_MATTER") or {}).get("iframe_hosts", [])
-    ]
-    headers = site_headers(options, newsletter_origin(pelican.settings), frames)
-    (Path(pelican.output_path) / "_headers").write_text(
-        netlify_headers(headers, site_root(pelican.settings)), encoding="utf-8"
+def declare_headers(pelican) -> None:
+    """The headers of every path, for the core to write into `_headers`."""
+    settings = pelican.settings
+    build = current_build(settings)
+    options = build.options("SECURITY_HEADERS", SecurityHeadersOptions)
+    frames = [f"https://{host}" for host in (settings.get("FRONT_MATTER") or {}).get("iframe_hosts", [])]
+    headers = site_headers(options, newsletter_origin(settings), frames)
+    build.declare_headers(
+        f"{site_root(settings)}/*", headers, by="security_headers", setting="SECURITY_HEADERS"
     )
 
 
 def register() -> None:
     site_core.connect()
-    site_core.before_publish.connect(write_headers)
+    site_core.before_publish.connect(declare_headers)
