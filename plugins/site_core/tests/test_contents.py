@@ -65,5 +65,14 @@ def test_every_article_and_page_keeps_the_address_its_settings_give(generators):
 
 
 def test_the_contents_a_build_publishes_leave_out_drafts_and_scheduled_articles(generators):
+    # As the site's settings have it: DRAFT_SAVE_AS = "" (Pelican writes no draft).
+    generators[0].drafts[0].override_save_as = ""
     published = [content.slug for generator in generators for content in published_contents(generator)]
     assert published == ["today", "about"]
+
+
+def test_drafts_are_published_only_where_the_build_writes_them(generators):
+    """The dev server's preview writes drafts and scheduled articles (DRAFT_SAVE_AS set): their images
+    must be there too."""
+    published = [content.slug for generator in generators for content in published_contents(generator)]
+    assert published == ["today", "tomorrow", "about"]
