@@ -84,7 +84,7 @@ def test_the_editor_has_its_own_policy_and_the_sites_is_unchanged(development_si
     directives = {part.split()[0]: part.split()[1:] for part in admin.split("; ")}
     assert directives["default-src"] == ["'none'"]
     assert directives["script-src"] == ["'self'", "'unsafe-eval'"]
-    assert directives["connect-src"] == ["'self'", "http://localhost:8081"]
+    assert directives["connect-src"] == ["'self'", "blob:", "http://localhost:8081"]
     assert directives["frame-ancestors"] == ["'none'"]
 
 
@@ -106,7 +106,7 @@ def test_a_publish_build_has_the_editor_only_with_a_backend(tmp_path, options, h
     assert ("/admin/*" in rules) is has_editor
     if has_editor:
         policy = dict(rules["/admin/*"])["Content-Security-Policy"]
-        assert "connect-src 'self' https://api.github.com;" in policy
+        assert "connect-src 'self' blob: https://api.github.com;" in policy
         assert "localhost" not in policy
         config = yaml.safe_load((output / "admin" / "config.yml").read_text(encoding="utf-8"))
         assert config["publish_mode"] == "editorial_workflow"

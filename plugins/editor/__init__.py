@@ -94,7 +94,7 @@ def check(generators) -> None:
             str(package),
             1,
             "the editor (npm decap-cms) is not installed, so /admin/ is left out",
-            "run `npm ci` in the project folder (`invoke serve` and `invoke test` run it when npm exists)",
+            "run `python3 dev.py serve` (or `invoke test`): it unpacks the editor from npm when npm exists",
         )
         # A live site with a backend would publish without its editor; while developing, the site is fine.
         (build.warn if options.local and not options.backend else build.report)(missing)
@@ -166,7 +166,8 @@ def site_stylesheet(output: Path) -> str:
 
 def admin_policy(options: EditorOptions) -> str:
     """The Content-Security-Policy of /admin/: the site's own files, the git host's API, nothing else."""
-    connect = ["'self'", *api_origins(options.backend)]
+    # blob: Decap keeps a local backup of an unsaved entry, its images read back from blob: addresses.
+    connect = ["'self'", "blob:", *api_origins(options.backend)]
     if options.local:
         connect.append(origin(options.local_backend_url))
     directives = {
