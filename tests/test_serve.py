@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from pelican.settings import read_settings
 
 from commands.dev_server import Site, preview_settings, problems_page
-from conftest import run_invoke, run_pelican, tree_digest
+from conftest import BUILD_EPOCH, restore_signals, run_invoke, run_pelican, snapshot_signals, tree_digest
 
 
 def free_port() -> int:
@@ -236,11 +236,18 @@ def test_a_draft_is_previewed_at_its_own_address_and_listed_never_published(serv
 
 def test_the_terminal_says_what_the_browser_shows(project, monkeypatch):
     monkeypatch.chdir(project)  # as `invoke serve` runs, so problems name files from the project
-    site = Site(project, project / "output")
-    assert "written" in site.build()
-    article = project / "content/articles/2026-01-20-kinship-care-feature.md"
-    article.write_text(article.read_text().replace("\ncategory: Features", "\ncategory: Featurez"))
-    line = site.build([article])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    before = (
+        snapshot_signals()
+    )  # the site in this process connects Pelican's signals; later tests must not see them
+    try:
+        site = Site(project, project / "output")
+        assert "written" in site.build()
+        article = project / "content/articles/2026-01-20-kinship-care-feature.md"
+        article.write_text(article.read_text().replace("\ncategory: Features", "\ncategory: Featurez"))
+        line = site.build([article])
+    finally:
+        restore_signals(before)
     assert line.startswith("did not build: 1 problem; the browser shows these problems on every page")
     assert site.problems == [p for p in site.failure.splitlines() if p.startswith("content/")]
     assert site.failure.count("1 problem in 1 file") == 1
