@@ -4,6 +4,7 @@ Every date comes from the content (the newest entry dates the feed), so two buil
 give byte-identical feeds, and every date is written in UTC, as the RSS Best Practices Profile advises.
 """
 
+import html
 import json
 import mimetypes
 from dataclasses import dataclass
@@ -162,8 +163,8 @@ def image_enclosure(article, config: FeedConfig) -> dict | None:
     return {"url": config.url(image), "length": str(length), "type": mime}
 
 
-def build_feedgen(feed: Feed, config: FeedConfig, self_url: str) -> FeedGenerator:
-    """The feed for feedgen, as served from `self_url` (its RSS or its Atom file)."""
+def build_feedgen(feed: Feed, config: FeedConfig, self_url: str, rss: bool = False) -> FeedGenerator:
+    """The feed for feedgen, as served from `self_url` (its RSS file when `rss`, else its Atom file)."""
     page_url = config.url(feed.page_path)
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
@@ -186,11 +187,11 @@ def build_feedgen(feed: Feed, config: FeedConfig, self_url: str) -> FeedGenerato
         generator.pubDate(max(a.date for a in feed.articles).astimezone(UTC))
         generator.copyright(f"© {newest.year} {config.publisher}")
     for article in feed.articles:
-        add_entry(generator, article, config)
+        add_entry(generator, article, config, rss)
     return generator
 
 
-def add_entry(generator: FeedGenerator, article, config: FeedConfig) -> None:
+def add_entry(generator: FeedGenerator, article, config: FeedConfig, rss: bool = False) -> None:
     permalink = config.url(article.url)
     entry = generator.add_entry(order="append")
     # The permalink comes from the slug, which a retitled article keeps: the id never changes.
@@ -206,7 +207,10 @@ def add_entry(generator: FeedGenerator, article, config: FeedConfig) -> None:
         entry.category(term=topic.name, scheme=config.url(topic.url))
     entry.published(article.date.astimezone(UTC))
     entry.updated(updated(article).astimezone(UTC))
-    entry.summary(article.teaser)
+    # The teaser is plain text. Atom says so (its summary's type is text); RSS readers take <description>
+    # as HTML, so there it is escaped: a teaser quoting `<img src=…>` shows those characters, and loads
+    # nothing.
+    entry.summary(html.escape(article.teaser, quote=False) if rss else article.teaser)
     entry.content(absolutise_html(article.content, permalink), type="html")
     enclosure = image_enclosure(article, config)
     if enclosure:
@@ -225,7 +229,7 @@ def feed_bytes(feed: Feed, config: FeedConfig, link: FeedLink, stylesheet_url: s
     self_url = config.url(link.path)
     if link.mime == JSON_FEED:
         return json_feed(feed, config, self_url).encode()
-    generator = build_feedgen(feed, config, self_url)
+    generator = build_feedgen(feed, config, self_url, rss=link.mime == RSS)
     if link.mime == RSS:
         xml = generator.rss_str(pretty=True)
     else:
