@@ -173,8 +173,9 @@ def build_feedgen(feed: Feed, config: FeedConfig, self_url: str, rss: bool = Fal
     # feedgen takes the RSS <link> from the last link given, so the page comes after the self link.
     generator.link(href=self_url, rel="self")
     generator.link(href=page_url, rel="alternate")
-    generator.description(feed.description)
-    generator.subtitle(feed.description)
+    # One value for both (feedgen's description is Atom's subtitle). RSS readers take the channel's
+    # <description> as HTML, as they take an item's; Atom's subtitle is text.
+    generator.description(html.escape(feed.description, quote=False) if rss else feed.description)
     generator.language(config.language)
     generator.generator(GENERATOR, uri=config.url(""))
     generator.logo(config.url(config.logo))
