@@ -34,6 +34,8 @@ class ReadResult:
     lines: dict[str, int]
     body_html: str
     teaser: str
+    # Whether `teaser` is the text's opening cut short (not the author's summary, nor a text that short).
+    teaser_cut: bool
     word_count: int
     warnings: tuple = ()
     required_files: tuple[str, ...] = ()
@@ -114,6 +116,8 @@ class FrontMatterReader(BaseReader):
                 self.build.report(missing_problem(document, problem))
             raise ContentRejected(f"{path} links to {len(missing)} file(s) that are not there")
         text = plain_text(body_html)
+        summary = document.values.get("summary")
+        opening, cut = (summary, False) if summary else teaser(text, self.config.teaser_words)
         image = document.values.get("image")
         # The body's links and the image were checked against these: a cached read stands while they exist.
         required = [*linked, image] if image else linked
@@ -123,7 +127,8 @@ class FrontMatterReader(BaseReader):
             values=document.values,
             lines=dict(document.lines),
             body_html=body_html,
-            teaser=document.values.get("summary") or teaser(text, self.config.teaser_words),
+            teaser=opening,
+            teaser_cut=cut,
             word_count=len(text.split()),
             warnings=tuple(removal_warning(document, removal) for removal in removals),
             required_files=tuple(str(self.context.content_root / name) for name in required),
@@ -165,6 +170,7 @@ def pelican_metadata(
         # Pelican treats `summary` as HTML; ours is plain text, so it is escaped here once.
         "summary": html.escape(read.teaser, quote=False),
         "teaser": read.teaser,
+        "teaser_cut": read.teaser_cut,
         "standfirst": values.get("summary"),
         "front_matter_lines": dict(read.lines),
         "word_count": read.word_count,

@@ -173,9 +173,10 @@ def plain_text(fragment: str) -> str:
     return WHITESPACE.sub(" ", html.unescape(nh3.clean(fragment, tags=set()))).strip()
 
 
-def teaser(text: str, words: int) -> str:
-    """The opening `words` words of `text`, cut at a word boundary without trailing punctuation."""
+def teaser(text: str, words: int) -> tuple[str, bool]:
+    """The opening `words` words of `text`, cut at a word boundary without trailing punctuation, and
+    whether anything was cut (a listing marks a cut teaser with "[…]", never a whole one)."""
     parts = text.split()
     if len(parts) <= words:
-        return " ".join(parts)
-    return " ".join(parts[:words]).rstrip(",;:–—-")
+        return " ".join(parts), False
+    return " ".join(parts[:words]).rstrip(",;:–—-"), True

@@ -110,7 +110,11 @@ def filter_entry(article, site_root: str) -> str:
         },
         "topics": [{"name": t.name, "slug": t.slug, "url": f"{site_root}/{t.url}"} for t in article.tags],
         "teaser": article.teaser,
+        "teaser_cut": bool(getattr(article, "teaser_cut", False)),
     }
+    thumbnail = (getattr(article, "card_image", None) or {}).get("thumbnail")
+    if thumbnail:
+        entry["image"] = thumbnail
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -16,7 +16,9 @@ text of articles and pages (Markdown or raw HTML) written as a path under conten
   it still works and the original is never published (unless `publish_originals` says so);
 - writes each `<img>` as a `<picture>` with `srcset`, `sizes`, `width` and `height` (see `markup.py`), the
   lead image fetched first and every other one lazily;
-- makes a 1200 × 630 social card of each lead image, cropped around `image_focus` (or the centre).
+- makes a 1200 × 630 social card of each lead image, cropped around `image_focus` (or the centre), and
+  the picture listings show it by (`card_image`: a 3:2 crop around the same point, in the card widths),
+  so a thumbnail of 240 pixels is not cut from a 1600-pixel photo by the reader's browser.
 
 Only what a published article or page uses is published (Pelican's published articles and pages, their
 translations and hidden ones): the images of a draft (`status: draft`) or of a scheduled article (dated in
@@ -32,8 +34,9 @@ in the image folders that nothing published uses are not published.
 
 The IMAGES setting (defaults in `ImagesOptions`): `widths`, `modern_format` ("auto", "avif" or "webp"),
 `max_megapixels` (50), `publish_originals` (False), `folders` (("images",)), `output_folder` ("media"),
-`content_sizes` (the `sizes` of the theme's text column), `social_size` ((1200, 630)), `cache_path` (None:
-the user's cache folder; else a folder from the project's) and `workers` (None: one per core).
+`content_sizes` (the `sizes` of the theme's text column), `social_size` ((1200, 630)), `card_widths`
+((240, 480, 720, 960)), `card_ratio` ((3, 2)), `cache_path` (None: the user's cache folder; else a folder
+from the project's) and `workers` (None: one per core).
 """
 
 import contextlib
@@ -69,12 +72,14 @@ from site_core.workers import can_fork, fork_map
 
 from . import process
 from .markup import (
+    card_image,
     content_path,
     find_images,
     kept_attributes,
     on_another_site,
     picture_html,
     shown_alt,
+    svg_card_image,
     svg_html,
 )
 from .process import IMAGE_SUFFIXES, MIME_TYPES, ImageRejected, Plan, SourceImage
@@ -107,6 +112,8 @@ class ImagesOptions:
     output_folder: str = "media"
     content_sizes: str = CONTENT_SIZES
     social_size: tuple = (1200, 630)
+    card_widths: tuple = (240, 480, 720, 960)
+    card_ratio: tuple = (3, 2)
     cache_path: str | None = None
     workers: int | None = None
 
@@ -180,7 +187,15 @@ class Catalogue:
         }
         key = digest(
             source.digest.encode(),
-            repr((self.options.widths, self.modern, tuple(self.options.social_size))).encode(),
+            repr(
+                (
+                    self.options.widths,
+                    self.modern,
+                    tuple(self.options.social_size),
+                    tuple(self.options.card_widths),
+                    tuple(self.options.card_ratio),
+                )
+            ).encode(),
             PROCESS_TOKEN,
         ).hex()[:16]
         return Plan(
@@ -191,6 +206,8 @@ class Catalogue:
             f"{self.options.output_folder}/{key}",
             tuple(sorted(crops)),
             tuple(self.options.social_size),
+            tuple(self.options.card_widths),
+            tuple(self.options.card_ratio),
         )
 
     def readable(self) -> list[SourceImage]:
@@ -247,6 +264,18 @@ OPTION_CHECKS = {
     "folders": (_folder_names, 'a list of folder names under content/, e.g. ["images"]'),
     "output_folder": (_folder_names, 'one folder name, e.g. "media"'),
     "social_size": (lambda v: _positive_whole_numbers(v, 2), "[width, height] in pixels, e.g. [1200, 630]"),
+    "card_widths": (
+        _positive_whole_numbers,
+        "a list of widths in pixels, 16 to 8192, e.g. [240, 480, 720, 960]",
+    ),
+    "card_ratio": (
+        lambda v: (
+            isinstance(v, list | tuple)
+            and len(v) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100 for n in v)
+        ),
+        "[width, height] of the listings' picture shape, whole numbers 1 to 100, e.g. [3, 2]",
+    ),
 }
 
 
@@ -361,10 +390,14 @@ def show_lead_image(catalogue: Catalogue, content, used: set) -> None:
             catalogue.build.report(missing_alt(content.source_path, line, image))
         return
     content.lead_picture = Markup(image_html(catalogue, content.settings, source, alt, lead=True))
+    root = site_root(content.settings)
     if source.kind == "raster":
         plan = catalogue.plan(source)
         width, height = plan.social_dimensions()
         content.social_image = {"path": quote(plan.social_name(focus)), "width": width, "height": height}
+        content.card_image = card_image(plan, focus, root)
+    else:
+        content.card_image = svg_card_image(source, root)
 
 
 def image_html(
@@ -525,8 +558,12 @@ def outputs_of(plan: Plan) -> list[str]:
     """The output name of every file `plan` makes; AT_ITS_PATH for the one published at the image's path."""
     if plan.source.kind == "svg":
         return [AT_ITS_PATH]
-    names = [plan.name(width, kind) for width in plan.widths for kind in (plan.modern, plan.fallback)]
-    return [*names, *(plan.social_name(focus) for focus in plan.social), AT_ITS_PATH]
+    kinds = (plan.modern, plan.fallback)
+    names = [plan.name(width, kind) for width in plan.widths for kind in kinds]
+    for focus in plan.social:
+        names.append(plan.social_name(focus))
+        names.extend(plan.card_name(focus, width, kind) for width in plan.card_offered() for kind in kinds)
+    return [*names, AT_ITS_PATH]
 
 
 def in_cache(folder: Path, plan: Plan, name: str) -> Path:

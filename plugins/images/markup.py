@@ -14,13 +14,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 from site_core.markup import START_TAG, tag_attributes
 
-from .process import MIME_TYPES, Plan, SourceImage
+from .process import EXTENSIONS, MIME_TYPES, Plan, SourceImage
 
 # Written as the alt text, marks an image that only decorates: it is published with an empty alt.
 DECORATIVE = "decorative"
 STATIC_MARKER = "{static}/"
 # An <img> keeps these of what the author wrote; the plugin writes the rest.
 KEPT_ATTRIBUTES = ("title", "id", "lang", "dir")
+THUMBNAIL_WIDTH = 480
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -134,6 +135,43 @@ def svg_html(source: SourceImage, alt: str, root: str, *, lead: bool, extra: dic
         }
     )
     return f"<img{image}>"
+
+
+def card_image(plan: Plan, focus: tuple[int, int], root: str) -> dict:
+    """What a listing needs to show a lead image's card crop: the theme writes the `<picture>`, with the
+    `sizes` of wherever it puts the card (a lead story is wider than a row of a list)."""
+    widths = plan.card_offered()
+    widest = widths[-1]
+
+    def card_srcset(image_format: str) -> str:
+        return ", ".join(
+            f"{address(root, plan.card_name(focus, width, image_format))} {width}w" for width in widths
+        )
+
+    # One copy for what cannot choose among widths (the hub's filtered list, search results): a list
+    # row's width on a sharp screen.
+    one = next((width for width in widths if width >= THUMBNAIL_WIDTH), widest)
+    return {
+        "src": address(root, plan.card_name(focus, widest, plan.fallback)),
+        "srcset": card_srcset(plan.fallback),
+        "modern_srcset": card_srcset(plan.modern),
+        "modern_type": MIME_TYPES[EXTENSIONS[plan.modern]],
+        "width": widest,
+        "height": plan.card_height_at(widest),
+        "thumbnail": {
+            "src": address(root, plan.card_name(focus, one, plan.fallback)),
+            "modern_src": address(root, plan.card_name(focus, one, plan.modern)),
+            "modern_type": MIME_TYPES[EXTENSIONS[plan.modern]],
+            "width": one,
+            "height": plan.card_height_at(one),
+        },
+    }
+
+
+def svg_card_image(source: SourceImage, root: str) -> dict:
+    """An SVG scales to any card: the one file, with its shape (the theme's card crops it to fit)."""
+    shape = {"src": address(root, source.path), "width": source.width, "height": source.height}
+    return {**shape, "thumbnail": shape}
 
 
 def kept_attributes(found: FoundImage) -> dict:

@@ -68,8 +68,9 @@ class SourceImage:
 
 @dataclass(frozen=True)
 class Plan:
-    """What to make of one image: the widths offered, the two formats, the social crops (each a focal point
-    in per cent), the folder the variants go to and the encoder settings' token."""
+    """What to make of one image: the widths offered, the two formats, the folder the variants go to, and
+    its crops as a lead image: for each focal point (in per cent) of an article that leads with it, a social
+    card of `social_size` and the listings' card picture (`card_ratio`) in `card_widths`."""
 
     source: SourceImage
     widths: tuple[int, ...]
@@ -78,6 +79,8 @@ class Plan:
     folder: str
     social: tuple[tuple[int, int], ...] = ()
     social_size: tuple[int, int] = (1200, 630)
+    card_widths: tuple[int, ...] = ()
+    card_ratio: tuple[int, int] = (3, 2)
 
     @property
     def key(self) -> str:
@@ -94,8 +97,25 @@ class Plan:
     def social_name(self, focus: tuple[int, int]) -> str:
         return f"{self.folder}/{self.stem}-social-{focus[0]}-{focus[1]}.jpg"
 
+    def card_name(self, focus: tuple[int, int], width: int, image_format: str) -> str:
+        return f"{self.folder}/{self.stem}-card-{focus[0]}-{focus[1]}-{width}.{EXTENSIONS[image_format]}"
+
     def height_at(self, width: int) -> int:
         return max(1, round(self.source.height * width / self.source.width))
+
+    def card_crop(self) -> tuple[int, int]:
+        """The largest part of the image in `card_ratio`'s shape: what every card width is made from."""
+        ratio_width, ratio_height = self.card_ratio
+        width = min(self.source.width, self.source.height * ratio_width // ratio_height)
+        return max(1, width), max(1, round(width * ratio_height / ratio_width))
+
+    def card_offered(self) -> tuple[int, ...]:
+        """The card widths the crop can fill (its own width when narrower than the widest)."""
+        return offered_widths(self.card_crop()[0], self.card_widths) if self.card_widths else ()
+
+    def card_height_at(self, width: int) -> int:
+        ratio_width, ratio_height = self.card_ratio
+        return max(1, round(width * ratio_height / ratio_width))
 
     def social_dimensions(self) -> tuple[int, int]:
         """The social card's size: `social_size`, or the largest crop of that shape the image holds."""
@@ -294,6 +314,23 @@ def variants(plan: Plan, image: Image.Image) -> dict[str, bytes]:
             centering=(focus[0] / 100, focus[1] / 100),
         )
         made[plan.social_name(focus)] = encoded(card, "JPEG")
+        made.update(card_variants(plan, image, focus))
+    return made
+
+
+def card_variants(plan: Plan, image: Image.Image, focus: tuple[int, int]) -> dict[str, bytes]:
+    """The listings' picture of a lead image: cropped to `card_ratio` around `focus`, in every card width."""
+    made: dict[str, bytes] = {}
+    resized = ImageOps.fit(
+        image, plan.card_crop(), Image.Resampling.LANCZOS, centering=(focus[0] / 100, focus[1] / 100)
+    )
+    for width in reversed(plan.card_offered()):
+        if width != resized.width:
+            resized = resized.resize(
+                (width, plan.card_height_at(width)), Image.Resampling.LANCZOS, reducing_gap=3.0
+            )
+        for image_format in (plan.modern, plan.fallback):
+            made[plan.card_name(focus, width, image_format)] = encoded(resized, image_format)
     return made
 
 

@@ -78,9 +78,20 @@ function matches(article, filters) {
   );
 }
 
-function resultItem({ url, title, date, excerpt, teaser }) {
+// A result's picture: the one copy of its card crop the index names (Pagefind's meta, or articles.json),
+// alt text empty as on every card, fetched as it nears the screen.
+function thumbnail({ src, modern_src: modern, modern_type: type }) {
+  const picture = document.createElement("picture");
+  picture.className = "card-picture";
+  if (modern) picture.append(Object.assign(document.createElement("source"), { srcset: modern, type }));
+  picture.append(Object.assign(document.createElement("img"), { src, alt: "", loading: "lazy", decoding: "async" }));
+  return picture;
+}
+
+function resultItem({ url, title, date, excerpt, teaser, image }) {
   const item = document.createElement("li");
   item.className = "search-result";
+  if (image?.src) item.append(thumbnail(image));
   const heading = document.createElement("h2");
   const link = document.createElement("a");
   link.href = url;
@@ -102,7 +113,8 @@ function resultItem({ url, title, date, excerpt, teaser }) {
 }
 
 function fromPagefind(data) {
-  return { url: data.url, title: data.meta.title, date: data.meta.date, excerpt: data.excerpt };
+  const { title, date, thumbnail: src, thumbnail_modern: modern, thumbnail_type: type } = data.meta;
+  return { url: data.url, title, date, excerpt: data.excerpt, image: { src, modern_src: modern, modern_type: type } };
 }
 
 function fromArticle(article) {
@@ -112,7 +124,8 @@ function fromArticle(article) {
     year: "numeric",
     timeZone: "Europe/London",
   });
-  return { url: article.url, title: article.title, date, teaser: `${article.teaser} […]` };
+  const teaser = article.teaser_cut ? `${article.teaser} […]` : article.teaser;
+  return { url: article.url, title: article.title, date, teaser, image: article.image };
 }
 
 async function run() {
