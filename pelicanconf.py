@@ -170,7 +170,7 @@ TAG_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 50
-FEEDS = {"logo": "logo.png", "icon": "favicon.svg", "stylesheet": "feeds/feed.xsl"}
+FEEDS = {"logo": "logo.png", "icon": "favicon.svg", "stylesheet": "feeds/feed.css"}
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

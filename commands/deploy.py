@@ -372,15 +372,13 @@ def cache_control(name: str) -> str:
     fingerprinted = name.startswith("theme/") and len(parts) == 3 and len(parts[1]) == 10
     if fingerprinted:
         return IMMUTABLE
-    if name.endswith((".html", ".xml", ".json", ".txt", ".xsl")) or "." not in name.rsplit("/", 1)[-1]:
+    if name.endswith((".html", ".xml", ".json", ".txt")) or "." not in name.rsplit("/", 1)[-1]:
         return REVALIDATE
     return HOUR
 
 
 def content_type(name: str) -> str:
     guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if name.endswith(".xsl"):
-        guessed = "application/xslt+xml"
     if guessed.startswith("text/") or guessed in {
         "application/javascript",
         "application/json",

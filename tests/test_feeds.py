@@ -1,23 +1,34 @@
 """Every feed of the published site, read the way feed readers and the W3C validator read it."""
 
 import json
+import mimetypes
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
 from lxml import etree, html
 
-from conftest import PUBLISH_SITEURL, ROOT, run_pelican, tree_digest
+from commands import deploy
+from conftest import (
+    PUBLISH_SITEURL,
+    ROOT,
+    THEME_PLUGINS,
+    read_headers_file,
+    run_pelican,
+    serving,
+    tree_digest,
+)
 from sample_content import read_articles
 
 ARTICLES = read_articles(ROOT / "content")
 PUBLIC = sorted((a for a in ARTICLES if a.is_public), key=lambda a: (-a.date.timestamp(), a.slug))
 HIDDEN = [a for a in ARTICLES if not a.is_public]
 VALIDATOR = ROOT.parent / "shared" / "bin" / "validate-feeds"
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def permalink(article) -> str:
@@ -180,16 +191,79 @@ def test_w3c_feed_validator_finds_nothing(published_site):
     assert f"{len(xml_feeds(published_site))} valid, 0 with errors or warnings" in result.stdout
 
 
-def test_feeds_link_a_stylesheet_that_makes_them_readable(published_site):
-    rss = published_site / "feeds" / "rss.xml"
-    assert b'<?xml-stylesheet type="text/xsl" href="/feeds/feed.xsl"?>' in rss.read_bytes()[:200]
-    transform = etree.XSLT(etree.parse(str(published_site / "feeds" / "feed.xsl")))
-    for name in ("rss.xml", "atom.xml"):
-        page = html.fromstring(str(transform(etree.parse(str(published_site / "feeds" / name)))))
-        assert page.findtext(".//h1") == "Children First"
-        assert "This is a web feed" in page.text_content()
-        assert page.xpath("//a[@href='/subscribe/']")
-        assert len(page.xpath("//article//h2/a")) == len(PUBLIC)
+def stylesheet_instructions(tree) -> list:
+    """The `<?xml-stylesheet?>` processing instructions before the document's root element."""
+    return [
+        node
+        for node in tree.getroot().itersiblings(preceding=True)
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet"
+    ]
+
+
+def feed_url(site, path) -> str:
+    return f"{PUBLISH_SITEURL}/{path.relative_to(site).as_posix()}"
+
+
+def test_no_feed_uses_xslt(published_site):
+    """Browsers are removing XSLT: no feed asks for it, and the site ships no XSLT stylesheet."""
+    for path in xml_feeds(published_site):
+        instructions = stylesheet_instructions(etree.parse(str(path)))
+        assert not [i for i in instructions if "xsl" in (i.get("type") or "").lower()], path
+        assert b"XSL/Transform" not in path.read_bytes(), path
+    assert not [p for p in published_site.rglob("*") if p.suffix.lower() in (".xsl", ".xslt")]
+
+
+def test_every_feed_is_styled_by_the_sites_own_css(published_site):
+    """One CSS stylesheet, on the site's own origin (its Content-Security-Policy allows `style-src 'self'`),
+    a file of the output that every host serves as text/css (the site sends `nosniff`: nothing else would
+    be applied)."""
+    for path in xml_feeds(published_site):
+        [instruction] = stylesheet_instructions(etree.parse(str(path)))
+        assert instruction.get("type") == "text/css", path
+        address = urljoin(feed_url(published_site, path), instruction.get("href"))
+        assert address == f"{PUBLISH_SITEURL}/feeds/feed.css", path
+    name = "feeds/feed.css"
+    assert (published_site / name).is_file()
+    assert mimetypes.guess_type(name)[0] == "text/css"
+    assert deploy.content_type(name) == "text/css; charset=utf-8"
+    headers = dict(read_headers_file(published_site))
+    style_sources = next(
+        part.split()[1:] for part in headers["Content-Security-Policy"].split(";") if "style-src" in part
+    )
+    assert "'self'" in style_sources
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_feed_tells_a_person_what_it_is_and_links_to_subscribe(published_site):
+    """First in the channel or feed: the notice a browser shows, its link resolving to the Subscribe page."""
+    for path in xml_feeds(published_site):
+        root = etree.parse(str(path)).getroot()
+        notice = (root.find("channel") if root.tag == "rss" else root)[0]
+        assert notice.tag == f"{{{XHTML}}}div", path
+        assert "".join(notice.itertext()) == (
+            "This is a web feed. Copy its address into your feed reader, or see Subscribe for how to follow "
+            "Children First."
+        )
+        [link] = notice
+        assert (link.tag, link.text) == (f"{{{XHTML}}}a", "Subscribe")
+        assert urljoin(feed_url(published_site, path), link.get("href")) == f"{PUBLISH_SITEURL}/subscribe/"
+    assert (published_site / "subscribe" / "index.html").is_file()
+
+
+def test_feed_readers_see_nothing_of_the_notice(published_site):
+    """feedparser reads every feed as it reads it without the notice: the same entries and the same feed
+    fields, plus the two keys it gives any element in another namespace (`xhtml_div`, `xhtml_a`)."""
+    for path in xml_feeds(published_site):
+        with_notice = parse(path)
+        root = etree.fromstring(path.read_bytes())
+        for notice in root.iter(f"{{{XHTML}}}div"):
+            notice.getparent().remove(notice)
+        without = feedparser.parse(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+        assert without.bozo == 0
+        assert with_notice.entries == without.entries, path
+        added = set(with_notice.feed) - set(without.feed)
+        assert added == {"xhtml_div", "xhtml_a"}, path
+        assert {key: value for key, value in with_notice.feed.items() if key not in added} == without.feed
 
 
 def test_every_page_advertises_the_site_feeds_and_its_own(published_site):
@@ -250,3 +324,76 @@ def test_feed_length_is_capped(project):
     for path in xml_feeds(output):
         assert len(parse(path).entries) <= 3
     assert [e.link for e in parse(output / "feeds" / "rss.xml").entries] == [permalink(a) for a in PUBLIC[:3]]
+
+
+# Opened in a browser: Chromium, as tests/test_browser.py drives it, over the site as a static host serves it.
+
+# Every text of the page, with what Chromium adds in shadow roots (its "This site uses XSLT" banner).
+ALL_TEXT = """() => [...document.querySelectorAll('*')]
+  .map(element => element.shadowRoot ? element.shadowRoot.textContent : '')
+  .join(' ') + document.documentElement.textContent"""
+# What only a feed reader needs: each article's id, its HTML (escaped: unreadable as text), its categories.
+NOT_SHOWN = {
+    "rss.xml": "item > guid, item > encoded, item > category",
+    "atom.xml": "entry > id, entry > content, entry > category",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("name", "kind"), [("rss.xml", "channel"), ("atom.xml", "feed")])
+def test_a_feed_opened_in_a_browser_is_a_readable_page(browser, site_url, name, kind, scheme):
+    """The feed's title and its articles' titles as visible text, under the site's Content-Security-Policy,
+    its ids and raw HTML hidden, no XSLT anywhere, and the notice's link leads to the Subscribe page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        messages, problems = [], []
+        page.on("console", lambda message: messages.append(message))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        with page.expect_response(f"{site_url}/feeds/feed.css") as stylesheet:
+            response = page.goto(f"{site_url}/feeds/{name}")
+        assert response.ok
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert stylesheet.value.ok
+        assert stylesheet.value.headers["content-type"].startswith("text/css")
+        title = page.locator(f"{kind} > title").first
+        assert title.is_visible()
+        assert title.text_content() == "Children First"
+        items = page.locator(f"{kind} > item > title, {kind} > entry > title")
+        assert items.count() == len(PUBLIC)
+        assert items.first.is_visible()
+        assert items.first.text_content() == PUBLIC[0].meta["title"]
+        hidden = page.locator(NOT_SHOWN[name])
+        assert hidden.count() >= len(PUBLIC)
+        assert not any(element.is_visible() for element in hidden.all())
+        shown = page.evaluate(ALL_TEXT)
+        assert "XSLT" not in shown
+        assert "style information" not in shown, "Chromium's raw XML view: the stylesheet was not applied"
+        assert not [m.text for m in messages if "XSLT" in m.text]
+        # Chromium asks for /favicon.ico for a document that names no icon (the site has favicon.svg).
+        errors = [m.text for m in messages if m.type == "error" and "status of 404" not in m.text]
+        assert errors + problems == []
+        link = page.get_by_role("link", name="Subscribe")
+        assert link.is_visible()
+        link.click()
+        page.wait_for_url(f"{site_url}/subscribe/")
+        assert page.locator("h1").text_content() == "Subscribe Today"
+    finally:
+        context.close()
+
+
+@pytest.mark.slow  # drives a browser (an in-process build: no fixture marks it)
+def test_a_feed_of_a_site_under_a_path_links_its_own_subscribe_page(browser, pelican_run, tmp_path):
+    """Under SITEURL's path: the stylesheet applies and the link leads to that site's Subscribe page."""
+    served = tmp_path / "served"
+    pelican_run(THEME_PLUGINS, output=served / "cf", SITEURL=f"{PUBLISH_SITEURL}/cf")
+    context = browser.new_context()
+    try:
+        with serving(served) as url:
+            page = context.new_page()
+            page.goto(f"{url}/cf/feeds/atom.xml")
+            assert page.locator("feed > title").is_visible()
+            page.get_by_role("link", name="Subscribe").click()
+            page.wait_for_url(f"{url}/cf/subscribe/")
+    finally:
+        context.close()

@@ -3,8 +3,12 @@
 Pelican's own feed writer is switched off (every *_FEED_* setting is None). Feeds are written by a
 generator of their own, from the articles Pelican has read, into the same staging output as every page.
 Pages find their feeds in the context: `SITE_FEEDS`, and `feeds` on each category and topic.
+
+Opened in a browser, an RSS or Atom feed is a readable page: it links a CSS stylesheet (`feed.css`, written
+to FEEDS["stylesheet"]) and carries a notice with a link to the Subscribe page (build.py, `for_browsers`).
 """
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +17,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 import site_core
-from site_core import current_build, language_tag, site_root
+from site_core import current_build, language_tag
+from site_core.settings import config_problem
 from site_core.store import replace_bytes
 
 from .build import FeedConfig, feed_bytes, plan_feeds
@@ -28,7 +33,7 @@ class FeedsOptions:
     max_items: int = 0
     logo: str = "logo.png"
     icon: str = "favicon.svg"
-    stylesheet: str = "feeds/feed.xsl"
+    stylesheet: str = "feeds/feed.css"
 
 
 def _pairs(groups) -> list:
@@ -37,7 +42,7 @@ def _pairs(groups) -> list:
 
 class FeedsGenerator(Generator):
     def generate_context(self) -> None:
-        options = current_build(self.settings).options("FEEDS", FeedsOptions)
+        options = checked_options(self.settings, current_build(self.settings).options("FEEDS", FeedsOptions))
         self.config = FeedConfig(
             siteurl=self.settings["SITEURL"],
             sitename=self.settings["SITENAME"],
@@ -46,6 +51,7 @@ class FeedsGenerator(Generator):
             logo=options.logo,
             icon=options.icon,
             stylesheet=options.stylesheet,
+            subscribe=self.settings.get("SUBSCRIBE_URL") or "subscribe/",
             content_root=Path(self.settings["PATH"]),
         )
         self.feeds = plan_feeds(
@@ -63,10 +69,8 @@ class FeedsGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
-        root = site_root(self.settings)
-        xsl = (Path(__file__).parent / "feed.xsl").read_text(encoding="utf-8")
         (output / self.config.stylesheet).parent.mkdir(parents=True, exist_ok=True)
-        (output / self.config.stylesheet).write_text(xsl.replace("__SITE_ROOT__", root), encoding="utf-8")
+        replace_bytes(output / self.config.stylesheet, (Path(__file__).parent / "feed.css").read_bytes())
         self.write_feeds(self.feeds)
         remove_other_files(
             output, [self.config.stylesheet, *(link.path for f in self.feeds for link in f.links)]
@@ -76,12 +80,28 @@ class FeedsGenerator(Generator):
     def write_feeds(self, feeds: list) -> None:
         """Each file of `feeds`, replaced whole (a reader polling the dev server never gets half a feed)."""
         output = Path(self.output_path)
-        stylesheet = f"{site_root(self.settings)}/{self.config.stylesheet}"
         for feed in feeds:
             for link in feed.links:
                 target = output / link.path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                replace_bytes(target, feed_bytes(feed, self.config, link, stylesheet))
+                replace_bytes(target, feed_bytes(feed, self.config, link))
+
+
+def checked_options(settings: dict, options: FeedsOptions) -> FeedsOptions:
+    """FEEDS with a stylesheet that is not CSS reported (at the settings file's line), and the default used:
+    feeds are no longer styled with XSLT, which browsers are removing."""
+    if options.stylesheet.endswith(".css"):
+        return options
+    current_build(settings).report(
+        config_problem(
+            settings,
+            "FEEDS",
+            "stylesheet",
+            f"FEEDS['stylesheet'] is {options.stylesheet!r}: feeds are styled with CSS now, not XSLT",
+            'make it a path ending in .css, such as "feeds/feed.css"',
+        )
+    )
+    return dataclasses.replace(options, stylesheet=FeedsOptions.stylesheet)
 
 
 def remove_other_files(output: Path, written: list[str]) -> None:

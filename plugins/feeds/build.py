@@ -10,7 +10,7 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -21,6 +21,7 @@ RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,18 @@ class FeedConfig:
     publisher: str
     logo: str
     icon: str
+    # the feeds' CSS stylesheet and the Subscribe page, as paths from the site's root
     stylesheet: str
+    subscribe: str
     content_root: Path
 
     def url(self, path: str) -> str:
         return f"{self.siteurl.rstrip('/')}/{path.lstrip('/')}"
+
+    def address(self, path: str) -> str:
+        """`path` as an address from the host's root (`/children-first/subscribe/` for a site in a folder):
+        what a browser showing the feed resolves on the feed's own host."""
+        return f"{urlsplit(self.siteurl).path.rstrip('/')}/{path.lstrip('/')}"
 
 
 @dataclass
@@ -218,28 +226,49 @@ def add_entry(generator: FeedGenerator, article, config: FeedConfig, rss: bool =
         entry.enclosure(**enclosure)
 
 
-def with_stylesheet(xml: bytes, stylesheet_url: str) -> bytes:
-    """Insert the processing instruction that lets a browser show the feed as a readable page."""
-    declaration, _, rest = xml.partition(b"?>")
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet_url}"?>'.encode()
-    return declaration + b"?>\n" + instruction + rest
+def add_notice(container, config: FeedConfig) -> None:
+    """An XHTML `<div>` first in the `<channel>` or Atom `<feed>`: what a person who opens the feed in a
+    browser reads before anything else, with a link to the Subscribe page.
+
+    Both formats allow an element in another namespace there; the W3C validator accepts an XHTML `<div>`
+    in a channel or feed (and checks nothing inside it), feed readers ignore it (feedparser lists it only
+    as the extension keys `xhtml_div` and `xhtml_a`), and browsers render XHTML elements in an XML
+    document as HTML, so the link is a real one.
+    """
+    notice = etree.Element(f"{{{XHTML_NS}}}div", nsmap={None: XHTML_NS})
+    notice.text = "This is a web feed. Copy its address into your feed reader, or see "
+    link = etree.SubElement(notice, f"{{{XHTML_NS}}}a", href=config.address(config.subscribe))
+    link.text = "Subscribe"
+    link.tail = f" for how to follow {config.sitename}."
+    notice.tail = container.text
+    container.insert(0, notice)
 
 
-def feed_bytes(feed: Feed, config: FeedConfig, link: FeedLink, stylesheet_url: str) -> bytes:
+def for_browsers(root, config: FeedConfig) -> bytes:
+    """The feed's document with the notice, styled by the feeds' CSS stylesheet (a browser opening the feed
+    shows a readable page; no XSLT, which browsers are removing)."""
+    add_notice(root if root.tag == f"{{{ATOM_NS}}}feed" else root.find("channel"), config)
+    href = html.escape(config.address(config.stylesheet))
+    root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{href}"'))
+    return etree.tostring(root.getroottree(), pretty_print=True, encoding="UTF-8", xml_declaration=True)
+
+
+def feed_bytes(feed: Feed, config: FeedConfig, link: FeedLink) -> bytes:
     """The file for one link of a feed: RSS or Atom through feedgen, or JSON Feed."""
     self_url = config.url(link.path)
     if link.mime == JSON_FEED:
         return json_feed(feed, config, self_url).encode()
     generator = build_feedgen(feed, config, self_url, rss=link.mime == RSS)
     if link.mime == RSS:
-        xml = generator.rss_str(pretty=True)
+        root = etree.fromstring(generator.rss_str(pretty=True))
     else:
-        xml = mark_atom_enclosures(generator.atom_str(pretty=True), feed.articles, config)
-    return with_stylesheet(xml, stylesheet_url)
+        root = etree.fromstring(generator.atom_str(pretty=True))
+        mark_atom_enclosures(root, feed.articles, config)
+    return for_browsers(root, config)
 
 
-def mark_atom_enclosures(xml: bytes, articles, config: FeedConfig) -> bytes:
-    """Give each Atom enclosure link its rel, type and length.
+def mark_atom_enclosures(root, articles, config: FeedConfig) -> None:
+    """Give each Atom enclosure link (in the feed's document, `root`) its rel, type and length.
 
     feedgen 1.0.0 drops every attribute but href from an entry's Atom links (the loop variable is
     reused for the new element), which turns an enclosure into a second "alternate" link.
@@ -249,16 +278,12 @@ def mark_atom_enclosures(xml: bytes, articles, config: FeedConfig) -> bytes:
         enclosure = image_enclosure(article, config)
         if enclosure:
             enclosures[enclosure["url"]] = enclosure
-    if not enclosures:
-        return xml
-    root = etree.fromstring(xml)
     for link in root.iterfind(f"{{{ATOM_NS}}}entry/{{{ATOM_NS}}}link"):
         enclosure = enclosures.get(link.get("href"))
         if enclosure:
             link.set("rel", "enclosure")
             link.set("type", enclosure["type"])
             link.set("length", enclosure["length"])
-    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
 
 
 def json_feed(feed: Feed, config: FeedConfig, self_url: str) -> str:

@@ -49,10 +49,10 @@ class OptimiseOptions:
 
 
 FINGERPRINTED = (".css", ".js")
-REFERRING = (".html", ".css", ".js", ".xsl")
+REFERRING = (".html", ".css", ".js")
 # Every kind of output file that can name an asset: a plain-named asset one of them names is kept.
-NAMING = (".html", ".css", ".js", ".xsl", ".xml", ".json", ".webmanifest")
-COMPRESSED = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".xsl", ".webmanifest")
+NAMING = (".html", ".css", ".js", ".xml", ".json", ".webmanifest")
+COMPRESSED = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".webmanifest")
 SMALLEST_COMPRESSED = 512
 # Measured on the benchmark corpus: level 6 is within 1% of the smallest output at half the time.
 GZIP_LEVEL, BROTLI_QUALITY = 6, 6
