@@ -88,7 +88,24 @@ function thumbnail({ src, modern_src: modern, modern_type: type }) {
   return picture;
 }
 
-function resultItem({ url, title, date, excerpt, teaser, image }) {
+// Pagefind's excerpt is its indexed words with only < and > escaped and each match in <mark>: read as HTML,
+// an author's "&amp;" would show as "&". So the words are taken from the indexed text, as text, and marked
+// where Pagefind marked them (as text alone when they cannot be found in it).
+function excerptNodes(content, excerpt) {
+  const shown = excerpt.split(" ");
+  const bare = shown.map((word) => word.replace(/^<mark>/, "").replace(/<\/mark>$/, ""));
+  const escaped = (word) => word.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  const words = (content || "").split(/\s+/).filter(Boolean);
+  const start = words.findIndex((_, i) => bare.every((word, j) => escaped(words[i + j] ?? "") === word));
+  if (start < 0) return [new DOMParser().parseFromString(excerpt, "text/html").body.textContent];
+  return shown.flatMap((word, j) => {
+    const original = words[start + j];
+    const node = word.startsWith("<mark>") ? Object.assign(document.createElement("mark"), { textContent: original }) : original;
+    return j ? [" ", node] : [node];
+  });
+}
+
+function resultItem({ url, title, date, excerpt, content, teaser, image }) {
   const item = document.createElement("li");
   item.className = "search-result";
   if (image?.src) item.append(thumbnail(image));
@@ -105,8 +122,7 @@ function resultItem({ url, title, date, excerpt, teaser, image }) {
     item.append(line);
   }
   const text = document.createElement("p");
-  // Pagefind's excerpt is the indexed text, escaped, with the matches wrapped in <mark>.
-  if (excerpt !== undefined) text.innerHTML = excerpt;
+  if (excerpt !== undefined) text.append(...excerptNodes(content, excerpt));
   else text.textContent = teaser;
   item.append(text);
   return item;
@@ -114,7 +130,8 @@ function resultItem({ url, title, date, excerpt, teaser, image }) {
 
 function fromPagefind(data) {
   const { title, date, thumbnail: src, thumbnail_modern: modern, thumbnail_type: type } = data.meta;
-  return { url: data.url, title, date, excerpt: data.excerpt, image: { src, modern_src: modern, modern_type: type } };
+  const image = { src, modern_src: modern, modern_type: type };
+  return { url: data.url, title, date, excerpt: data.excerpt, content: data.content, image };
 }
 
 function fromArticle(article) {
