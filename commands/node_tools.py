@@ -9,7 +9,7 @@ Three package files, each with its lock file, say what is for what:
   taken from the package's tarball, fetched by npm, checked against the integrity this lock file pins, and
   unpacked into node_modules/decap-cms/;
 - `tests/checkers/package.json`: the tests' own checkers (the Nu Html Checker, the Observatory scanner,
-  axe-core, Lighthouse), installed by `invoke test` only.
+  axe-core, pa11y, Lighthouse), installed by `invoke test` only.
 
 Each is installed once per lock file: a stamp beside what was installed records the lock's digest.
 """
@@ -39,6 +39,9 @@ EDITOR_FILES = ("package/package.json", "package/LICENSE", "package/README.md")
 EDITOR_FOLDER = "package/dist/"
 STAMP_NAME = ".children-first-installed"
 NPM_QUIET = ["--ignore-scripts", "--no-audit", "--no-fund"]
+# Puppeteer (under pa11y) downloads a Chrome of its own when installed unless told not to: told here, besides
+# --ignore-scripts, so no npm run of the checkers ever fetches it. pa11y runs the machine's Chromium.
+CHECKERS_ENVIRONMENT = {"PUPPETEER_SKIP_DOWNLOAD": "1"}
 
 
 def digest_of(lock: Path) -> str:
@@ -62,7 +65,8 @@ def install(c, for_tests: bool) -> None:
         )
         return
     # --ignore-scripts: install scripts would download things (Java for vnu-jar, the HSTS preload list for
-    # the Observatory); the machine's Java is used and the scan runs without the preload list.
+    # the Observatory, a Chrome for pa11y's Puppeteer); the machine's Java and Chromium are used and the scan
+    # runs without the preload list.
     backend_stamp = MODULES / STAMP_NAME
     if not up_to_date(backend_stamp, LOCK):
         succeed(c.run(shlex.join([npm, "ci", *NPM_QUIET]), warn=True))
@@ -73,7 +77,8 @@ def install(c, for_tests: bool) -> None:
         editor_stamp.write_text(digest_of(EDITOR_LOCK))
     checkers_stamp = CHECKERS / "node_modules" / STAMP_NAME
     if for_tests and not up_to_date(checkers_stamp, CHECKERS / "package-lock.json"):
-        succeed(c.run(shlex.join([npm, "ci", "--prefix", str(CHECKERS), *NPM_QUIET]), warn=True))
+        command = shlex.join([npm, "ci", "--prefix", str(CHECKERS), *NPM_QUIET])
+        succeed(c.run(command, warn=True, env=CHECKERS_ENVIRONMENT))
         preload = CHECKERS / "node_modules" / "@mdn" / "mdn-http-observatory" / "conf" / "hsts-preload.json"
         if preload.parent.is_dir() and not preload.is_file():
             preload.write_text("{}\n")

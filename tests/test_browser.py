@@ -1,14 +1,20 @@
-"""The published site in real headless Chromium: accessibility (axe-core), layout, privacy, no-JavaScript."""
+"""The published site in real headless Chromium: accessibility (axe-core and pa11y), layout, privacy,
+no-JavaScript."""
 
 import functools
+import json
 import os
 import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import PUBLISH_SITEURL, ROOT, run_pelican, serving
+from conftest import CHROMIUM, CHROMIUM_ARGS, PUBLISH_SITEURL, ROOT, run_pelican, serving
 from sample_content import read_articles
 
 PUBLIC = [a for a in read_articles(ROOT / "content") if a.is_public]
@@ -112,6 +118,96 @@ def test_axe_catches_what_it_should(page_at):
     )
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert {"image-alt", "color-contrast"} <= {v["id"] for v in results.response["violations"]}
+
+
+# A second engine beside axe: pa11y with HTML_CodeSniffer's rules for WCAG 2 AA (tests/checkers/package.json),
+# in the machine's Chromium (its Puppeteer never downloads a Chrome of its own: commands/node_tools.py).
+PA11Y = ROOT / "tests" / "checkers" / "node_modules" / "pa11y" / "bin" / "pa11y.js"
+
+
+@pytest.fixture(scope="module")
+def pa11y_command() -> list[str]:
+    node = shutil.which("node")
+    if node is None or not PA11Y.is_file() or CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have node, `npm ci` (pa11y) and Chromium: see .ci/run, `invoke test`")
+        pytest.skip("needs node, `npm ci` (pa11y) and Chromium")
+    return [node, str(PA11Y)]
+
+
+def pa11y_actions(path: str) -> list[str]:
+    """What pa11y waits for on a page its script fills in from the address, as page_at waits for the status
+    line: the search results, or the hub's filtered list (its status line is empty until then)."""
+    if "?" not in path:
+        return []
+    if path.startswith("/search/"):
+        return ["wait for element [data-search-results] li to be added"]
+    return ["wait for element .hub-filter [role=status]:not(:empty) to be added"]
+
+
+def run_pa11y(command: list[str], url: str, folder: Path, actions: Sequence[str] = ()) -> list[dict]:
+    """The issues pa11y's JSON reporter lists for `url` (errors only: pa11y leaves out warnings and notices
+    unless asked), its configuration written into `folder`."""
+    config = folder / "pa11y.json"
+    settings = {
+        "runners": ["htmlcs"],
+        "standard": "WCAG2AA",
+        "timeout": 60_000,
+        "actions": list(actions),
+        "chromeLaunchConfig": {"executablePath": CHROMIUM, "args": CHROMIUM_ARGS},
+    }
+    config.write_text(json.dumps(settings), encoding="utf-8")
+    result = subprocess.run(
+        [*command, "--config", str(config), "--reporter", "json", url],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
+    # pa11y exits with 2 when it found an error, 1 when it could not check the page at all.
+    assert result.returncode in {0, 2}, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def describe_issues(issues: list[dict]) -> str:
+    return "\n".join(f"{i['code']} at {i['selector']}: {i['message']}" for i in issues)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pa11y_finds_no_error(pa11y_command, site_url, tmp_path, name):
+    """pa11y (HTML_CodeSniffer, WCAG 2 AA) agrees with axe: no error on any page axe checks."""
+    path = PAGES[name]
+    issues = run_pa11y(pa11y_command, site_url + path, tmp_path, pa11y_actions(path))
+    errors = [issue for issue in issues if issue["type"] == "error"]
+    assert errors == [], describe_issues(errors)
+
+
+BROKEN_ON_PURPOSE = """<!doctype html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><title>Broken on purpose</title></head>
+<body><main>
+<h1>Broken on purpose</h1>
+<img src="dot.svg">
+<form action="/"><label for="q">Search</label> <input id="q" name="q"></form>
+</main></body>
+</html>
+"""
+
+
+def test_pa11y_catches_what_it_should(pa11y_command, tmp_path):
+    """The same pa11y run on a page broken on purpose (an image without alt, a form without a submit button)
+    reports both, so a pass above means something."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(BROKEN_ON_PURPOSE, encoding="utf-8")
+    (site / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n')
+    with serving(site) as url:
+        issues = run_pa11y(pa11y_command, url + "/", tmp_path)
+    codes = {issue["code"] for issue in issues if issue["type"] == "error"}
+    assert codes == {
+        "WCAG2AA.Principle1.Guideline1_1.1_1_1.H37",
+        "WCAG2AA.Principle3.Guideline3_2.3_2_2.H32.2",
+    }, describe_issues(issues)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -415,6 +511,26 @@ def test_hub_filter_narrows_the_list_in_place(page_at):
     page.get_by_role("button", name="Clear filters").click()
     page.wait_for_url("**/knowledge-resources/")
     assert page.locator("[data-hub-results] .card-title").count() == min(len(PUBLIC), 20)
+
+
+def test_hub_filter_form_applies_the_choice_from_its_submit_button(page_at):
+    """The filter form has a real submit button (a form needs one: pa11y's H32.2), styled as the site's
+    other buttons, and pressing it applies what is chosen even when choosing did not (no change event)."""
+    page = page_at("/knowledge-resources/")
+    form = page.locator("form.hub-filter")
+    apply = form.get_by_role("button", name="Apply filters")
+    assert apply.get_attribute("type") == "submit"
+    look = "(b) => ['fontWeight', 'border', 'backgroundColor', 'minHeight'].map(p => getComputedStyle(b)[p])"
+    assert apply.evaluate(look) == form.get_by_role("button", name="Clear filters").evaluate(look)
+    page.locator("#hub-filter-topic").evaluate("(select) => { select.value = 'fostering'; }")
+    apply.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/knowledge-resources/?topic=fostering")
+    status = form.get_by_role("status").filter(has_text=re.compile(r"\d"))
+    status.wait_for()
+    count = sum("Fostering" in a.meta.get("topics", []) for a in PUBLIC)
+    assert status.text_content() == f"{count} {'article matches' if count == 1 else 'articles match'}."
+    assert page.locator("[data-hub-results] .card-title").count() == count
 
 
 @pytest.mark.parametrize("name", PAGES)

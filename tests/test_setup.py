@@ -5,8 +5,11 @@ import base64
 import hashlib
 import io
 import json
+import re
+import shlex
 import stat
 import tarfile
+from types import SimpleNamespace
 
 import pytest
 from invoke import Exit
@@ -115,14 +118,38 @@ def test_serve_installs_the_local_backend_alone_and_the_editor_and_checkers_are_
     assert packages["."]["dependencies"] == {"decap-server": "3.11.3"}
     assert set(packages["."]) <= {"name", "private", "description", "engines", "dependencies"}
     assert packages["plugins/editor"]["dependencies"] == {"decap-cms": "3.16.3"}
-    assert set(packages["tests/checkers"]["devDependencies"]) == {
-        "lighthouse",
-        "axe-core",
-        "vnu-jar",
-        "@mdn/mdn-http-observatory",
-    }
+    checkers = packages["tests/checkers"]["devDependencies"]
+    assert set(checkers) == {"lighthouse", "axe-core", "pa11y", "vnu-jar", "@mdn/mdn-http-observatory"}
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in checkers.values()), "pinned exactly"
     assert {package["engines"]["node"] for package in packages.values()} == {">=20.19"}
     lock = json.loads((dev.ROOT / "package-lock.json").read_text())
     assert "node_modules/decap-cms" not in lock["packages"], "the editor's build dependencies stay out"
     assert "node_modules/lighthouse" not in lock["packages"]
     assert node_tools.editor_entry()["integrity"].startswith("sha512-")
+
+
+def test_the_checkers_are_installed_without_any_browser_download(tmp_path, monkeypatch):
+    """`invoke test` installs the checkers with npm ci, without install scripts and with Puppeteer (pa11y's)
+    told not to fetch a Chrome of its own: the tests run the machine's Chromium."""
+    checkers = tmp_path / "checkers"
+    checkers.mkdir()
+    (checkers / "package-lock.json").write_text("{}\n")
+    monkeypatch.setattr(node_tools, "CHECKERS", checkers)
+    # The local backend and the editor count as installed: only the checkers' lock file is new.
+    monkeypatch.setattr(node_tools, "up_to_date", lambda stamp, lock: lock != checkers / "package-lock.json")
+    monkeypatch.setattr(node_tools.shutil, "which", lambda name: f"/usr/bin/{name}")
+    runs = []
+
+    def run(command, **options):
+        runs.append((shlex.split(command), options))
+        (checkers / "node_modules").mkdir()
+        return SimpleNamespace(exited=0)
+
+    node_tools.install(SimpleNamespace(run=run), for_tests=True)
+    [(command, options)] = runs
+    assert command[:4] == ["/usr/bin/npm", "ci", "--prefix", str(checkers)]
+    assert "--ignore-scripts" in command
+    assert options["env"]["PUPPETEER_SKIP_DOWNLOAD"] == "1"
+    assert (checkers / "node_modules" / node_tools.STAMP_NAME).read_text() == node_tools.digest_of(
+        checkers / "package-lock.json"
+    )
