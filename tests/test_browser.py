@@ -346,6 +346,28 @@ def test_search_puts_the_article_first_and_filters_by_category(page_at):
     assert article.meta["title"] not in result_titles(page)
 
 
+def test_a_search_result_shows_its_words_as_text_and_its_card_picture(page_at):
+    """The excerpt marks the word searched for, its text is the article's own (Pagefind escapes only < and
+    > of it, so it is never read as HTML), and a story with a lead image shows its card crop, loaded."""
+    article, word = distinctive_title_word()
+    page = page_at(f"/search/?q={word}")
+    settled_status(page)
+    first = page.locator(".search-result").first
+    marked = first.locator("p mark").all_text_contents()
+    assert marked
+    assert all(word.lower() in text.lower() for text in marked), marked
+    excerpt = " ".join(first.locator("p:not(.meta)").text_content().split())
+    assert "&amp;" not in excerpt
+    assert "&lt;" not in excerpt
+    assert article.meta.get("image"), f"{article.slug} has no lead image: pick a sample article with one"
+    picture = first.locator(".card-picture img")
+    assert picture.get_attribute("alt") == ""
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+    source = picture.evaluate("img => img.currentSrc")
+    assert "-card-" in source, source
+
+
 def settled_status(page) -> str:
     """The search page's status line once the search has finished (it then starts with a number).
 
@@ -505,12 +527,16 @@ def test_hub_filter_narrows_the_list_in_place(page_at):
     ]
     cards = page.locator("[data-hub-results] .card-title").all_text_contents()
     assert cards == expected
+    # While filtering, the featured story is one of the results when it matches, never shown twice.
+    assert not page.locator("[data-hub-featured]").is_visible()
     status = page.locator(".hub-filter [role=status]").text_content()
     assert status == f"{len(expected)} {'article matches' if len(expected) == 1 else 'articles match'}."
     assert page.locator(".pagination").count() == 0
     page.get_by_role("button", name="Clear filters").click()
     page.wait_for_url("**/knowledge-resources/")
-    assert page.locator("[data-hub-results] .card-title").count() == min(len(PUBLIC), 20)
+    shown = page.locator("main .card-title").all_text_contents()
+    assert page.locator("[data-hub-featured]").is_visible()
+    assert len(shown) == len(set(shown)) == min(len(PUBLIC), 20)
 
 
 def test_hub_filter_form_applies_the_choice_from_its_submit_button(page_at):

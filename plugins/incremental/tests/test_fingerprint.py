@@ -100,6 +100,7 @@ def test_an_article_reached_through_another_counts_only_its_source():
         {"source_path": "/site/content/articles/moved.md"},
         {"source_digest": "d2"},  # the file's bytes changed
         {"status": "draft"},  # the clock or the author unpublished it
+        {"image_sources": (("images/photo.jpg", "e7"),)},  # a photo it shows was replaced
     ):
         changed = article("main")
         changed.related_articles = [article("related")]

@@ -39,7 +39,10 @@ function card(article) {
     a.href = href;
     return a;
   };
-  const item = node("article", "card");
+  // The same card the page's own list shows (partials/listing.html, layout "row").
+  const item = node("article", article.image ? "card card-row has-picture" : "card card-row");
+  if (article.image) item.append(picture(article.image));
+  const body = node("div", "card-body");
   const heading = node("h3", "card-title");
   heading.append(link(article.url, article.title));
   const meta = node("p", "meta");
@@ -48,19 +51,30 @@ function card(article) {
   const separator = node("span", "meta-sep", "·");
   separator.setAttribute("aria-hidden", "true");
   meta.append(time, " ", separator, " ", link(article.category.url, article.category.name));
-  item.append(heading, meta, node("p", "teaser", `${article.teaser} […]`));
+  body.append(heading, meta, node("p", "teaser", article.teaser_cut ? `${article.teaser} […]` : article.teaser));
   if (article.topics.length) {
     const topics = node("p", "card-topics");
     topics.append(node("span", "visually-hidden", "Topics: "));
     for (const topic of article.topics) topics.append(link(topic.url, topic.name, "topic"), " ");
-    item.append(topics);
+    body.append(topics);
   }
   const more = link(article.url, "Read Full Story", "read-more");
   more.append(node("span", "visually-hidden", `: ${article.title}`));
   const moreLine = node("p", "read-more-line");
   moreLine.append(more);
-  item.append(moreLine);
+  body.append(moreLine);
+  item.append(body);
   return item;
+}
+
+// A card's picture from the index's one copy of it (see the images plugin's `card_image`): alt text
+// empty, as on the page's own cards; fetched only as it nears the screen.
+function picture({ src, modern_src: modern, modern_type: type, width, height }) {
+  const element = document.createElement("picture");
+  element.className = "card-picture";
+  if (modern) element.append(Object.assign(document.createElement("source"), { srcset: modern, type }));
+  element.append(Object.assign(document.createElement("img"), { src, width, height, alt: "", loading: "lazy", decoding: "async" }));
+  return element;
 }
 
 if (facets && results) {
@@ -96,6 +110,8 @@ if (facets && results) {
     const chosen = Object.fromEntries(selects.filter((s) => s.value).map((s) => [s.name, s.value]));
     const params = new URLSearchParams(chosen).toString();
     history.replaceState(null, "", params ? `?${params}` : location.pathname);
+    // The featured story is one of the filtered results when it matches: never shown twice.
+    document.querySelector("[data-hub-featured]")?.toggleAttribute("hidden", Boolean(params));
     if (!params) {
       document.querySelector("[data-hub-results]").replaceWith(original.cloneNode(true));
       status.textContent = "Filters cleared: showing all articles.";
