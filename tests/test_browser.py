@@ -635,3 +635,122 @@ def test_on_a_laptop_the_navigation_and_search_are_always_shown(browser, site_ur
     assert page.locator("header").get_by_role("searchbox").is_visible()
     assert not page.locator("header summary").first.is_visible()
     context.close()
+
+
+# Where each element lies on the page: its box, and for a picture whether it is lazy and what it loaded.
+BOXES = """selector => [...document.querySelectorAll(selector)].map(element => {
+  const box = element.getBoundingClientRect();
+  const style = getComputedStyle(element);
+  return {top: box.top, bottom: box.bottom, left: box.left, width: box.width, height: box.height,
+          shown: style.display !== 'none' && style.visibility !== 'hidden' && box.width > 0};
+})"""
+
+
+def shown_boxes(page, selector: str) -> list[dict]:
+    return [box for box in page.evaluate(BOXES, selector) if box["shown"]]
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_header_is_one_compact_band_with_the_navigation_on_one_line(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + "/")
+    (header,) = shown_boxes(page, "header.site-header")
+    assert header["height"] <= 110, header
+    links = shown_boxes(page, "header .site-nav a")
+    assert len(links) >= 4
+    assert len({round(link["top"]) for link in links}) == 1, "the navigation wraps onto a second line"
+    (search,) = shown_boxes(page, "header .header-search input[type=search]")
+    assert search["bottom"] <= header["bottom"]
+    actions = shown_boxes(page, "header .header-action")
+    assert len(actions) == 2
+    assert {round(action["top"]) for action in actions} == {round(actions[0]["top"])}
+    assert {round(action["height"]) for action in actions} == {round(actions[0]["height"])}
+    context.close()
+
+
+def test_on_a_phone_the_header_stays_compact(browser, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    page.goto(site_url + "/")
+    (header,) = shown_boxes(page, "header.site-header")
+    assert header["height"] <= 110, header
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height", "thumbnails"), [(1280, 800, 3), (375, 667, 0)])
+def test_the_home_page_opens_on_the_lead_story_with_its_picture_and_thumbnails(
+    browser, site_url, width, height, thumbnails
+):
+    """The lead story's headline and picture are on the first screen; on a laptop, more stories with their
+    thumbnails beside it. Pictures are decoded (not empty boxes) and the lead's is not lazy."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(site_url + "/")
+    (headline,) = shown_boxes(page, ".front-page .lead .card-title")
+    assert headline["bottom"] <= height, headline
+    lead = page.locator(".front-page .lead .card-picture img")
+    assert lead.get_attribute("loading") is None
+    assert lead.get_attribute("fetchpriority") == "high"
+    (picture,) = shown_boxes(page, ".front-page .lead .card-picture img")
+    assert picture["bottom"] <= height, picture
+    others = [
+        box for box in shown_boxes(page, "main .card-picture img") if box["bottom"] <= height and box != picture
+    ]
+    assert len(others) >= thumbnails, others
+    page.wait_for_load_state("load")
+    decoded = page.evaluate(
+        """height => [...document.querySelectorAll('main .card-picture img')]
+             .filter(img => img.getBoundingClientRect().bottom <= height)
+             .map(img => img.complete && img.naturalWidth > 0)""",
+        height,
+    )
+    assert decoded
+    assert all(decoded), decoded
+    context.close()
+
+
+def test_each_article_opens_on_its_headline_standfirst_and_the_top_of_its_lead_image(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    pictured = [article for article in PUBLIC if article.meta.get("image")]
+    assert pictured
+    for article in pictured:
+        page.goto(f"{site_url}/articles/{article.slug}/")
+        (headline,) = shown_boxes(page, "main h1")
+        assert headline["bottom"] <= 800, (article.slug, headline)
+        for standfirst in shown_boxes(page, "main .standfirst"):
+            assert standfirst["bottom"] <= 800, (article.slug, standfirst)
+        lead = shown_boxes(page, "main .lead-image img")
+        assert lead, article.slug
+        assert lead[0]["top"] <= 800 - 80, (article.slug, lead[0])
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/category/guidance/", "/topic/fostering/", "/knowledge-resources/"])
+def test_listing_cards_show_thumbnails_of_the_right_size_lazily(browser, site_url, path):
+    """A listing's card pictures come from the image pipeline: AVIF where the browser takes it, with width
+    and height (no layout shift), lazy, and about as wide as the card shows them (never blurred, never a
+    full-width photo in a thumbnail's place)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + path)
+    pictures = page.locator("main .card-picture img")
+    assert pictures.count() > 0
+    for index in range(pictures.count()):
+        picture = pictures.nth(index)
+        assert picture.get_attribute("loading") == "lazy"
+        assert int(picture.get_attribute("width")) > 0
+        assert int(picture.get_attribute("height")) > 0
+        picture.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+        shown = picture.evaluate(
+            "img => ({source: img.currentSrc, natural: img.naturalWidth, width: img.clientWidth})"
+        )
+        if not shown["source"].endswith(".svg"):
+            assert shown["source"].endswith(".avif"), shown
+        assert shown["natural"] >= shown["width"], shown
+        assert shown["natural"] <= max(2 * shown["width"], 240), shown
+    titles = page.locator("main .card-title").all_text_contents()
+    assert len(titles) == len(set(titles)), "a story is shown twice"
+    context.close()
