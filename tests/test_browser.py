@@ -694,9 +694,8 @@ def test_the_home_page_opens_on_the_lead_story_with_its_picture_and_thumbnails(
     assert lead.get_attribute("fetchpriority") == "high"
     (picture,) = shown_boxes(page, ".front-page .lead .card-picture img")
     assert picture["bottom"] <= height, picture
-    others = [
-        box for box in shown_boxes(page, "main .card-picture img") if box["bottom"] <= height and box != picture
-    ]
+    pictures = shown_boxes(page, "main .card-picture img")
+    others = [box for box in pictures if box["bottom"] <= height and box != picture]
     assert len(others) >= thumbnails, others
     page.wait_for_load_state("load")
     decoded = page.evaluate(
