@@ -144,6 +144,19 @@ def project(tmp_path: Path) -> Path:
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def node_checker(script: Path, package: str) -> list[str]:
+    """The command that runs one of the checkers `npm ci` installs in tests/checkers (a script of `package`)
+    with node; skipped where they are missing, but CI must have them."""
+    node = shutil.which("node")
+    if node is None or not script.is_file() or CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have node, `npm ci` ({package}) and Chromium: see .ci/run, `invoke test`")
+        pytest.skip(f"needs node, `npm ci` ({package}) and Chromium")
+    return [node, str(script)]
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

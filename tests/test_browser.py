@@ -5,7 +5,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, PUBLISH_SITEURL, ROOT, run_pelican, serving
+from conftest import CHROMIUM, CHROMIUM_ARGS, PUBLISH_SITEURL, ROOT, node_checker, run_pelican, serving
 from sample_content import read_articles
 
 PUBLIC = [a for a in read_articles(ROOT / "content") if a.is_public]
@@ -127,12 +126,7 @@ PA11Y = ROOT / "tests" / "checkers" / "node_modules" / "pa11y" / "bin" / "pa11y.
 
 @pytest.fixture(scope="module")
 def pa11y_command() -> list[str]:
-    node = shutil.which("node")
-    if node is None or not PA11Y.is_file() or CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have node, `npm ci` (pa11y) and Chromium: see .ci/run, `invoke test`")
-        pytest.skip("needs node, `npm ci` (pa11y) and Chromium")
-    return [node, str(PA11Y)]
+    return node_checker(PA11Y, "pa11y")
 
 
 def pa11y_actions(path: str) -> list[str]:

@@ -9,15 +9,13 @@ the one stylesheet, nothing from another site, a byte budget per page and the la
 """
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, fixed_environment
+from conftest import CHROMIUM, ROOT, fixed_environment, node_checker
 from sample_content import read_articles
 
 LIGHTHOUSE = ROOT / "tests" / "checkers" / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -39,12 +37,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def lighthouse_command() -> list[str]:
-    node = shutil.which("node")
-    if node is None or not LIGHTHOUSE.is_file() or CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have node, `npm ci` (lighthouse) and Chromium: see .ci/run, `invoke test`")
-        pytest.skip("needs node, `npm ci` (lighthouse) and Chromium")
-    return [node, str(LIGHTHOUSE)]
+    return node_checker(LIGHTHOUSE, "lighthouse")
 
 
 # Lighthouse's own words when its trace of the load broke (a busy machine drops trace events); it asks to
