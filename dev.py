@@ -26,7 +26,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
 # pyproject.toml's extras each task needs besides the project's own dependencies.
-TASK_EXTRAS = {"test": {"test"}, "deploy": {"deploy"}}
+TASK_EXTRAS = {"test": {"test"}, "deploy": {"deploy"}, "digest": {"digest"}}
 
 
 def task_extras(arguments: list[str]) -> set[str]:

@@ -78,6 +78,7 @@ FRONT_MATTER = {
     },
     "topics": {
         "Safeguarding": "safeguarding",
+        "Child sexual abuse and exploitation": "child-sexual-abuse-and-exploitation",
         "Harmful sexual behaviour": "harmful-sexual-behaviour",
         "Fostering": "fostering",
         "Adoption": "adoption",
@@ -85,6 +86,7 @@ FRONT_MATTER = {
         "Care leavers": "care-leavers",
         "Family justice": "family-justice",
         "Mental health": "mental-health",
+        "Self-harm and suicide": "self-harm-and-suicide",
         "Domestic abuse": "domestic-abuse",
         "Education and SEND": "education-and-send",
         "Youth justice": "youth-justice",
@@ -92,6 +94,13 @@ FRONT_MATTER = {
         "Policy": "policy",
         "COVID-19": "covid-19",
     },
+    # Topics whose articles must warn readers first: each needs a `content_note` before it is published.
+    "sensitive_topics": [
+        "Child sexual abuse and exploitation",
+        "Harmful sexual behaviour",
+        "Domestic abuse",
+        "Self-harm and suicide",
+    ],
     "default_author": "Children First",
 }
 
@@ -214,3 +223,11 @@ RELATED = {"max_related": 3}
 # The theme's article card (theme/templates/partials/listing.html) depends on the article alone: each card
 # is rendered once per build and reused on every listing that shows it.
 INCREMENTAL = {"pure_macros": ["card"]}
+
+# The weekly e-mail digest (`python3 dev.py digest`; README, "E-mail digest"; defaults in
+# plugins/site_core/digest.py). The subscribers live with the mailing-list service, never here: until
+# `service` is set, `--preview` works and `--send` says what is missing.
+DIGEST = {
+    "sender_address": "digest@children-first.example",
+    "list_id": "digest.children-first.example",
+}

@@ -172,6 +172,31 @@ def import_wordpress(
 
 @task(
     help={
+        "preview": "write the next digest into this folder (.eml, .html, .txt) without sending it",
+        "send": "send the next digest to the subscribers and record it in the ledger",
+        "test": "send the next digest, marked [TEST], to this address only; nothing is recorded",
+        "settings": "the settings file, as `pelican -s` (default publishconf.py)",
+        "scheduled": "with --send: send only in the hour DIGEST's `schedule` names (for the workflow)",
+    }
+)
+def digest(c, preview=None, send=False, test="", settings="publishconf.py", scheduled=False):
+    """The weekly e-mail digest of the articles no digest has carried yet (see README, "E-mail digest")."""
+    from commands.digest import Request, run
+
+    here = Path.cwd()
+    run(
+        Request(
+            settings_file=(here / settings).resolve(),
+            preview=(here / preview).resolve() if preview else None,
+            send=send,
+            test=test,
+            scheduled=scheduled,
+        )
+    )
+
+
+@task(
+    help={
         "articles": "how many articles in the generated corpus (default 5000)",
         "images_only": "only the cold cost of each sample image (a few seconds)",
     }

@@ -73,12 +73,14 @@ class DigestOptions:
 @dataclass
 class DigestRecord:
     """One digest: its number, date (ISO, the site's time zone), subject, the addresses of its articles in
-    the order it showed them, and while it is being sent, the subscribers who already have it."""
+    the order it showed them and their source files (a re-slugged article without an alias is still known
+    by its file), and while it is being sent, the subscribers who already have it."""
 
     number: int
     date: str
     subject: str
     articles: list[str]
+    sources: list[str] = field(default_factory=list)
     state: str = SENDING
     delivered: list[str] = field(default_factory=list)
     campaign: str = ""
@@ -86,14 +88,17 @@ class DigestRecord:
 
 @dataclass
 class Ledger:
-    """Every digest made, and the articles published before the first (`baseline`), which none carries."""
+    """Every digest made, and the articles published before the first (`baseline`: their addresses and
+    source files), which none carries."""
 
     baseline: list[str] = field(default_factory=list)
     digests: list[DigestRecord] = field(default_factory=list)
 
     def carried(self) -> set[str]:
         """Every address already sent, being sent, or published before the digest began."""
-        return set(self.baseline).union(*(digest.articles for digest in self.digests))
+        return set(self.baseline).union(
+            *(d.articles for d in self.digests), *(d.sources for d in self.digests)
+        )
 
     def sent(self) -> list[DigestRecord]:
         return [digest for digest in self.digests if digest.state == SENT]

@@ -1,0 +1,137 @@
+"""The published articles as the digest sees them, read by the site's own build.
+
+The digest shows what the site shows (the same teaser, content note and thumbnail, at the addresses the
+publish build gives them), so it reads the articles the way the site is built: Pelican with the site's
+plugins and the chosen settings file, into a folder thrown away afterwards. A site that does not build
+sends no digest: its problems are printed as the build prints them.
+"""
+
+import logging
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator
+from pelican.settings import read_settings
+
+from site_core import BuildFailed
+
+logger = logging.getLogger(__name__)
+
+# The thumbnail an e-mail shows: the card crop's JPEG at least this wide (twice the 180 px it is shown at).
+THUMBNAIL_WIDTH = 360
+SRCSET_ENTRY = re.compile(r"(\S+)\s+(\d+)w")
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """One published article: its address on the site (`articles/slug/`, the path of its feeds' id), the
+    other names it has had (its aliases and its source file), and what a digest shows of it."""
+
+    address: str
+    source: str
+    aliases: tuple[str, ...]
+    title: str
+    url: str
+    date: datetime
+    category: str
+    teaser: str
+    teaser_cut: bool
+    content_note: str = ""
+    thumbnail: Thumbnail | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name the ledger may know it by."""
+        return frozenset({self.address, self.source, *self.aliases})
+
+
+class SiteDoesNotBuild(RuntimeError):
+    """The site's build stopped; its problems were printed."""
+
+
+def address_of(url: str) -> str:
+    """An address as the ledger keeps it: a path from the site's root, no leading slash."""
+    return url.lstrip("/")
+
+
+def thumbnail_of(article, siteurl: str) -> Thumbnail | None:
+    """The lead image's card crop as a JPEG (or PNG) an e-mail client shows: never SVG, AVIF or WebP."""
+    card = getattr(article, "card_image", None) or {}
+    candidates = sorted(
+        (int(width), source) for source, width in SRCSET_ENTRY.findall(card.get("srcset") or "")
+    )
+    if not candidates or not card.get("width") or not card.get("height"):
+        return None
+    width, source = next(((w, s) for w, s in candidates if w >= THUMBNAIL_WIDTH), candidates[-1])
+    if not source.lower().endswith((".jpg", ".jpeg", ".png")):
+        return None
+    height = round(width * int(card["height"]) / int(card["width"]))
+    alt = getattr(article, "image_alt", "") or ""
+    return Thumbnail(
+        urljoin(siteurl + "/", source.lstrip("/")), width, height, "" if alt == "decorative" else alt
+    )
+
+
+def story_of(article, siteurl: str, content_root: Path) -> Story:
+    source = Path(article.source_path)
+    return Story(
+        address=address_of(article.url),
+        source=source.relative_to(content_root).as_posix()
+        if source.is_relative_to(content_root)
+        else source.name,
+        aliases=tuple(address_of(alias) for alias in getattr(article, "aliases", None) or ()),
+        title=article.title,
+        url=urljoin(siteurl + "/", article.url),
+        date=article.date,
+        category=article.category.name,
+        teaser=getattr(article, "teaser", "") or "",
+        teaser_cut=bool(getattr(article, "teaser_cut", False)),
+        content_note=getattr(article, "content_note", "") or "",
+        thumbnail=thumbnail_of(article, siteurl),
+    )
+
+
+def read_site(settings_file: Path) -> tuple[dict, list[Story]]:
+    """The settings of `settings_file` and the site's published articles, newest first."""
+    captured: list = []
+
+    def keep(generators) -> None:
+        captured.extend(generators)
+
+    with tempfile.TemporaryDirectory(prefix="digest-build-") as output:
+        # The search index and the optimiser only change files this build throws away.
+        settings = read_settings(
+            str(settings_file),
+            override={"OUTPUT_PATH": output, "SEARCH": {"index": False}, "OPTIMISE": {}},
+        )
+        signals.all_generators_finalized.connect(keep)
+        try:
+            Pelican(settings).run()
+        except BuildFailed as failure:
+            raise SiteDoesNotBuild(str(failure)) from None
+        finally:
+            signals.all_generators_finalized.disconnect(keep)
+    siteurl = settings["SITEURL"].rstrip("/")
+    content_root = Path(settings["PATH"]).resolve()
+    articles = [
+        article
+        for generator in captured
+        if isinstance(generator, ArticlesGenerator)
+        for article in generator.articles
+    ]
+    stories = [story_of(article, siteurl, content_root) for article in articles]
+    stories.sort(key=lambda story: (-story.date.timestamp(), story.address))
+    return settings, stories
