@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from invoke.exceptions import Exit
 from pelican.settings import read_settings
 
+from site_core import build_time
 from site_core.digest import DigestOptions, Ledger, LedgerError, read_ledger, write_ledger
 from site_core.settings import parse_options
 
@@ -184,7 +185,7 @@ def run(request: Request) -> None:
     if problems:
         raise Exit("\n".join(["digest: nothing was sent.", *problems]), code=1)
     zone = ZoneInfo(settings["TIMEZONE"])
-    now = (request.now or datetime.now(zone)).astimezone(zone)
+    now = (request.now or build_time()).astimezone(zone)
     if request.scheduled and not is_scheduled_hour(options.schedule, now):
         print(f"Not the digest's hour ({options.schedule}, {settings['TIMEZONE']}): nothing sent.")
         return
@@ -198,32 +199,39 @@ def run(request: Request) -> None:
     except SiteDoesNotBuild as failure:
         raise Exit(f"digest: the site does not build, so nothing was sent. {failure}", code=1) from None
     subject = options.subject.replace("{site}", settings["SITENAME"])
-    plan = plan_digest(stories, ledger, now, subject, options.first_digest_days)
-    if request.test:
-        send_test(settings, options, plan, stories, request.test, now, project)
-        return
-    if plan.digest is None:
-        last = max((d.number for d in plan.ledger.digests), default=0)
-        since = f" since digest {last}" if last else ""
-        print(f"No new articles{since}: no digest {'would be ' if not request.send else ''}sent.")
-        if request.send and plan.started_ledger:
-            write_ledger(ledger_path, plan.ledger)
+    while True:
+        plan = plan_digest(stories, ledger, now, subject, options.first_digest_days)
+        if request.test:
+            send_test(settings, options, plan, stories, request.test, now, project)
+            return
+        if plan.digest is None:
+            report_nothing_new(plan, request.send, ledger_path, project)
+            return
+        letter = letter_for(settings, options, plan.digest.subject, plan.stories, now)
+        envelope = envelope_for(settings, options, plan.digest.number, now)
+        if request.preview:
+            written = write_preview(request.preview, letter, envelope)
+            size = len(letter.html.encode("utf-8"))
             print(
-                f"The ledger starts now ({ledger_path.relative_to(project)}): "
-                "earlier articles are never sent."
+                f"Digest {plan.digest.number} would carry {len(plan.stories)} articles: "
+                f"{', '.join(str(path) for path in written)} (HTML {size / 1024:.1f} KB)."
             )
-        return
-    letter = letter_for(settings, options, plan.digest.subject, plan.stories, now)
-    envelope = envelope_for(settings, options, plan.digest.number, now)
-    if request.preview:
-        written = write_preview(request.preview, letter, envelope)
-        size = len(letter.html.encode("utf-8"))
-        print(
-            f"Digest {plan.digest.number} would carry {len(plan.stories)} articles: "
-            f"{', '.join(str(path) for path in written)} (HTML {size / 1024:.1f} KB)."
-        )
-    if request.send:
+        if not request.send:
+            return
         deliver(settings, options, plan, letter, envelope, ledger_path, project)
+        # A digest a stopped run left half-sent is finished first; then the articles published since.
+        if not plan.resumed:
+            return
+        ledger = plan.ledger
+
+
+def report_nothing_new(plan, sending: bool, ledger_path: Path, project: Path) -> None:
+    last = max((d.number for d in plan.ledger.digests), default=0)
+    since = f" since digest {last}" if last else ""
+    print(f"No new articles{since}: no digest {'sent' if sending else 'would be sent'}.")
+    if sending and plan.started_ledger:
+        write_ledger(ledger_path, plan.ledger)
+        print(f"The ledger starts now ({ledger_path.relative_to(project)}): earlier articles are never sent.")
 
 
 def listmonk(options: DigestOptions) -> Listmonk:

@@ -58,7 +58,12 @@ def plan_digest(
     unfinished = ledger.unfinished()
     if unfinished is not None:
         by_name = {name: story for story in stories for name in story.names}
-        kept = [by_name[address] for address in unfinished.articles if address in by_name]
+        sources = unfinished.sources or [""] * len(unfinished.articles)
+        found = (
+            by_name.get(source) or by_name.get(address)
+            for address, source in zip(unfinished.articles, sources, strict=True)
+        )
+        kept = [story for story in found if story is not None]
         return Plan(ledger, unfinished, kept, started_ledger=started, resumed=True)
     fresh = new_stories(stories, ledger)
     if not fresh:
