@@ -386,3 +386,83 @@ def test_bad_configuration_is_a_clear_error_before_anything_is_built_or_sent(
     assert "Traceback" not in result.stderr
     assert not (project / "public").exists()
     assert (project / "newsletter" / "ledger.json").read_bytes() == before
+
+
+class Buttondown(BaseHTTPRequestHandler):
+    """Buttondown's e-mails API as its documentation describes it, recording every request."""
+
+    requests: list[tuple[str, str, str, dict | None]]
+
+    log_message = Listmonk.log_message
+    answer = Listmonk.answer
+    record = Listmonk.record
+
+    def do_POST(self) -> None:
+        self.record()
+        self.answer({"id": "em-1", "status": "draft"}, status=201)
+
+    def do_PATCH(self) -> None:
+        body = self.record()
+        self.answer({"id": "em-1", "status": body["status"]})
+
+
+def test_the_digest_is_handed_to_buttondown_as_a_draft_then_sent(project):
+    Buttondown.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Buttondown)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        configure(
+            project,
+            sender_address="digest@children-first.example",
+            list_id="digest.children-first.example",
+            service="buttondown",
+            service_url=f"http://127.0.0.1:{server.server_address[1]}",
+        )
+        result = run_invoke(project, "digest", "--send", environment={"DIGEST_SERVICE_TOKEN": "bd-key"})
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "handed to Buttondown as campaign em-1" in result.stdout
+    assert [(m, p, a) for m, p, a, _ in Buttondown.requests] == [
+        ("POST", "/v1/emails", "Token bd-key"),
+        ("PATCH", "/v1/emails/em-1", "Token bd-key"),
+    ]
+    created = Buttondown.requests[0][3]
+    assert created["status"] == "draft"
+    assert created["metadata"] == {"digest": 1}
+    assert "{{ unsubscribe_url }}" in created["body"]
+    assert Buttondown.requests[1][3] == {"status": "about_to_send"}
+    assert read_ledger(project / "newsletter" / "ledger.json").digests[0].campaign == "em-1"
+
+
+def test_a_test_send_is_marked_and_records_nothing(project, smtp):
+    mailbox, port = smtp
+    configure(
+        project,
+        sender_address="digest@children-first.example",
+        list_id="digest.children-first.example",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+    )
+    before = (project / "newsletter" / "ledger.json").read_bytes()
+    result = run_invoke(project, "digest", "--test", "editor@children-first.example")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nothing is recorded as sent" in result.stdout
+    ((_, recipients, raw),) = mailbox.messages
+    assert recipients == ["editor@children-first.example"]
+    assert parsed(raw)["Subject"].startswith("[TEST] Children First: the week to ")
+    assert (project / "newsletter" / "ledger.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(("moment", "sends"), [("1796626800", True), ("1796630400", False)])
+def test_a_scheduled_run_sends_only_in_its_hour(project, listmonk, moment, sends):
+    """Monday 7 December 2026: 07:00 in London is 07:00 UTC (winter); at 08:00 nothing is sent."""
+    handler, url = listmonk
+    configure(project, **SERVICE, service_url=url)
+    environment = {"DIGEST_SERVICE_TOKEN": "digest:s3cret", "SOURCE_DATE_EPOCH": moment}
+    result = run_invoke(project, "digest", "--send", "--scheduled", environment=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert bool(handler.requests) == sends
+    if not sends:
+        assert "Not the digest's hour (Monday 07:00, Europe/London): nothing sent." in result.stdout

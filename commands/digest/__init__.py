@@ -25,12 +25,13 @@ from site_core import build_time
 from site_core.digest import DigestOptions, Ledger, LedgerError, read_ledger, write_ledger
 from site_core.settings import parse_options
 
-from .delivery import DeliveryError, Listmonk, SmtpServer, Subscriber, send_by_smtp
+from .delivery import Buttondown, DeliveryError, Listmonk, SmtpServer, Subscriber, send_by_smtp
 from .message import DkimKey, Envelope, compose, signed_bytes
 from .plan import long_date, plan_digest
 from .render import Letter, render_letter
 from .stories import SiteDoesNotBuild, Story, read_site
 
+SERVICES = ("listmonk", "buttondown")
 SCHEDULE = re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) ([01]\d|2[0-3]):00")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A test send when no article is new shows the newest few, so the look can always be checked.
@@ -67,8 +68,12 @@ def configuration_problems(options: DigestOptions, request: Request) -> list[str
         return problems
     if not options.list_id:
         problems.append("DIGEST has no `list_id`: set a domain name you control, e.g. 'digest.example.org'")
-    if options.service not in ("", "listmonk"):
-        problems.append(f"DIGEST `service` {options.service!r} is not known: use 'listmonk'")
+    if options.service not in ("", *SERVICES):
+        problems.append(f"DIGEST `service` {options.service!r} is not known: use 'listmonk' or 'buttondown'")
+    if options.service == "buttondown" and options.delivery == "smtp":
+        problems.append(
+            "DIGEST `delivery` 'smtp' needs listmonk's subscriber list: with Buttondown use 'service'"
+        )
     if options.delivery not in ("service", "smtp"):
         problems.append(f"DIGEST `delivery` {options.delivery!r} must be 'service' or 'smtp'")
     if options.service:
@@ -78,13 +83,15 @@ def configuration_problems(options: DigestOptions, request: Request) -> list[str
             problems.append("DIGEST `service_url` must be the service's https:// address")
         if not os.environ.get("DIGEST_SERVICE_TOKEN"):
             problems.append(
-                "the service's API key is missing: set DIGEST_SERVICE_TOKEN (listmonk: user:token)"
+                "the service's API key is missing: set DIGEST_SERVICE_TOKEN (listmonk: user:token, "
+                "Buttondown: the API key)"
             )
-        if not options.service_list:
+        if options.service == "listmonk" and not options.service_list:
             problems.append("DIGEST has no `service_list`: the id of the listmonk list the digest goes to")
     elif request.send:
         problems.append(
-            "DIGEST has no `service`: the subscribers live with listmonk; set service and service_url"
+            "DIGEST has no `service`: the subscribers live with listmonk or Buttondown; "
+            "set service and service_url"
         )
     if options.delivery == "smtp" or (request.test and not options.service):
         if not options.smtp_host:
@@ -238,6 +245,13 @@ def listmonk(options: DigestOptions) -> Listmonk:
     return Listmonk(options.service_url, os.environ.get("DIGEST_SERVICE_TOKEN", ""), options.service_list)
 
 
+def campaign_service(options: DigestOptions) -> Listmonk | Buttondown:
+    """The service that sends the digest as a campaign of its own."""
+    if options.service == "buttondown":
+        return Buttondown(options.service_url, os.environ.get("DIGEST_SERVICE_TOKEN", ""))
+    return listmonk(options)
+
+
 def smtp_server(options: DigestOptions) -> SmtpServer:
     return SmtpServer(
         options.smtp_host,
@@ -255,16 +269,16 @@ def deliver(settings, options, plan, letter, envelope, ledger_path: Path, projec
         write_ledger(ledger_path, plan.ledger)
 
     save()  # the articles are the digest's from now on: a crash resumes it, never remakes it
-    service = listmonk(options)
     try:
         if options.delivery == "service":
+            service = campaign_service(options)
             service.send_campaign(letter, envelope, digest, save)
             print(
-                f"Digest {digest.number} ({len(plan.stories)} articles) handed to listmonk as campaign "
+                f"Digest {digest.number} ({len(plan.stories)} articles) handed to {service.name} as campaign "
                 f"{digest.campaign}."
             )
         else:
-            subscribers = service.subscribers(options.unsubscribe_url)
+            subscribers = listmonk(options).subscribers(options.unsubscribe_url)
             sent, refused = send_by_smtp(
                 letter,
                 envelope,
@@ -289,7 +303,7 @@ def send_test(settings, options, plan, stories, address: str, now: datetime, pro
     envelope = envelope_for(settings, options, plan.digest.number if plan.digest else 0, now)
     try:
         if options.service and options.delivery == "service":
-            listmonk(options).send_test(letter, envelope, address)
+            campaign_service(options).send_test(letter, envelope, address)
         else:
             subscribe = f"{settings['SITEURL'].rstrip('/')}/subscribe/"
             message = compose(letter, envelope, address, "test", subscribe)

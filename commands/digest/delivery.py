@@ -2,10 +2,12 @@
 to each subscriber the service lists. Either way the ledger records progress as it happens, so a run that
 stops half-way is finished by the next one, and nothing is recorded as sent that was not accepted.
 
-listmonk (https://listmonk.app/docs/apis/) is the service spoken to: `GET /api/subscribers`, `POST
+Two services are spoken to. listmonk (https://listmonk.app/docs/apis/): `GET /api/subscribers`, `POST
 /api/campaigns`, `GET /api/campaigns/{id}`, `PUT /api/campaigns/{id}/status`, `POST
 /api/campaigns/{id}/test` and `DELETE /api/campaigns/{id}`, authenticated as an API user
-(`Authorization: token user:token`).
+(`Authorization: token user:token`). Buttondown: `POST /v1/emails`, `GET` and `PATCH /v1/emails/{id}`,
+`POST /v1/emails/{id}/send-draft` and `DELETE /v1/emails/{id}` (`Authorization: Token KEY`); it keeps its
+own subscribers' addresses, so SMTP delivery lists subscribers from listmonk only.
 """
 
 import json
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 # listmonk's own tag for each subscriber's unsubscribe address (its campaign bodies are Go templates).
 LISTMONK_UNSUBSCRIBE = "{{ UnsubscribeURL }}"
+# Buttondown's tag for the same (its e-mails are Django templates).
+BUTTONDOWN_UNSUBSCRIBE = "{{ unsubscribe_url }}"
 # A campaign in these states is with listmonk's sender already: starting it again would send it twice.
 LISTMONK_UNDER_WAY = frozenset({"running", "finished", "paused", "scheduled"})
 
@@ -45,12 +49,15 @@ class Subscriber:
     unsubscribe_url: str
 
 
-class Listmonk:
-    def __init__(self, base_url: str, token: str, list_id: int, template_id: int = 0, timeout: float = 30):
+class JsonApi:
+    """A service's JSON API at `base_url`, each failure a DeliveryError naming the service and the call."""
+
+    name = "the service"
+    authorization = "token {token}"
+
+    def __init__(self, base_url: str, token: str, timeout: float = 30):
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self.list_id = list_id
-        self.template_id = template_id
         self.timeout = timeout
 
     def request(self, method: str, path: str, body: dict | None = None) -> dict:
@@ -59,7 +66,10 @@ class Listmonk:
             f"{self.base_url}{path}",
             data=data,
             method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": self.authorization.format(token=self.token),
+                "Content-Type": "application/json",
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -67,10 +77,19 @@ class Listmonk:
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")[:200]
             raise DeliveryError(
-                f"listmonk at {self.base_url} answered {method} {path} with {error.code}: {detail}"
+                f"{self.name} at {self.base_url} answered {method} {path} with {error.code}: {detail}"
             ) from None
         except (urllib.error.URLError, OSError, ValueError) as error:
-            raise DeliveryError(f"listmonk at {self.base_url} cannot be reached ({error})") from None
+            raise DeliveryError(f"{self.name} at {self.base_url} cannot be reached ({error})") from None
+
+
+class Listmonk(JsonApi):
+    name = "listmonk"
+
+    def __init__(self, base_url: str, token: str, list_id: int, template_id: int = 0, timeout: float = 30):
+        super().__init__(base_url, token, timeout)
+        self.list_id = list_id
+        self.template_id = template_id
 
     def subscribers(self, unsubscribe_url: str) -> list[Subscriber]:
         """The list's confirmed subscribers; `unsubscribe_url` makes each one's address from their uuid."""
@@ -134,10 +153,54 @@ class Listmonk:
             self.request("DELETE", f"/api/campaigns/{campaign}")
 
 
+class Buttondown(JsonApi):
+    """Buttondown's API (https://docs.buttondown.com/api-emails-introduction): an e-mail is created as a
+    draft (its id saved at once), then its status set to `about_to_send`, which sends it."""
+
+    name = "Buttondown"
+    authorization = "Token {token}"
+
+    def email_body(self, letter: Letter, envelope: Envelope, subject: str, status: str) -> dict:
+        page, _ = letter.for_subscriber(BUTTONDOWN_UNSUBSCRIBE)
+        return {
+            "subject": subject,
+            "body": go_template_safe(page, BUTTONDOWN_UNSUBSCRIBE),
+            "status": status,
+            "metadata": {"digest": envelope.digest_number},
+        }
+
+    def send_campaign(self, letter: Letter, envelope: Envelope, record: DigestRecord, save: Callable) -> None:
+        if record.campaign:
+            status = self.request("GET", f"/v1/emails/{record.campaign}").get("status")
+            if status != "draft":
+                record.state = SENT
+                save()
+                return
+        else:
+            created = self.request(
+                "POST", "/v1/emails", self.email_body(letter, envelope, letter.subject, "draft")
+            )
+            record.campaign = str(created["id"])
+            save()
+        self.request("PATCH", f"/v1/emails/{record.campaign}", {"status": "about_to_send"})
+        record.state = SENT
+        save()
+
+    def send_test(self, letter: Letter, envelope: Envelope, address: str) -> None:
+        created = self.request(
+            "POST", "/v1/emails", self.email_body(letter, envelope, letter.subject, "draft")
+        )
+        try:
+            self.request("POST", f"/v1/emails/{created['id']}/send-draft", {"recipients": [address]})
+        finally:
+            self.request("DELETE", f"/v1/emails/{created['id']}")
+
+
 def go_template_safe(text: str, keep: str) -> str:
-    """`text` where `{{` can only be listmonk's tag `keep`: an article titled with `{{` stays text."""
+    """`text` where `{{` and `{%` can only be the service's tag `keep` (a zero-width space splits any
+    other): an article titled with `{{` stays text, for readers and for the service's template engine."""
     parts = text.split(keep)
-    return keep.join(part.replace("{{", "{&#8203;{") for part in parts)
+    return keep.join(part.replace("{{", "{\u200b{").replace("{%", "{\u200b%") for part in parts)
 
 
 @dataclass(frozen=True)
