@@ -242,7 +242,12 @@ def report_nothing_new(plan, sending: bool, ledger_path: Path, project: Path) ->
 
 
 def listmonk(options: DigestOptions) -> Listmonk:
-    return Listmonk(options.service_url, os.environ.get("DIGEST_SERVICE_TOKEN", ""), options.service_list)
+    return Listmonk(
+        options.service_url,
+        os.environ.get("DIGEST_SERVICE_TOKEN", ""),
+        options.service_list,
+        options.service_template,
+    )
 
 
 def campaign_service(options: DigestOptions) -> Listmonk | Buttondown:

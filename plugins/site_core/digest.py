@@ -43,8 +43,12 @@ class DigestOptions:
     service: str = ""
     # The service's API address ("https://lists.example.org" for listmonk, "https://api.buttondown.com").
     service_url: str = ""
-    # listmonk: the id of the list the digest goes to.
+    # listmonk: the id of the list the digest goes to, its UUID (its public subscription form asks for it)
+    # and the id of a campaign template that holds only `{{ template "content" . }}` (listmonk's default
+    # template adds a tracking pixel; 0 uses the default).
     service_list: int = 0
+    service_list_uuid: str = ""
+    service_template: int = 0
     # The page of the service's public subscription form the Subscribe page posts to (double opt-in there).
     subscribe_form: str = ""
     # How the digest leaves: "service" (the service's campaign API sends it) or "smtp" (sent from here to
