@@ -118,9 +118,17 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> Path:
-    """The sample site built once with the publish settings, as `pelican content -s publishconf.py -o DIR`."""
-    output = tmp_path_factory.mktemp("published") / "site"
-    result = run_pelican(ROOT, "publishconf.py", output)
+    """The sample site built once with the publish settings, as `pelican content -s publishconf.py -o DIR`,
+    from a copy of the project with a digest ledger and a mailing-list service (tests/sample_content.py), so
+    it has the digest archive and the sign-up form, as the live site has once a digest is sent."""
+    from sample_content import configure_sample_digest, write_sample_ledger
+
+    folder = tmp_path_factory.mktemp("published")
+    project = copy_project(folder / "project")
+    write_sample_ledger(project)
+    configure_sample_digest(project)
+    output = folder / "site"
+    result = run_pelican(project, "publishconf.py", output)
     assert result.returncode == 0, result.stdout + result.stderr
     return output
 

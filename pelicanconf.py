@@ -47,6 +47,8 @@ PLUGINS = [
     "feeds",
     "hub",
     "redirects",
+    # the e-mail digest's archive (/newsletter/) and the Subscribe page's sign-up form
+    "newsletter",
     # before optimise, so the editor's files are precompressed with the rest
     "editor",
     "optimise",

@@ -34,6 +34,8 @@ PAGES = {
     "search with results": "/search/?q=children&sort=date",
     "search with filters": "/search/?q=children&category=Guidance&topic=Safeguarding",
     "subscribe": "/subscribe/",
+    # the sample ledger's second digest (conftest's published_site): a content note, a moved article
+    "email digest": "/newsletter/2/",
     "contact": "/contact/",
     "not found": "/404.html",
 }

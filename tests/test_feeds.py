@@ -36,7 +36,8 @@ def permalink(article) -> str:
 
 
 def xml_feeds(site):
-    return sorted(p for p in (site / "feeds").rglob("*.xml"))
+    """Every RSS and Atom feed: the feeds plugin's, and the digest archive's (the newsletter plugin)."""
+    return sorted([*(site / "feeds").rglob("*.xml"), *(site / "newsletter").glob("*.xml")])
 
 
 def parse(path):

@@ -3,8 +3,9 @@
 Its rule for every path goes into `_headers` (Netlify, Cloudflare Pages), which the core writes from every
 plugin's rules (site_core/headers.py); README shows the same headers for nginx and Apache. The
 Content-Security-Policy starts from `default-src 'none'` and allows only what the site uses: its own
-scripts (plus WebAssembly for the search index), styles, images, fetches and forms. No 'unsafe-inline'
-anywhere: the site has no inline scripts, styles or event handlers.
+scripts (plus WebAssembly for the search index), styles, images, fetches and forms (and, when one is
+configured, the mailing-list service a sign-up form posts to). No 'unsafe-inline' anywhere: the site has no
+inline scripts, styles or event handlers.
 """
 
 import logging
@@ -71,11 +72,32 @@ def site_headers(
     }
 
 
+def https_origin(address: str) -> list[str]:
+    action = urlsplit(address)
+    return [f"{action.scheme}://{action.netloc}"] if action.scheme == "https" and action.netloc else []
+
+
 def newsletter_origin(settings: dict) -> list[str]:
     """A configured newsletter form posts to another site, which the policy must then allow."""
     newsletter = (settings.get("THEME_OPTIONS") or {}).get("newsletter") or {}
-    action = urlsplit(str(newsletter.get("action", "")))
-    return [f"{action.scheme}://{action.netloc}"] if action.scheme == "https" and action.netloc else []
+    return https_origin(str(newsletter.get("action", "")))
+
+
+def digest_form_origin(settings: dict) -> list[str]:
+    """The e-mail digest's sign-up form (the newsletter plugin) posts to the mailing-list service's public
+    form: allowed when the Subscribe page shows it, that is when DIGEST has a sender address, a service and
+    its form's address (`subscribe_form`)."""
+    digest = settings.get("DIGEST") or {}
+    if not isinstance(digest, dict) or not all(
+        digest.get(key) for key in ("sender_address", "service", "subscribe_form")
+    ):
+        return []
+    return https_origin(str(digest["subscribe_form"]))
+
+
+def form_origins(settings: dict) -> list[str]:
+    """Every other site a form of this site posts to, each once."""
+    return list(dict.fromkeys([*newsletter_origin(settings), *digest_form_origin(settings)]))
 
 
 def declare_headers(pelican) -> None:
@@ -84,7 +106,7 @@ def declare_headers(pelican) -> None:
     build = current_build(settings)
     options = build.options("SECURITY_HEADERS", SecurityHeadersOptions)
     frames = [f"https://{host}" for host in (settings.get("FRONT_MATTER") or {}).get("iframe_hosts", [])]
-    headers = site_headers(options, newsletter_origin(settings), frames)
+    headers = site_headers(options, form_origins(settings), frames)
     build.declare_headers(
         f"{site_root(settings)}/*", headers, by="security_headers", setting="SECURITY_HEADERS"
     )

@@ -20,7 +20,8 @@ from .options import load_options, share_links, shown_banner
 logger = logging.getLogger(__name__)
 
 STATE = "templating"
-# Values the theme reads that other plugins provide (feeds, hub); a name in the context hides its default.
+# Values the theme reads that other plugins provide (feeds, hub, newsletter); a name in the context hides
+# its default.
 OPTIONAL_CONTEXT = {
     "SITE_FEEDS": (),
     "GROUP_FEEDS": (),
@@ -28,6 +29,9 @@ OPTIONAL_CONTEXT = {
     "HUB_FACET_LINKS": {"categories": (), "topics": (), "years": ()},
     "HUB_FILTER_INDEX": "",
     "BANNER": None,
+    # the newsletter plugin: the digest archive and the sign-up form
+    "NEWSLETTER": None,
+    "DIGEST_SIGNUP": None,
 }
 
 MONTHS = (

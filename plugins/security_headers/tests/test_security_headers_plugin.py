@@ -79,3 +79,39 @@ def test_a_site_in_a_sub_folder_gets_headers_for_its_folder(pelican_run):
 def test_a_header_can_be_changed_in_the_setting(pelican_run):
     site = pelican_run(PLUGINS, SECURITY_HEADERS={"referrer_policy": "no-referrer"})
     assert read_headers(site)[1]["Referrer-Policy"] == "no-referrer"
+
+
+DIGEST_FORM = "https://lists.example.org/subscription/form"
+DIGEST = {
+    "sender_address": "digest@children-first.example",
+    "service": "listmonk",
+    "subscribe_form": DIGEST_FORM,
+    "service_list_uuid": "6a3f1e2c-6b0b-4c55-9a7e-0f1f2e3d4c5b",
+}
+
+
+def test_the_digest_sign_up_form_posts_to_the_one_origin_it_needs(pelican_run):
+    """The newsletter plugin's sign-up form posts to the mailing-list service: its origin, and only it,
+    joins `form-action`, and every form of the site posts where the policy allows."""
+    site = pelican_run([*PLUGINS, "newsletter"], DIGEST=DIGEST)
+    allowed = policy_of(site)["form-action"]
+    assert allowed == ["'self'", "https://lists.example.org"]
+    forms = [
+        form.get("action")
+        for page in site.rglob("*.html")
+        for form in html.fromstring(page.read_bytes()).iter("form")
+    ]
+    assert DIGEST_FORM in forms
+    for target in forms:
+        assert target.startswith("/") or origin(target) in allowed, target
+
+
+def test_without_the_digests_service_and_form_no_other_origin_may_be_posted_to(pelican_run):
+    for digest in (
+        {},
+        {**DIGEST, "subscribe_form": ""},
+        {**DIGEST, "service": ""},
+        {**DIGEST, "sender_address": ""},
+    ):
+        site = pelican_run([*PLUGINS, "newsletter"], DIGEST=digest)
+        assert policy_of(site)["form-action"] == ["'self'"], digest

@@ -1,0 +1,340 @@
+"""The digest archive as plain functions: the sent digests of the ledger with the site's current articles,
+the Subscribe page's sign-up form, and the archive's Atom feed.
+
+A digest names its articles by address (`articles/slug/`) and, when the ledger has them, by source file.
+Each is looked up among the articles this build publishes: by its address, by an old address among an
+article's `aliases`, or by its source file. One that is no longer published (deleted, or made a draft
+again) is left out, so the archive never links to a page the site does not have.
+"""
+
+import dataclasses
+import html
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from site_core import Problem, config_problem, parse_options
+from site_core.digest import DigestOptions, LedgerError, read_ledger
+
+ATOM = "application/atom+xml"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+GENERATOR = "Children First (Pelican and python-feedgen)"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Keys of DIGEST this plugin reads that DigestOptions does not define (yet), with their defaults: left out
+# of what is checked against DigestOptions, so writing them is not "an unknown key".
+EXTRA_KEYS = {
+    # listmonk: the UUID of the public list the Subscribe page's form signs readers up to (its `l` field).
+    "service_list_uuid": "",
+}
+SERVICES = {"listmonk": "listmonk", "buttondown": "Buttondown"}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """The archive's feed, as pages link to it (the attributes partials/feeds.html reads)."""
+
+    mime: str
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ArchivedDigest:
+    """One sent digest as the archive shows it: its articles are the site's, in the digest's order."""
+
+    number: int
+    date: date
+    subject: str
+    url: str
+    save_as: str
+    articles: tuple
+    # How many stories the digest carried, whether or not the site still has them all.
+    carried: int
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Every sent digest, newest first, with the archive's title, its index page's address and its feed."""
+
+    title: str
+    url: str
+    save_as: str
+    digests: tuple[ArchivedDigest, ...]
+    feed: FeedLink
+
+
+@dataclass(frozen=True)
+class SignupForm:
+    """The Subscribe page's e-mail sign-up form: where it posts, and the hidden fields the service needs."""
+
+    service: str
+    service_name: str
+    action: str
+    host: str
+    hidden: tuple[tuple[str, str], ...]
+    # The day of the week the digest goes out ("Monday"), or "" when the schedule names none.
+    day: str
+
+
+def digest_options(settings: dict) -> tuple[DigestOptions, dict, list[Problem]]:
+    """DIGEST parsed as DigestOptions, the extra keys this plugin reads (EXTRA_KEYS: those DigestOptions
+    does not define are set aside before it is parsed), and what is wrong with either."""
+    known = {field.name for field in dataclasses.fields(DigestOptions)}
+    raw = settings.get("DIGEST")
+    aside = [key for key in EXTRA_KEYS if key not in known and isinstance(raw, dict) and key in raw]
+    view = {**settings, "DIGEST": {k: v for k, v in raw.items() if k not in aside}} if aside else settings
+    options, problems = parse_options(view, "DIGEST", DigestOptions)
+    extra = {key: getattr(options, key, default) for key, default in EXTRA_KEYS.items()}
+    for key in aside:
+        if isinstance(raw[key], str):
+            extra[key] = raw[key]
+        else:
+            problems.append(
+                config_problem(
+                    settings,
+                    "DIGEST",
+                    key,
+                    f"DIGEST `{key}` must be a str, not {raw[key]!r}",
+                    f'write it as "{key}": "…"',
+                )
+            )
+    return options, extra, problems
+
+
+def ledger_path(settings: dict, options: DigestOptions) -> Path:
+    """The ledger's file: DIGEST["ledger"] from the project's folder (the parent of PATH)."""
+    return Path(settings["PATH"]).resolve().parent / options.ledger
+
+
+def load_sent(settings: dict, options: DigestOptions) -> tuple[list, list[Problem]]:
+    """The ledger's sent digests (none without a ledger), or the problem that keeps it from being read."""
+    path = ledger_path(settings, options)
+    try:
+        ledger = read_ledger(path)
+    except LedgerError as error:
+        return [], [
+            Problem(
+                str(path),
+                1,
+                str(error).removeprefix(f"{path}: "),
+                "put back the last good version from git (`git log -p -- " + options.ledger + "`)",
+            )
+        ]
+    return (ledger.sent() if ledger else []), []
+
+
+def normalised(address: str) -> str:
+    """An address as the ledger keeps it (`articles/slug/`): no leading slash, %-escapes decoded."""
+    return unquote(address).lstrip("/")
+
+
+def article_index(articles, content_root: Path) -> dict[str, object]:
+    """Every name the ledger may know a published article by: its address, its aliases, its source file
+    (from the content folder). An address wins over an alias or a file name that happens to equal it."""
+    index: dict[str, object] = {}
+    for article in articles:
+        for alias in getattr(article, "aliases", None) or ():
+            index.setdefault(normalised(alias), article)
+        source = Path(getattr(article, "source_path", "") or "")
+        if source.is_absolute() and source.is_relative_to(content_root):
+            index.setdefault(source.relative_to(content_root).as_posix(), article)
+    for article in articles:
+        index[normalised(article.url)] = article
+    return index
+
+
+def resolve(record, index: dict[str, object]) -> tuple:
+    """The published articles of one digest, in its order, each once; those the site no longer has left
+    out. Each is found by its address, or failing that by the source file recorded beside it."""
+    sources = list(getattr(record, "sources", None) or ())
+    found: list = []
+    for position, address in enumerate(record.articles):
+        article = index.get(normalised(address))
+        if article is None and position < len(sources):
+            article = index.get(normalised(sources[position]))
+        if article is not None and all(article is not other for other in found):
+            found.append(article)
+    return tuple(found)
+
+
+def digest_date(record) -> tuple[date | None, str]:
+    try:
+        return date.fromisoformat(record.date), ""
+    except (TypeError, ValueError):
+        return None, f"digest {record.number} has the date {record.date!r}, not a date such as 2026-12-07"
+
+
+def build_archive(
+    records, articles, content_root: Path, ledger_file: Path, sitename: str
+) -> tuple[Archive | None, list[Problem]]:
+    """The archive of the sent digests `records`, with the published `articles`; None when none was sent."""
+    index = article_index(articles, content_root)
+    digests, problems = [], []
+    for record in records:
+        when, wrong = digest_date(record)
+        if when is None:
+            problems.append(Problem(str(ledger_file), 1, wrong, "write the date the digest was sent"))
+            continue
+        digests.append(
+            ArchivedDigest(
+                number=record.number,
+                date=when,
+                subject=record.subject,
+                url=f"newsletter/{record.number}/",
+                save_as=f"newsletter/{record.number}/index.html",
+                articles=resolve(record, index),
+                carried=len(record.articles),
+            )
+        )
+    numbers = [digest.number for digest in digests]
+    for number in sorted({n for n in numbers if numbers.count(n) > 1}):
+        problems.append(
+            Problem(str(ledger_file), 1, f"two digests are numbered {number}", "give each its own number")
+        )
+    if not digests or problems:
+        return None, problems
+    newest_first = tuple(sorted(digests, key=lambda digest: (digest.date, digest.number), reverse=True))
+    title = f"{sitename}: email digests"
+    feed = FeedLink(ATOM, f"{title} (Atom)", "newsletter/atom.xml")
+    return Archive(title, "newsletter/", "newsletter/index.html", newest_first, feed), []
+
+
+def schedule_day(schedule: str) -> str:
+    """The weekday DIGEST["schedule"] names ("Monday 07:00" gives "Monday"), or ""."""
+    first = (schedule.split() or [""])[0].capitalize()
+    return first if first in WEEKDAYS else ""
+
+
+def signup_form(
+    settings: dict, options: DigestOptions, extra: dict
+) -> tuple[SignupForm | None, list[Problem]]:
+    """The sign-up form, when the digest is on (a sender address), a service keeps the subscribers and
+    its public form's address is given; else None. The form posts straight to the service."""
+    if not (options.enabled and options.service and options.subscribe_form):
+        return None, []
+
+    def problem(key: str, message: str, fix: str) -> tuple[None, list[Problem]]:
+        return None, [config_problem(settings, "DIGEST", key, message, fix)]
+
+    if options.service not in SERVICES:
+        return problem(
+            "service",
+            f"DIGEST `service` is {options.service!r}, which has no sign-up form here",
+            f"choose one of: {', '.join(SERVICES)}",
+        )
+    action = urlsplit(options.subscribe_form)
+    if action.scheme != "https" or not action.netloc:
+        return problem(
+            "subscribe_form",
+            f"DIGEST `subscribe_form` is {options.subscribe_form!r}, not an https:// address",
+            "give the address of the service's public subscription form, starting https://",
+        )
+    hidden: tuple[tuple[str, str], ...]
+    if options.service == "listmonk":
+        uuid = extra.get("service_list_uuid", "")
+        if not uuid:
+            return problem(
+                "subscribe_form",
+                "listmonk's subscription form needs the list's UUID, and DIGEST has no `service_list_uuid`",
+                'add "service_list_uuid": "…", the UUID listmonk shows for the list (Lists → the list)',
+            )
+        # `nonce` is listmonk's trap for robots: a person's browser sends it empty.
+        hidden = (("nonce", ""), ("l", uuid))
+    else:
+        hidden = (("embed", "1"),)
+    return SignupForm(
+        service=options.service,
+        service_name=SERVICES[options.service],
+        action=options.subscribe_form,
+        host=action.netloc,
+        hidden=hidden,
+        day=schedule_day(options.schedule),
+    ), []
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    siteurl: str
+    sitename: str
+    language: str
+    publisher: str
+    timezone: str
+    # the Subscribe page, and the feeds' CSS stylesheet ("" for none), as addresses on the host
+    subscribe: str = "/subscribe/"
+    stylesheet: str = ""
+
+    def url(self, path: str) -> str:
+        return f"{self.siteurl.rstrip('/')}/{path.lstrip('/')}"
+
+
+def sent_at(day: date, timezone: str) -> datetime:
+    """A digest's date as a moment: the start of that day in the site's time zone, in UTC."""
+    return datetime.combine(day, time(0, 0), ZoneInfo(timezone or "UTC")).astimezone(UTC)
+
+
+def entry_html(digest: ArchivedDigest, config: FeedConfig) -> str:
+    """What a feed reader shows of one digest: its stories, each linked, with its teaser."""
+    if not digest.articles:
+        return "<p>None of the stories this digest carried is on the site any more.</p>"
+    items = []
+    for article in digest.articles:
+        note = getattr(article, "content_note", "") or ""
+        items.append(
+            f'<li><a href="{html.escape(config.url(article.url))}">{html.escape(article.title)}</a>'
+            + (f"<br>Content note: {html.escape(note)}" if note else "")
+            + f"<br>{html.escape(getattr(article, 'teaser', '') or '')}</li>"
+        )
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def add_notice(root, config: FeedConfig) -> None:
+    """First in the feed, for a person who opens it in a browser: what it is, with a link to the Subscribe
+    page (an XHTML `<div>`, as the site's other feeds have; feed readers skip it)."""
+    notice = etree.Element(f"{{{XHTML_NS}}}div", nsmap={None: XHTML_NS})
+    notice.text = "This is a web feed. Copy its address into your feed reader, or see "
+    link = etree.SubElement(notice, f"{{{XHTML_NS}}}a", href=config.subscribe)
+    link.text = "Subscribe"
+    link.tail = f" for how to follow {config.sitename}."
+    notice.tail = root.text
+    root.insert(0, notice)
+
+
+def feed_bytes(archive: Archive, config: FeedConfig) -> bytes:
+    """The archive as an Atom feed: one entry per digest, newest first, its id the digest page's address.
+    Every date comes from the ledger, so the same ledger gives the same bytes."""
+    page_url = config.url(archive.url)
+    generator = FeedGenerator()
+    generator.title(archive.title)
+    generator.id(page_url)
+    generator.link(href=config.url(archive.feed.path), rel="self")
+    generator.link(href=page_url, rel="alternate")
+    generator.subtitle(f"Every email digest {config.sitename} has sent, newest first.")
+    generator.language(config.language)
+    generator.author(name=config.publisher, uri=config.url(""))
+    generator.generator(GENERATOR, uri=config.url(""))
+    newest = sent_at(archive.digests[0].date, config.timezone)
+    generator.updated(newest)
+    generator.rights(f"© {newest.year} {config.publisher}")
+    for digest in archive.digests:
+        url = config.url(digest.url)
+        moment = sent_at(digest.date, config.timezone)
+        entry = generator.add_entry(order="append")
+        entry.id(url)
+        entry.title(digest.subject)
+        entry.link(href=url, rel="alternate")
+        entry.published(moment)
+        entry.updated(moment)
+        count = len(digest.articles)
+        entry.summary(f"{count} stor{'y' if count == 1 else 'ies'} from {config.sitename}.")
+        entry.content(entry_html(digest, config), type="html")
+    root = etree.fromstring(generator.atom_str(pretty=True))
+    add_notice(root, config)
+    if config.stylesheet:
+        href = html.escape(config.stylesheet)
+        root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{href}"'))
+    return etree.tostring(root.getroottree(), pretty_print=True, encoding="UTF-8", xml_declaration=True)
