@@ -35,9 +35,10 @@ def write_ours(folder: Path, articles: list[dict]) -> None:
 
 def our_header(article: dict) -> str:
     """An article's front matter in our format."""
+    note = f'content_note: "{article["content_note"]}"\n' if article.get("content_note") else ""
     return (
         f'---\ntitle: "{article["title"]}"\ndate: {article["date"]}\ncategory: {article["category"]}\n'
-        f"topics: [{', '.join(article['topics'])}]\n---\n"
+        f"topics: [{', '.join(article['topics'])}]\n{note}---\n"
     )
 
 

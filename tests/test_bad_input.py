@@ -24,6 +24,11 @@ BAD_FILES = {
         b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\naliases:\n  - /../../etc/x\n---\n",
         6,
     ),
+    # A sensitive topic (FRONT_MATTER's sensitive_topics) without a content note: at the `topics:` line.
+    "no-content-note.md": (
+        b"---\ntitle: T\ndate: 2025-01-01\ncategory: News\ntopics: [Domestic abuse]\n---\nx\n",
+        5,
+    ),
     "Upper-Case-Extension.MD": (GOOD.encode(), 1),
     "notes.txt": (b"An author's notes that would otherwise vanish.\n", 1),
 }
@@ -103,9 +108,10 @@ SLIPPED_HEADERS = {
     "unknown-topic.md": (
         '---\ntitle: "Kinship"\ndate: 2025-05-01\ncategory: News\ntopics: ["Kinship care"]\n---\nText.\n',
         "content/articles/unknown-topic.md:5: topic `Kinship care` is not one of the site's topics — use one "
-        "of: Safeguarding, Harmful sexual behaviour, Fostering, Adoption, Children in care, Care leavers, "
-        "Family justice, Mental health, Domestic abuse, Education and SEND, Youth justice, Workforce, "
-        "Policy, COVID-19 (or add it to the topics list in pelicanconf.py)",
+        "of: Safeguarding, Child sexual abuse and exploitation, Harmful sexual behaviour, Fostering, "
+        "Adoption, Children in care, Care leavers, Family justice, Mental health, Self-harm and suicide, "
+        "Domestic abuse, Education and SEND, Youth justice, Workforce, Policy, COVID-19 (or add it to the "
+        "topics list in pelicanconf.py)",
     ),
 }
 

@@ -505,3 +505,54 @@ def test_the_editors_landing_page_has_no_accessibility_violation(browser, develo
             assert results.response["violations"] == [], results.generate_report()
     finally:
         context.close()
+
+
+def new_article(page, site: str, title: str, topics: tuple[str, ...]) -> None:
+    page.goto(f"{site}/admin/#/collections/articles/new")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Date", exact=True).fill("30/11/2026 09:30")
+    page.get_by_role("combobox", name="Category").fill("News")
+    page.keyboard.press("Enter")
+    for topic in topics:
+        page.get_by_role("combobox", name="Topics").fill(topic)
+        page.keyboard.press("Enter")
+    page.locator("[data-slate-editor='true']").click()
+    page.keyboard.type("Refuges turned families away this winter.")
+
+
+def test_the_editor_refuses_to_publish_a_sensitive_topic_without_a_content_note(editing):
+    """The build's rule in the form: an article on a sensitive topic needs a content note, unless it is a
+    draft; the form says so under the field, with the build's example, and saves nothing."""
+    project, rebuild, page, site, *_ = editing
+    articles = project / "content" / "articles"
+    before = set(articles.glob("*.md"))
+    new_article(page, site, "Refuges turn families away", ("Family justice", "Domestic abuse"))
+    publish_now(page)
+    refusal = page.get_by_text('The topic "Domestic abuse" needs a content note', exact=False)
+    expect(refusal).to_be_visible()
+    assert 'such as "This article discusses domestic abuse."' in refusal.text_content()
+    page.wait_for_timeout(1000)
+    assert set(articles.glob("*.md")) == before
+    note = "This article discusses domestic abuse and what it means for children in refuges."
+    page.get_by_label("Content note").fill(note)
+    publish_now(page)
+    saved = saved_article(project, before)
+    wait_until(lambda: saved.read_text(encoding="utf-8").endswith("\n"))
+    assert f"content_note: {note}\n" in saved.read_text(encoding="utf-8")
+    rebuild()
+    article = html.fromstring((project.parent / "output" / "articles" / "refuges-turn-families-away" /
+                               "index.html").read_bytes())  # fmt: skip
+    assert article.xpath("string(//*[@class='content-note']/p)") == note
+
+    # A draft may wait for its note, as in the build.
+    before = set(articles.glob("*.md"))
+    new_article(page, site, "Refuges: a draft", ("Domestic abuse",))
+    page.get_by_role("combobox", name="Status").fill("draft")
+    page.keyboard.press("Enter")
+    publish_now(page)
+    draft = saved_article(project, before)
+    wait_until(lambda: draft.read_text(encoding="utf-8").endswith("\n"))
+    text = draft.read_text(encoding="utf-8")
+    assert "status: draft\n" in text
+    assert "content_note" not in text
+    rebuild()

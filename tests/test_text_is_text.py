@@ -147,8 +147,8 @@ def site(tmp_path_factory) -> Path:
 
 
 # What readers see of each plain-text field in the site's HTML, page by page. An article card (listings)
-# shows its title, teaser, category and topics.
-CARDS = (TITLE, SUMMARY, TEASER_TITLE, TEASER, CATEGORY, TOPIC)
+# shows its title, content note, teaser, category and topics.
+CARDS = (TITLE, CONTENT_NOTE, SUMMARY, TEASER_TITLE, TEASER, CATEGORY, TOPIC)
 PAGES = {
     "article": ("articles/hostile-fields/index.html", (TITLE, SUMMARY, KEY_POINT, CONTENT_NOTE, SOURCE_TITLE,
                                                       AUTHOR, CATEGORY, TOPIC)),
@@ -390,10 +390,11 @@ def test_json_ld_holds_the_text_and_stays_in_its_script(site, name):
     assert AUTHOR in [person["name"] for person in data["author"]]
 
 
-# The two hostile articles as every feed and index carries them.
+# The two hostile articles as every feed and index carries them: a feed's summary is the teaser, after the
+# content note when there is one.
 ARTICLES = {
-    FIELDS_SLUG: {"title": TITLE, "teaser": SUMMARY},
-    TEASER_SLUG: {"title": TEASER_TITLE, "teaser": TEASER},
+    FIELDS_SLUG: {"title": TITLE, "teaser": SUMMARY, "summary": f"Content note: {CONTENT_NOTE} {SUMMARY}"},
+    TEASER_SLUG: {"title": TEASER_TITLE, "teaser": TEASER, "summary": TEASER},
 }
 GROUP_FEEDS = {f"category/{CATEGORY_SLUG}": CATEGORY, f"topic/{TOPIC_SLUG}": TOPIC}
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -407,7 +408,8 @@ def as_html(text: str | None):
 
 
 def assert_html_body(fragment, slug: str) -> None:
-    """An article's HTML as a feed carries it: nothing live, and what it quotes shown as written."""
+    """An article's HTML as a feed carries it: nothing live, and what it quotes shown as written; the
+    content note, as written, is its first paragraph."""
     assert live_markup(fragment) == []
     assert escaped_twice(visible_text(fragment)) == []
     if slug == TEASER_SLUG:
@@ -415,6 +417,9 @@ def assert_html_body(fragment, slug: str) -> None:
         assert collapsed(fragment.find("p").text_content()) == TEASER
     else:
         assert fragment.xpath("//img/@alt") == [BODY_ALT]
+        note = fragment.find("p")
+        assert collapsed(note.text_content()) == f"Content note: {CONTENT_NOTE}"
+        assert [label.text for label in note] == ["Content note:"]
 
 
 def slug_of(url: str) -> str:
@@ -460,7 +465,7 @@ def test_rss_item(site, name, slug):
     item = feed_entries(site, name)[slug]
     assert item.findtext("title") == ARTICLES[slug]["title"]
     description = as_html(item.findtext("description"))
-    assert (len(description), description.text) == (0, ARTICLES[slug]["teaser"])
+    assert (len(description), description.text) == (0, ARTICLES[slug]["summary"])
     assert_html_body(as_html(item.findtext(CONTENT_NS)), slug)
     assert {CATEGORY, TOPIC} <= {category.text for category in item.iter("category")}
     assert AUTHOR in [creator.text for creator in item.iter(DC_CREATOR)]
@@ -493,7 +498,7 @@ def atom_text(element) -> str:
 def test_atom_entry(site, name, slug):
     entry = feed_entries(site, name)[slug]
     assert atom_text(entry.find(f"{ATOM}title")) == ARTICLES[slug]["title"]
-    assert atom_text(entry.find(f"{ATOM}summary")) == ARTICLES[slug]["teaser"]
+    assert atom_text(entry.find(f"{ATOM}summary")) == ARTICLES[slug]["summary"]
     content = entry.find(f"{ATOM}content")
     assert content.get("type") == "html"
     assert_html_body(as_html(content.text), slug)
@@ -515,7 +520,7 @@ def test_json_feed_item(site, slug):
     items = json.loads((site / "feeds" / "feed.json").read_text(encoding="utf-8"))["items"]
     [item] = [item for item in items if slug_of(item["url"]) == slug]
     assert item["title"] == ARTICLES[slug]["title"]
-    assert item["summary"] == ARTICLES[slug]["teaser"]
+    assert item["summary"] == ARTICLES[slug]["summary"]
     assert_html_body(as_html(item["content_html"]), slug)
     if "content_text" in item:
         assert ARTICLES[slug]["teaser"] in item["content_text"]
@@ -530,6 +535,7 @@ def test_hub_index_entry(site, slug):
     [entry] = [entry for entry in entries if slug_of(entry["url"]) == slug]
     assert entry["title"] == ARTICLES[slug]["title"]
     assert entry["teaser"] == ARTICLES[slug]["teaser"]
+    assert entry.get("content_note") == (CONTENT_NOTE if slug == FIELDS_SLUG else None)
     assert entry["category"]["name"] == CATEGORY
     assert [topic["name"] for topic in entry["topics"]][:1] == [TOPIC]
 

@@ -116,7 +116,7 @@ def test_front_matter_text_is_escaped_everywhere(project):
 
 
 def test_article_page_parts(published_site):
-    article = next(a for a in PUBLIC if "content_note" in a.meta and "key_points" in a.meta)
+    article = next(a for a in PUBLIC if {"content_note", "key_points", "sources"} <= set(a.meta))
     page = article_page(published_site, article)
     crumbs = page.xpath("//nav[@aria-label='Breadcrumb']//a")
     assert [a.text for a in crumbs[:2]] == ["Home", article.meta["category"]]

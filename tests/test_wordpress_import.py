@@ -432,6 +432,34 @@ def test_without_media_the_article_waits_as_a_draft_and_the_report_says_why(proj
     assert built.returncode == 0, built.stdout + built.stderr
 
 
+def test_an_article_on_a_sensitive_topic_waits_as_a_draft_for_its_content_note(project, tmp_path):
+    """WordPress has no content note, and the site asks one of an article on a sensitive topic: the
+    article is a draft, and the report says what to write at its `topics:` line."""
+    export = export_of(
+        post(
+            1,
+            "Refuges are full",
+            "<p>Refuges turned families away.</p>",
+            name="refuges",
+            categories=[NEWS, ("post_tag", "domestic-violence", "domestic violence")],
+        ),
+    ).write(tmp_path / "export.xml")
+    import_wordpress(project, export)
+    write_map(project, export, {"news-updates": "News"}, {"domestic-violence": "[Domestic abuse]"})
+    result = import_wordpress(project, export)
+    assert result.returncode == 0, result.stderr
+    text = imported_files(project)["content/articles/2024-06-03-refuges.md"]
+    assert "status: draft" in text
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("topics:"))
+    report = (project / "imports" / "export.report.md").read_text(encoding="utf-8")
+    assert (
+        f'content/articles/2024-06-03-refuges.md:{line}`: the topic "Domestic abuse" needs a content note — '
+        'add `content_note: "This article discusses domestic abuse."`'
+    ) in report
+    built = build(project, tmp_path / "site")
+    assert built.returncode == 0, built.stdout + built.stderr
+
+
 def test_items_sharing_a_post_id_each_get_their_own_file_on_every_run(project, tmp_path):
     # Pelican's own fixture has such items: ids are not unique in every export.
     export = export_of(

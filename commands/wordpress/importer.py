@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
 from front_matter.config import ContentConfig, load_config
-from front_matter.schema import slugify
+from front_matter.schema import content_note_needed, slugify
 from site_core import build_time
 
 from . import mapping, wxr
@@ -496,6 +496,11 @@ class Importer:
                     )
             if doc.featured is not None:
                 self.check_featured(doc)
+            sensitive = [t for t in doc.values.get("topics", []) if t in self.config.sensitive_topics]
+            if doc.kind == "article" and sensitive:
+                # WordPress has no content note: the site asks one of an article on these topics.
+                what, fix = content_note_needed(sensitive)
+                doc.notes.append(Note(NEEDS, what, f"{fix}, then publish", needle="topics:", drafts=True))
             if not plain_text(item.title):
                 doc.notes.append(
                     Note(

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from site_core import ContentModel, ModelField, site_root
+from site_core import ContentModel, ModelField, Requirement, site_root
 
 # The git hosts whose Decap backends support the editorial workflow, with where their API answers by
 # default (Gitea has no default: give `api_root`).
@@ -110,6 +110,20 @@ def shorthands_attribute() -> str:
     return html_text(json.dumps(HAND_WRITTEN_ONLY))
 
 
+# Texts that some documents must have (a key's `required_when`): Decap's own widgets under another name,
+# with the check files/editor.js adds to them (Decap's `required` is all or nothing).
+CONDITIONAL_WIDGETS = {"text": "conditional_string", "long_text": "conditional_text"}
+
+
+def requirement_options(requirement: Requirement) -> dict:
+    """A key's `required_when` as its field in `config.yml` gives it to files/editor.js: the field to look
+    at, each value that asks for the key with what to tell the author, and the exception (a draft)."""
+    options: dict = {"field": requirement.when, "values": dict(requirement.messages)}
+    if requirement.unless:
+        options["unless"] = dict([requirement.unless])
+    return options
+
+
 class UnknownKind(ValueError):
     """A key of the content model that no widget can show: the editor would drop it, so it is refused."""
 
@@ -191,10 +205,19 @@ def widget(spec: ModelField) -> dict:
     if not spec.required:
         made["required"] = False
     pattern = [spec.pattern, f"Write {spec.pattern_hint}."] if spec.pattern else None
+    if spec.required_when and spec.kind not in CONDITIONAL_WIDGETS:
+        raise UnknownKind(
+            f"the front-matter key `{spec.name}` is of the kind `{spec.kind}`, which has no widget that "
+            "is required only sometimes"
+        )
     if spec.kind in ("text", "long_text"):
         made["widget"] = "string" if spec.kind == "text" else "text"
         if pattern:
             made["pattern"] = pattern
+        if spec.required_when:
+            made.update(
+                widget=CONDITIONAL_WIDGETS[spec.kind], required_when=requirement_options(spec.required_when)
+            )
     elif spec.kind == "date":
         # The schema's description says how a file writes the date; the form takes it day first.
         typed = (

@@ -171,6 +171,24 @@ def image_enclosure(article, config: FeedConfig) -> dict | None:
     return {"url": config.url(image), "length": str(length), "type": mime}
 
 
+def content_note_html(article) -> str:
+    """The article's content note as the first paragraph of its feed entry ("" without one): a reader who
+    reads the whole article in a feed reader is warned first, as on the site. The note is plain text."""
+    note = getattr(article, "content_note", None)
+    return f"<p><strong>Content note:</strong> {html.escape(note, quote=False)}</p>" if note else ""
+
+
+def entry_summary(article) -> str:
+    """The entry's plain-text summary: the teaser, after the content note when the article has one."""
+    note = getattr(article, "content_note", None)
+    return f"Content note: {note} {article.teaser}" if note else article.teaser
+
+
+def entry_html(article, permalink: str) -> str:
+    """The entry's HTML: the content note, then the article with its addresses made absolute."""
+    return content_note_html(article) + absolutise_html(article.content, permalink)
+
+
 def build_feedgen(feed: Feed, config: FeedConfig, self_url: str, rss: bool = False) -> FeedGenerator:
     """The feed for feedgen, as served from `self_url` (its RSS file when `rss`, else its Atom file)."""
     page_url = config.url(feed.page_path)
@@ -216,11 +234,12 @@ def add_entry(generator: FeedGenerator, article, config: FeedConfig, rss: bool =
         entry.category(term=topic.name, scheme=config.url(topic.url))
     entry.published(article.date.astimezone(UTC))
     entry.updated(updated(article).astimezone(UTC))
-    # The teaser is plain text. Atom says so (its summary's type is text); RSS readers take <description>
-    # as HTML, so there it is escaped: a teaser quoting `<img src=…>` shows those characters, and loads
-    # nothing.
-    entry.summary(html.escape(article.teaser, quote=False) if rss else article.teaser)
-    entry.content(absolutise_html(article.content, permalink), type="html")
+    # The teaser (after the content note, if any) is plain text. Atom says so (its summary's type is
+    # text); RSS readers take <description> as HTML, so there it is escaped: a teaser quoting `<img src=…>`
+    # shows those characters, and loads nothing.
+    summary = entry_summary(article)
+    entry.summary(html.escape(summary, quote=False) if rss else summary)
+    entry.content(entry_html(article, permalink), type="html")
     enclosure = image_enclosure(article, config)
     if enclosure:
         entry.enclosure(**enclosure)
@@ -295,8 +314,8 @@ def json_feed(feed: Feed, config: FeedConfig, self_url: str) -> str:
             "id": permalink,
             "url": permalink,
             "title": article.title,
-            "content_html": absolutise_html(article.content, permalink),
-            "summary": article.teaser,
+            "content_html": entry_html(article, permalink),
+            "summary": entry_summary(article),
             "date_published": article.date.astimezone(UTC).isoformat(timespec="seconds"),
             "date_modified": updated(article).astimezone(UTC).isoformat(timespec="seconds"),
             "authors": [{"name": a.name, "url": config.url(a.url)} for a in article.authors],

@@ -1,5 +1,7 @@
 """The FRONT_MATTER setting: the site's vocabulary (categories, topics) and the content model's knobs."""
 
+import difflib
+import json
 import re
 from dataclasses import dataclass
 
@@ -21,6 +23,8 @@ DEFAULTS = {
     # hosts whose https iframes (video players, say) may stay in article HTML; none by default, so no
     # page loads anything from another site
     "iframe_hosts": [],
+    # topics (names or slugs from `topics`) whose articles must carry a `content_note` once published
+    "sensitive_topics": [],
 }
 
 
@@ -50,6 +54,8 @@ class ContentConfig:
     timezone: str
     reading_words_per_minute: int
     iframe_hosts: tuple[str, ...] = ()
+    # Canonical topic names: an article with one of them needs a content note unless it is a draft.
+    sensitive_topics: tuple[str, ...] = ()
 
 
 def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
@@ -67,17 +73,56 @@ def load_config(settings: dict) -> tuple[ContentConfig, list[Problem]]:
             )
             merged[key] = DEFAULTS[key]
     problems += _vocabulary_problems(settings, merged)
+    topics = Vocabulary(dict(merged["topics"]))
+    sensitive, sensitive_problems = _sensitive_topics(settings, merged["sensitive_topics"], topics)
+    problems += sensitive_problems
     config = ContentConfig(
         categories=Vocabulary(dict(merged["categories"])),
-        topics=Vocabulary(dict(merged["topics"])),
+        topics=topics,
         default_author=merged["default_author"],
         teaser_words=merged["teaser_words"],
         # Dates written without a zone are in the site's zone, Pelican's TIMEZONE.
         timezone=settings.get("TIMEZONE") or "UTC",
         reading_words_per_minute=merged["reading_words_per_minute"],
         iframe_hosts=tuple(merged["iframe_hosts"]),
+        sensitive_topics=sensitive,
     )
     return config, problems
+
+
+def _sensitive_topics(settings: dict, given, topics: Vocabulary) -> tuple[tuple[str, ...], list[Problem]]:
+    """The `sensitive_topics` setting as canonical topic names; each entry that is not a topic is a problem
+    at its line (found by the entry as written, in double quotes)."""
+    if not isinstance(given, list | tuple) or not all(isinstance(entry, str) for entry in given):
+        return (), [
+            config_problem(
+                settings,
+                "FRONT_MATTER",
+                "sensitive_topics",
+                f"FRONT_MATTER `sensitive_topics` must be a list of topics, not {given!r}",
+                'write it as "sensitive_topics": ["Domestic abuse", ...], with names from `topics`',
+            )
+        ]
+    names: list[str] = []
+    problems = []
+    for entry in given:
+        name = topics.canonical(entry)
+        if name is None:
+            close = difflib.get_close_matches(entry, topics.names(), n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            problems.append(
+                config_problem(
+                    settings,
+                    "FRONT_MATTER",
+                    json.dumps(entry, ensure_ascii=False),
+                    f"FRONT_MATTER `sensitive_topics` names `{entry}`, which is not one of the site's topics",
+                    f"{hint}use a name from `topics` ({', '.join(topics.names())}), or add it to `topics` "
+                    "with its slug first",
+                )
+            )
+        elif name not in names:
+            names.append(name)
+    return tuple(names), problems
 
 
 def _vocabulary_problems(settings: dict, merged: dict) -> list[Problem]:

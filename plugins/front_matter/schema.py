@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from site_core import ContentModel, ModelField, Problem
+from site_core import ContentModel, ModelField, Problem, Requirement
 
 from .config import SLUG_PATTERN, ContentConfig, Vocabulary
 from .source import Entry, Source, SourceError, node_line, read_source
@@ -72,6 +72,8 @@ class Field:
     options: tuple[str, ...] | str = ()  # the choices, or the name of the vocabulary they come from
     pattern: str | None = None
     pattern_hint: str = ""
+    # For an optional key: the documents that must have it all the same, in this site's terms.
+    requirement: Callable[[ContentConfig], Requirement | None] | None = None
 
 
 @dataclass
@@ -376,6 +378,45 @@ def check_focus(entry: Entry, context: Context) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _in_a_sentence(name: str) -> str:
+    """A topic's name inside a sentence: `Domestic abuse` → `domestic abuse`; `COVID-19` stays."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def content_note_needed(topics: list[str]) -> tuple[str, str]:
+    """(what is wrong, how to fix it) for an article on sensitive `topics` without a content note."""
+    plural = len(topics) > 1
+    quoted = _joined([f'"{topic}"' for topic in topics])
+    example = f"This article discusses {_joined([_in_a_sentence(topic) for topic in topics])}."
+    return (
+        f"the topic{'s' if plural else ''} {quoted} need{'' if plural else 's'} a content note",
+        f'add `content_note: "{example}"` (one plain sentence warning readers what the article covers)',
+    )
+
+
+def content_note_requirement(config: ContentConfig) -> Requirement | None:
+    """The content-note rule for a form: a note is needed with any of the site's sensitive topics."""
+    if not config.sensitive_topics:
+        return None
+    messages = []
+    for topic in config.sensitive_topics:
+        message, _ = content_note_needed([topic])
+        example = f"This article discusses {_in_a_sentence(topic)}."
+        told = (
+            f"{message[:1].upper()}{message[1:]}: write one plain sentence warning readers what the article "
+            f'covers, such as "{example}" A draft may wait for it.'
+        )
+        # Written by name or by slug, as a file may write a topic.
+        messages += [(topic, told), (config.topics.slugs[topic], told)]
+    topics = ", ".join(config.sensitive_topics)
+    hint = f"Required, unless the article is a draft, with any of the topics: {topics}."
+    return Requirement("topics", tuple(messages), hint)
+
+
 SLUG_HINT = "lower-case letters, digits and single hyphens, e.g. councils-referrals"
 ALIAS_HINT = "a path from the site root, e.g. /news/2019/old-title/"
 SUMMARY_HINT = "plain text: no HTML tags, Markdown or entities"
@@ -475,7 +516,13 @@ ARTICLE_FIELDS = (
         pattern_hint="two percentages, across then down, e.g. 50% 30%",
     ),
     Field("featured", check_bool, "true to lead the home page.", "true", kind="flag"),
-    Field("content_note", check_text, "Warning shown before distressing content.", '"Discusses abuse."'),
+    Field(
+        "content_note",
+        check_text,
+        "Warning shown before distressing content: one plain sentence saying what the article covers.",
+        '"This article discusses domestic abuse."',
+        requirement=content_note_requirement,
+    ),
     Field("key_points", check_key_points, "List of short key points.", '["First point"]', kind="text_list"),
     aliases_field("[/news/2019/old-title/]"),
     Field(
@@ -501,15 +548,19 @@ FIELDS = {"article": {f.name: f for f in ARTICLE_FIELDS}, "page": {f.name: f for
 def model_field(spec: Field, config: ContentConfig) -> ModelField:
     vocabularies = {"categories": config.categories, "topics": config.topics}
     options = vocabularies[spec.options].names() if isinstance(spec.options, str) else spec.options
+    requirement = spec.requirement(config) if spec.requirement else None
     return ModelField(
         name=spec.name,
         kind=spec.kind,
-        hint=spec.description,
+        hint=f"{spec.description} {requirement.hint}"
+        if requirement and requirement.hint
+        else spec.description,
         required=spec.required,
         options=tuple(options),
         pattern=spec.pattern,
         pattern_hint=spec.pattern_hint,
         item_fields=tuple(model_field(item, config) for item in ITEM_FIELDS.get(spec.name, ())),
+        required_when=requirement,
     )
 
 
@@ -567,7 +618,24 @@ def validate(source: Source, path: Path, kind: str, context: Context) -> Documen
         if spec.required and name not in source.entries:
             problem(1, f"the required key `{name}` is missing", _add_the_line(spec, context.config))
     _check_combinations(document, problem)
+    _check_content_note(document, context.config, problem)
     return document
+
+
+def _check_content_note(
+    document: Document, config: ContentConfig, problem: Callable[[int, str, str], None]
+) -> None:
+    """An article on a sensitive topic warns readers first. As for alt text, a draft may wait (it is not
+    published); a scheduled article goes live with no one looking, so it needs its note now."""
+    if (
+        document.kind != "article"
+        or "content_note" in document.lines
+        or document.values.get("status") == "draft"
+    ):
+        return
+    sensitive = [topic for topic in document.values.get("topics", []) if topic in config.sensitive_topics]
+    if sensitive:
+        problem(document.line_of("topics"), *content_note_needed(sensitive))
 
 
 def _check_combinations(document: Document, problem: Callable[[int, str, str], None]) -> None:

@@ -112,6 +112,10 @@ def filter_entry(article, site_root: str) -> str:
         "teaser": article.teaser,
         "teaser_cut": bool(getattr(article, "teaser_cut", False)),
     }
+    note = getattr(article, "content_note", None)
+    if note:
+        # Plain text, shown before the teaser as the page's own cards show it (never as HTML).
+        entry["content_note"] = note
     thumbnail = (getattr(article, "card_image", None) or {}).get("thumbnail")
     if thumbnail:
         entry["image"] = thumbnail

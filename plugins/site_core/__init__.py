@@ -7,7 +7,8 @@
   `alias_save_as`);
 - every article and page of a generator (`all_contents`), those the build writes (`published_contents`),
   and their URLs worked out once per build; whether one is an author's draft (`is_draft`);
-- the content model as data (`ContentModel`, `ModelField`), for plugins that show it to people;
+- the content model as data (`ContentModel`, `ModelField`, `Requirement`), for plugins that show it to
+  people;
 - the cache store and cached reads, and work spread over forked processes;
 - the build's own signals and the per-build state (`current_build`);
 - `_headers`, written once per build from the rules each plugin declares (`Build.declare_headers`).
@@ -38,7 +39,7 @@ from .build import (
 )
 from .contents import all_contents, fix_addresses, forget_memoized, is_draft, published_contents
 from .headers import HEADERS_FILE, HeaderRule, HeaderRules
-from .model import KINDS, ContentModel, ModelField
+from .model import KINDS, ContentModel, ModelField, Requirement
 from .paths import (
     absolute_url,
     alias_save_as,
@@ -65,6 +66,7 @@ __all__ = [
     "Memory",
     "ModelField",
     "Problem",
+    "Requirement",
     "absolute_url",
     "after_publish",
     "alias_save_as",

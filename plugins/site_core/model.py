@@ -21,6 +21,19 @@ KINDS = (
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """When an optional key is required after all: while the key `when` holds one of the values of
+    `messages` (a value, or an item of a list; matched in any case), unless the document's key
+    `unless[0]` is `unless[1]` (a draft may wait). Each value comes with what to tell the author, and
+    `hint` says the rule in a sentence."""
+
+    when: str
+    messages: tuple[tuple[str, str], ...]
+    hint: str = ""
+    unless: tuple[str, str] | None = ("status", "draft")
+
+
+@dataclass(frozen=True)
 class ModelField:
     name: str
     kind: str
@@ -32,6 +45,8 @@ class ModelField:
     pattern: str | None = None
     pattern_hint: str = ""
     item_fields: tuple["ModelField", ...] = field(default=())
+    # For a key that is not `required`: the documents that must have it all the same.
+    required_when: Requirement | None = None
 
     @property
     def label(self) -> str:

@@ -110,6 +110,54 @@
     return value && value.toJS ? value.toJS() : [];
   }
 
+  // What a field's `required_when` (decap.py, from the content model) says of the entry being edited:
+  // the message for the author when the field is empty but the entry needs it, else null. A field is
+  // needed while another field holds one of the rule's values (matched in any case), unless the entry
+  // is excepted (a draft: `unless: {status: draft}`).
+  function unmetRequirement(rule, value, data) {
+    if (!rule || !data || (typeof value === "string" && value.trim())) {
+      return null;
+    }
+    var unless = rule.get("unless");
+    if (unless && unless.some(function (wanted, key) { return data.get(key) === wanted; })) {
+      return null;
+    }
+    var messages = {};
+    rule.get("values").forEach(function (message, key) {
+      messages[String(key).toLowerCase()] = message;
+    });
+    var held = data.get(rule.get("field"));
+    held = held && held.toJS ? held.toJS() : held === undefined || held === null ? [] : [held];
+    for (var index = 0; index < held.length; index += 1) {
+      var message = messages[String(held[index]).toLowerCase()];
+      if (message) {
+        return message;
+      }
+    }
+    return null;
+  }
+
+  // Decap's `required` is all or nothing: a text some entries must have (a content note, with a
+  // sensitive topic) is Decap's own string or text widget under another name, with the rule added.
+  // Decap asks `isValid` of every field before it saves, and shows the message under the field.
+  function conditional(name, base) {
+    var widget = CMS.getWidget(base);
+    var Control = createClass({
+      isValid: function () {
+        var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+        var message = unmetRequirement(
+          this.props.field.get("required_when"), this.props.value, entry && entry.get("data"));
+        return message ? { error: { message: message } } : true;
+      },
+      render: function () {
+        return h(widget.control, this.props);
+      },
+    });
+    CMS.registerWidget(name, Control, widget.preview, { properties: { required_when: { type: "object" } } });
+  }
+  conditional("conditional_string", "string");
+  conditional("conditional_text", "text");
+
   var ArticlePreview = createClass({
     render: function () {
       var data = this.props.entry.get("data");

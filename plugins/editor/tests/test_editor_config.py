@@ -19,7 +19,7 @@ from editor.decap import (
 )
 from front_matter.config import load_config
 from front_matter.schema import FIELDS, SUMMARY_PATTERN, content_model
-from site_core import ModelField
+from site_core import ModelField, Requirement
 
 SETTINGS = {name: getattr(pelicanconf, name) for name in dir(pelicanconf) if name.isupper()}
 
@@ -59,8 +59,9 @@ def test_every_schema_key_has_a_field_with_the_schemas_rule(kind, collection):
             continue
         field = fields[name]
         assert field.get("required", True) is spec.required, name
-        # A date's hint adds how the form takes it (the test below).
-        hint = field["hint"] if spec.kind != "date" else field["hint"][: len(spec.description)]
+        # A date's hint adds how the form takes it (the test below); a key some articles need says which.
+        plain = spec.kind != "date" and spec.requirement is None
+        hint = field["hint"] if plain else field["hint"][: len(spec.description)]
         assert hint == spec.description
         rule = field.get("pattern") or field.get("field", {}).get("pattern")
         assert (rule[0] if rule else None) == spec.pattern, name
@@ -79,6 +80,42 @@ def test_sources_are_records_of_title_and_url_with_the_address_rule():
     url_rule = re.compile(sources["fields"][1]["pattern"][0])
     assert url_rule.match("https://example.org/report")
     assert not url_rule.match("example.org/report")
+
+
+def test_the_content_note_is_required_with_a_sensitive_topic_unless_a_draft():
+    """Decap's `required` is all or nothing: the rule goes to the editor's own check (files/editor.js),
+    with the build's message for each sensitive topic, by name or slug."""
+    note = fields_of(generated(), "articles")["content_note"]
+    assert note["widget"] == "conditional_string"
+    assert note["required"] is False
+    rule = note["required_when"]
+    assert rule["field"] == "topics"
+    assert rule["unless"] == {"status": "draft"}
+    sensitive = pelicanconf.FRONT_MATTER["sensitive_topics"]
+    slugs = [pelicanconf.FRONT_MATTER["topics"][name] for name in sensitive]
+    assert sorted(rule["values"]) == sorted([*sensitive, *slugs])
+    assert (
+        rule["values"]["domestic-abuse"]
+        == rule["values"]["Domestic abuse"]
+        == (
+            'The topic "Domestic abuse" needs a content note: write one plain sentence warning readers what '
+            'the article covers, such as "This article discusses domestic abuse." A draft may wait for it.'
+        )
+    )
+    assert all(name in note["hint"] for name in sensitive)
+
+
+def test_without_sensitive_topics_the_content_note_is_a_plain_optional_text():
+    front_matter = {**pelicanconf.FRONT_MATTER, "sensitive_topics": []}
+    note = fields_of(generated(front_matter), "articles")["content_note"]
+    assert note["widget"] == "string"
+    assert "required_when" not in note
+
+
+def test_a_requirement_on_a_kind_without_a_conditional_widget_is_refused():
+    requirement = Requirement("topics", (("Fostering", "Say why."),))
+    with pytest.raises(UnknownKind, match="`featured` is of the kind `flag`"):
+        widget(ModelField("featured", "flag", "Lead story.", required_when=requirement))
 
 
 def test_a_key_of_a_kind_no_widget_shows_is_refused():

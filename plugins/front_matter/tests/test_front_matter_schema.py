@@ -425,3 +425,101 @@ def test_common_yaml_slips_are_explained_where_they_were_made(
 )
 def test_messages_speak_an_authors_language(context, text, expected):
     assert messages(check(text, context)) == [expected]
+
+
+# Content notes: an article on a sensitive topic warns readers first.
+SENSITIVE = {
+    **SETTINGS["FRONT_MATTER"],
+    "topics": {
+        **SETTINGS["FRONT_MATTER"]["topics"],
+        "Domestic abuse": "domestic-abuse",
+        "Self-harm": "self-harm",
+    },
+    "sensitive_topics": ["Domestic abuse", "self-harm"],
+}
+
+
+@pytest.fixture
+def sensitive(tmp_path: Path) -> Context:
+    config, problems = load_config({**SETTINGS, "PATH": str(tmp_path), "FRONT_MATTER": SENSITIVE})
+    assert problems == []
+    return Context(config, tmp_path, ("images",))
+
+
+def test_sensitive_topics_are_read_by_name_or_slug_as_the_topics_names(sensitive):
+    assert sensitive.config.sensitive_topics == ("Domestic abuse", "Self-harm")
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "topics: [Fostering, domestic-abuse]",
+            '5: the topic "Domestic abuse" needs a content note — add `content_note: "This article discusses '
+            'domestic abuse."` (one plain sentence warning readers what the article covers)',
+        ),
+        (
+            "summary: Two topics.\ntopics:\n  - Self-harm\n  - Domestic abuse",
+            '6: the topics "Self-harm" and "Domestic abuse" need a content note — add `content_note: "This '
+            'article discusses self-harm and domestic abuse."` (one plain sentence warning readers what the '
+            "article covers)",
+        ),
+        # A scheduled article goes live with no one looking: its note is needed now, as its alt text is.
+        (
+            "date: 2099-01-01\ntopics: [Domestic abuse]",
+            '5: the topic "Domestic abuse" needs a content note — add `content_note: "This article discusses '
+            'domestic abuse."` (one plain sentence warning readers what the article covers)',
+        ),
+        ("status: published\ntopics: [Domestic abuse]", "6: the topic"),
+    ],
+)
+def test_a_sensitive_topic_without_a_content_note_is_a_problem_at_the_topics_line(sensitive, extra, expected):
+    text = front_matter(extra, **({"date": None} if extra.startswith("date:") else {}))
+    (problem,) = messages(check(text, sensitive))
+    assert problem.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "topics: [Domestic abuse]\ncontent_note: This article discusses domestic abuse and coercive control.",
+        # A draft may wait for its note: it is not published.
+        "topics: [Domestic abuse]\nstatus: draft",
+        "topics: [Fostering]",
+        "",
+    ],
+)
+def test_a_content_note_or_a_draft_or_no_sensitive_topic_is_fine(sensitive, extra):
+    assert messages(check(front_matter(extra), sensitive)) == []
+
+
+def test_without_sensitive_topics_no_article_needs_a_note(context):
+    assert context.config.sensitive_topics == ()
+    assert messages(check(front_matter("topics: [Fostering]"), context)) == []
+
+
+@pytest.mark.parametrize(
+    ("sensitive_topics", "message", "fix"),
+    [
+        (
+            ["Domestic abuse", "Domestic abus"],
+            "FRONT_MATTER `sensitive_topics` names `Domestic abus`, which is not one of the site's topics",
+            "did you mean `Domestic abuse`? use a name from `topics`",
+        ),
+        (
+            ["Gambling"],
+            "FRONT_MATTER `sensitive_topics` names `Gambling`, which is not one of the site's topics",
+            "use a name from `topics` (Fostering, Education and SEND, Domestic abuse, Self-harm), or add it",
+        ),
+        (
+            "Domestic abuse",
+            "FRONT_MATTER `sensitive_topics` must be a list of topics, not 'Domestic abuse'",
+            'write it as "sensitive_topics": ["Domestic abuse", ...]',
+        ),
+    ],
+)
+def test_a_sensitive_topic_that_is_not_a_topic_is_a_settings_problem(sensitive_topics, message, fix):
+    settings = {**SETTINGS, "FRONT_MATTER": {**SENSITIVE, "sensitive_topics": sensitive_topics}}
+    _, problems = load_config(settings)
+    assert [p.message for p in problems] == [message]
+    assert problems[0].fix.startswith(fix)

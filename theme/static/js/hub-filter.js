@@ -51,7 +51,9 @@ function card(article) {
   const separator = node("span", "meta-sep", "·");
   separator.setAttribute("aria-hidden", "true");
   meta.append(time, " ", separator, " ", link(article.category.url, article.category.name));
-  body.append(heading, meta, node("p", "teaser", article.teaser_cut ? `${article.teaser} […]` : article.teaser));
+  body.append(heading, meta);
+  if (article.content_note) body.append(contentNote(article.content_note));
+  body.append(node("p", "teaser", article.teaser_cut ? `${article.teaser} […]` : article.teaser));
   if (article.topics.length) {
     const topics = node("p", "card-topics");
     topics.append(node("span", "visually-hidden", "Topics: "));
@@ -65,6 +67,16 @@ function card(article) {
   body.append(moreLine);
   item.append(body);
   return item;
+}
+
+// An article's content note before its teaser, as the page's own cards show it: text, never markup.
+function contentNote(text) {
+  const note = document.createElement("p");
+  note.className = "card-note";
+  const label = document.createElement("strong");
+  label.textContent = "Content note:";
+  note.append(label, " ", text);
+  return note;
 }
 
 // A card's picture from the index's one copy of it (see the images plugin's `card_image`): alt text

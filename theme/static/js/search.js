@@ -105,7 +105,7 @@ function excerptNodes(content, excerpt) {
   });
 }
 
-function resultItem({ url, title, date, excerpt, content, teaser, image }) {
+function resultItem({ url, title, date, excerpt, content, teaser, note, image }) {
   const item = document.createElement("li");
   item.className = "search-result";
   if (image?.src) item.append(thumbnail(image));
@@ -120,6 +120,13 @@ function resultItem({ url, title, date, excerpt, content, teaser, image }) {
     line.className = "meta";
     line.textContent = date;
     item.append(line);
+  }
+  if (note) {
+    // The article's content note before its teaser, as on the site's own cards: text, never markup.
+    const warning = document.createElement("p");
+    warning.className = "card-note";
+    warning.append(Object.assign(document.createElement("strong"), { textContent: "Content note:" }), " ", note);
+    item.append(warning);
   }
   const text = document.createElement("p");
   if (excerpt !== undefined) text.append(...excerptNodes(content, excerpt));
@@ -142,7 +149,7 @@ function fromArticle(article) {
     timeZone: "Europe/London",
   });
   const teaser = article.teaser_cut ? `${article.teaser} […]` : article.teaser;
-  return { url: article.url, title: article.title, date, teaser, image: article.image };
+  return { url: article.url, title: article.title, date, teaser, note: article.content_note, image: article.image };
 }
 
 async function run() {
