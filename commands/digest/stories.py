@@ -111,11 +111,12 @@ def read_site(settings_file: Path) -> tuple[dict, list[Story]]:
     def keep(generators) -> None:
         captured.extend(generators)
 
-    with tempfile.TemporaryDirectory(prefix="digest-build-") as output:
-        # The search index and the optimiser only change files this build throws away.
+    with tempfile.TemporaryDirectory(prefix="digest-build-") as folder:
+        # The build's cache is made beside its output, so both go with the folder. The search index and the
+        # optimiser only change files this build throws away.
         settings = read_settings(
             str(settings_file),
-            override={"OUTPUT_PATH": output, "SEARCH": {"index": False}, "OPTIMISE": {}},
+            override={"OUTPUT_PATH": str(Path(folder) / "site"), "SEARCH": {"index": False}, "OPTIMISE": {}},
         )
         signals.all_generators_finalized.connect(keep)
         try:
