@@ -12,7 +12,8 @@ import feedparser
 import pytest
 from lxml import html
 
-from conftest import THEME_PLUGINS, run_pelican, serving, tree_digest, write_content
+from conftest import ROOT, THEME_PLUGINS, run_pelican, serving, tree_digest, write_content
+from sample_content import read_articles
 
 # A note that looks like markup: it must reach every reader as these characters.
 NOTE = "This article discusses <b>domestic abuse</b> & coercive control, and links to Women's Aid."
@@ -203,3 +204,28 @@ def test_a_sensitive_topic_that_is_not_a_topic_is_a_settings_problem_at_its_line
         f"pelicanconf.py:{line}: FRONT_MATTER `sensitive_topics` names `Self-harm and suicde`, which is not "
         "one of the site's topics — did you mean `Self-harm and suicide`?"
     ) in result.stderr
+
+
+def test_the_search_pages_filters_show_the_note_before_the_teaser(site_url, browser):
+    """With filters and no words, the search page lists articles from articles.json: each with its note
+    first, as text, as the site's own cards show it."""
+    expected = {
+        a.meta["title"]: (a.meta["content_note"], " ".join(a.meta["summary"].split()))
+        for a in read_articles(ROOT / "content")
+        if a.is_public and "Harmful sexual behaviour" in a.meta.get("topics", [])
+    }
+    assert len(expected) >= 2
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/search/?topic=Harmful+sexual+behaviour")
+        page.get_by_role("status").filter(has_text=re.compile(r"\d")).first.wait_for()
+        results = page.locator(".search-result")
+        assert results.count() == len(expected)
+        for result in results.all():
+            written, summary = expected[result.locator("h2").text_content()]
+            note = result.locator(".card-note")
+            assert note.text_content() == f"Content note: {written}"
+            assert note.evaluate("(note) => note.nextElementSibling.textContent") == summary
+    finally:
+        context.close()
