@@ -21,17 +21,10 @@ from pelican.generators import Generator
 
 import site_core
 from site_core import current_build, language_tag, site_root
+from site_core.digest import DigestOptions
 from site_core.store import replace_bytes
 
-from .archive import (
-    FeedConfig,
-    build_archive,
-    digest_options,
-    feed_bytes,
-    ledger_path,
-    load_sent,
-    signup_form,
-)
+from .archive import FeedConfig, build_archive, feed_bytes, ledger_path, load_sent, signup_form
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +41,17 @@ def feeds_stylesheet(settings: dict) -> str:
 class NewsletterGenerator(Generator):
     def generate_context(self) -> None:
         build = current_build(self.settings)
-        options, extra, problems = digest_options(self.settings)
+        options = build.options("DIGEST", DigestOptions)
         records, ledger_problems = load_sent(self.settings, options)
         self.archive, archive_problems = build_archive(
             records,
             self.context.get("articles", []),
-            Path(self.settings["PATH"]).resolve(),
+            Path(self.settings["PATH"]),
             ledger_path(self.settings, options),
             self.settings["SITENAME"],
         )
-        self.form, form_problems = signup_form(self.settings, options, extra)
-        build.problems.extend([*problems, *ledger_problems, *archive_problems, *form_problems])
+        self.form, form_problems = signup_form(self.settings, options)
+        build.problems.extend([*ledger_problems, *archive_problems, *form_problems])
         self.feed_config = FeedConfig(
             siteurl=self.settings["SITEURL"],
             sitename=self.settings["SITENAME"],

@@ -7,7 +7,6 @@ article's `aliases`, or by its source file. One that is no longer published (del
 again) is left out, so the archive never links to a page the site does not have.
 """
 
-import dataclasses
 import html
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -18,19 +17,13 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from site_core import Problem, config_problem, parse_options
+from site_core import Problem, config_problem
 from site_core.digest import DigestOptions, LedgerError, read_ledger
 
 ATOM = "application/atom+xml"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 GENERATOR = "Children First (Pelican and python-feedgen)"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# Keys of DIGEST this plugin reads that DigestOptions does not define (yet), with their defaults: left out
-# of what is checked against DigestOptions, so writing them is not "an unknown key".
-EXTRA_KEYS = {
-    # listmonk: the UUID of the public list the Subscribe page's form signs readers up to (its `l` field).
-    "service_list_uuid": "",
-}
 SERVICES = {"listmonk": "listmonk", "buttondown": "Buttondown"}
 
 
@@ -81,31 +74,6 @@ class SignupForm:
     day: str
 
 
-def digest_options(settings: dict) -> tuple[DigestOptions, dict, list[Problem]]:
-    """DIGEST parsed as DigestOptions, the extra keys this plugin reads (EXTRA_KEYS: those DigestOptions
-    does not define are set aside before it is parsed), and what is wrong with either."""
-    known = {field.name for field in dataclasses.fields(DigestOptions)}
-    raw = settings.get("DIGEST")
-    aside = [key for key in EXTRA_KEYS if key not in known and isinstance(raw, dict) and key in raw]
-    view = {**settings, "DIGEST": {k: v for k, v in raw.items() if k not in aside}} if aside else settings
-    options, problems = parse_options(view, "DIGEST", DigestOptions)
-    extra = {key: getattr(options, key, default) for key, default in EXTRA_KEYS.items()}
-    for key in aside:
-        if isinstance(raw[key], str):
-            extra[key] = raw[key]
-        else:
-            problems.append(
-                config_problem(
-                    settings,
-                    "DIGEST",
-                    key,
-                    f"DIGEST `{key}` must be a str, not {raw[key]!r}",
-                    f'write it as "{key}": "…"',
-                )
-            )
-    return options, extra, problems
-
-
 def ledger_path(settings: dict, options: DigestOptions) -> Path:
     """The ledger's file: DIGEST["ledger"] from the project's folder (the parent of PATH)."""
     return Path(settings["PATH"]).resolve().parent / options.ledger
@@ -137,12 +105,15 @@ def article_index(articles, content_root: Path) -> dict[str, object]:
     """Every name the ledger may know a published article by: its address, its aliases, its source file
     (from the content folder). An address wins over an alias or a file name that happens to equal it."""
     index: dict[str, object] = {}
+    roots = (content_root, content_root.resolve())
     for article in articles:
         for alias in getattr(article, "aliases", None) or ():
             index.setdefault(normalised(alias), article)
         source = Path(getattr(article, "source_path", "") or "")
-        if source.is_absolute() and source.is_relative_to(content_root):
-            index.setdefault(source.relative_to(content_root).as_posix(), article)
+        # as `dev.py digest` records it: the path from the content folder (Pelican's PATH)
+        root = next((r for r in roots if source.is_absolute() and source.is_relative_to(r)), None)
+        if root is not None:
+            index.setdefault(source.relative_to(root).as_posix(), article)
     for article in articles:
         index[normalised(article.url)] = article
     return index
@@ -210,9 +181,7 @@ def schedule_day(schedule: str) -> str:
     return first if first in WEEKDAYS else ""
 
 
-def signup_form(
-    settings: dict, options: DigestOptions, extra: dict
-) -> tuple[SignupForm | None, list[Problem]]:
+def signup_form(settings: dict, options: DigestOptions) -> tuple[SignupForm | None, list[Problem]]:
     """The sign-up form, when the digest is on (a sender address), a service keeps the subscribers and
     its public form's address is given; else None. The form posts straight to the service."""
     if not (options.enabled and options.service and options.subscribe_form):
@@ -236,7 +205,7 @@ def signup_form(
         )
     hidden: tuple[tuple[str, str], ...]
     if options.service == "listmonk":
-        uuid = extra.get("service_list_uuid", "")
+        uuid = options.service_list_uuid
         if not uuid:
             return problem(
                 "subscribe_form",
