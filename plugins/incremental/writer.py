@@ -164,8 +164,12 @@ ADDRESS_PROPERTIES = frozenset({"url", "save_as"})
 
 
 def _attribute_read(content: Content, attribute) -> ContentRead:
-    """An attribute stored on the article stands for itself; a property or method may compute from any."""
-    if isinstance(attribute, str) and (attribute in vars(content) or attribute in ADDRESS_PROPERTIES):
+    """An attribute stored on the article stands for itself, and so does one it does not have (a card asks
+    every article for its `content_note`; most have none): the page depends on that name's value, or its
+    absence. A property or method of the class may compute from anything."""
+    if not isinstance(attribute, str):
+        return (content.source_path, ANYTHING)
+    if attribute in vars(content) or attribute in ADDRESS_PROPERTIES or not hasattr(type(content), attribute):
         return (content.source_path, attribute)
     return (content.source_path, ANYTHING)
 

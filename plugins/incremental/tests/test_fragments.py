@@ -94,3 +94,15 @@ def test_a_macro_given_a_list_or_not_named_pure_is_rendered_every_time(environme
     render_recording(listing, {"articles": [first]})
     render_recording(listing, {"articles": [first]})
     assert environment.made == ["first", "first"]
+
+
+def test_an_attribute_an_article_lacks_is_read_by_its_name_and_a_property_as_anything():
+    """A card that asks every article for its `content_note` depends on that name only (most articles have
+    none); `summary` is a property of Pelican's, computed from the article, so it may read anything."""
+    from incremental.writer import ANYTHING, _attribute_read
+
+    plain = article("plain")
+    assert _attribute_read(plain, "content_note") == (plain.source_path, "content_note")
+    assert _attribute_read(plain, "title") == (plain.source_path, "title")
+    assert _attribute_read(plain, "summary") == (plain.source_path, ANYTHING)
+    assert _attribute_read(plain, 0) == (plain.source_path, ANYTHING)
