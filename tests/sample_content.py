@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from conftest import BUILD_MOMENT
+from site_core import long_date
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -59,10 +60,6 @@ def read_pages(content: Path) -> list[SampleArticle]:
 # that site (links, HTML validity, head, sitemap, feeds, accessibility) covers the digest archive too.
 SAMPLE_LEDGER = "newsletter/ledger.json"
 DELETED_ADDRESS = "articles/a-story-since-deleted/"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def sample_digests(content: Path) -> list:
@@ -79,7 +76,7 @@ def sample_digests(content: Path) -> list:
 
     def record(number: int, day: str, addresses: list[str], state: str = SENT):
         when = datetime.fromisoformat(day)
-        subject = f"Children First: the week to {when.day} {MONTHS[when.month - 1]} {when.year}"
+        subject = f"Children First: the week to {long_date(when)}"
         return DigestRecord(number=number, date=day, subject=subject, articles=addresses, state=state)
 
     return [

@@ -105,8 +105,8 @@ def change_plugin_code(project: Path) -> str:
     edit(
         project,
         "plugins/templating/__init__.py",
-        'return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"',
-        'return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} (Gloaming)"',
+        "long_date=long_date,",
+        'long_date=lambda moment: long_date(moment) + " (Gloaming)",',
     )
     return "Gloaming"
 

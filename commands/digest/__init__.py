@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 from invoke.exceptions import Exit
 from pelican.settings import read_settings
 
-from site_core import build_time
+from site_core import build_time, long_date
 from site_core.digest import DigestOptions, Ledger, LedgerError, read_ledger, write_ledger
 from site_core.settings import parse_options
 
 from .delivery import Buttondown, DeliveryError, Listmonk, SmtpServer, Subscriber, send_by_smtp
 from .message import DkimKey, Envelope, compose, signed_bytes
-from .plan import long_date, plan_digest
+from .plan import plan_digest
 from .render import Letter, render_letter
 from .stories import SiteDoesNotBuild, Story, read_site
 

@@ -9,19 +9,10 @@ finished before any new one is made, with the same articles.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from site_core import long_date
 from site_core.digest import DigestRecord, Ledger
 
 from .stories import Story
-
-LONG_DATE = "{day} {month} {year}"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def long_date(moment: datetime) -> str:
-    return LONG_DATE.format(day=moment.day, month=MONTHS[moment.month - 1], year=moment.year)
 
 
 @dataclass

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .plan import long_date
+from site_core import long_date
+
 from .stories import Story
 
 UNSUBSCRIBE = "https://unsubscribe.invalid/digest-subscriber"

@@ -38,6 +38,7 @@ from .build import (
     stop_on_problems,
 )
 from .contents import all_contents, fix_addresses, forget_memoized, is_draft, published_contents
+from .dates import long_date
 from .headers import HEADERS_FILE, HeaderRule, HeaderRules
 from .model import KINDS, ContentModel, ModelField, Requirement
 from .paths import (
@@ -84,6 +85,7 @@ __all__ = [
     "is_draft",
     "language_tag",
     "locate_setting",
+    "long_date",
     "merge_options",
     "pages_patched",
     "pages_written",

@@ -13,7 +13,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 import site_core
-from site_core import absolute_url, build_time, current_build, site_root
+from site_core import absolute_url, build_time, current_build, long_date, site_root
 
 from .options import load_options, share_links, shown_banner
 
@@ -33,16 +33,6 @@ OPTIONAL_CONTEXT = {
     "NEWSLETTER": None,
     "DIGEST_SIGNUP": None,
 }
-
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def long_date(moment: datetime) -> str:
-    """`24 November 2026`, as GOV.UK writes dates, whatever the machine's locale."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def iso_datetime(moment: datetime) -> str:
