@@ -16,25 +16,8 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from lxml import html as lxml_html
 
-GENERATOR = "Children First (Pelican and python-feedgen)"
-RSS = "application/rss+xml"
-ATOM = "application/atom+xml"
-JSON_FEED = "application/feed+json"
-ATOM_NS = "http://www.w3.org/2005/Atom"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    """One file of one feed, as pages link to it."""
-
-    mime: str
-    title: str
-    path: str
-
-    @property
-    def format_name(self) -> str:
-        return {RSS: "RSS", ATOM: "Atom", JSON_FEED: "JSON Feed"}[self.mime]
+from site_core import feed_document
+from site_core.feed_document import ATOM, ATOM_NS, GENERATOR, JSON_FEED, RSS, FeedLink
 
 
 @dataclass(frozen=True)
@@ -245,31 +228,11 @@ def add_entry(generator: FeedGenerator, article, config: FeedConfig, rss: bool =
         entry.enclosure(**enclosure)
 
 
-def add_notice(container, config: FeedConfig) -> None:
-    """An XHTML `<div>` first in the `<channel>` or Atom `<feed>`: what a person who opens the feed in a
-    browser reads before anything else, with a link to the Subscribe page.
-
-    Both formats allow an element in another namespace there; the W3C validator accepts an XHTML `<div>`
-    in a channel or feed (and checks nothing inside it), feed readers ignore it (feedparser lists it only
-    as the extension keys `xhtml_div` and `xhtml_a`), and browsers render XHTML elements in an XML
-    document as HTML, so the link is a real one.
-    """
-    notice = etree.Element(f"{{{XHTML_NS}}}div", nsmap={None: XHTML_NS})
-    notice.text = "This is a web feed. Copy its address into your feed reader, or see "
-    link = etree.SubElement(notice, f"{{{XHTML_NS}}}a", href=config.address(config.subscribe))
-    link.text = "Subscribe"
-    link.tail = f" for how to follow {config.sitename}."
-    notice.tail = container.text
-    container.insert(0, notice)
-
-
 def for_browsers(root, config: FeedConfig) -> bytes:
-    """The feed's document with the notice, styled by the feeds' CSS stylesheet (a browser opening the feed
-    shows a readable page; no XSLT, which browsers are removing)."""
-    add_notice(root if root.tag == f"{{{ATOM_NS}}}feed" else root.find("channel"), config)
-    href = html.escape(config.address(config.stylesheet))
-    root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{href}"'))
-    return etree.tostring(root.getroottree(), pretty_print=True, encoding="UTF-8", xml_declaration=True)
+    """The feed's document with the notice and the feeds' stylesheet (site_core.feed_document)."""
+    return feed_document.for_browsers(
+        root, config.sitename, config.address(config.subscribe), config.address(config.stylesheet)
+    )
 
 
 def feed_bytes(feed: Feed, config: FeedConfig, link: FeedLink) -> bytes:

@@ -19,21 +19,10 @@ from lxml import etree
 
 from site_core import Problem, config_problem
 from site_core.digest import DigestOptions, LedgerError, read_ledger
+from site_core.feed_document import ATOM, GENERATOR, FeedLink, for_browsers
 
-ATOM = "application/atom+xml"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-GENERATOR = "Children First (Pelican and python-feedgen)"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SERVICES = {"listmonk": "listmonk", "buttondown": "Buttondown"}
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    """The archive's feed, as pages link to it (the attributes partials/feeds.html reads)."""
-
-    mime: str
-    title: str
-    path: str
 
 
 @dataclass(frozen=True)
@@ -261,18 +250,6 @@ def entry_html(digest: ArchivedDigest, config: FeedConfig) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def add_notice(root, config: FeedConfig) -> None:
-    """First in the feed, for a person who opens it in a browser: what it is, with a link to the Subscribe
-    page (an XHTML `<div>`, as the site's other feeds have; feed readers skip it)."""
-    notice = etree.Element(f"{{{XHTML_NS}}}div", nsmap={None: XHTML_NS})
-    notice.text = "This is a web feed. Copy its address into your feed reader, or see "
-    link = etree.SubElement(notice, f"{{{XHTML_NS}}}a", href=config.subscribe)
-    link.text = "Subscribe"
-    link.tail = f" for how to follow {config.sitename}."
-    notice.tail = root.text
-    root.insert(0, notice)
-
-
 def feed_bytes(archive: Archive, config: FeedConfig) -> bytes:
     """The archive as an Atom feed: one entry per digest, newest first, its id the digest page's address.
     Every date comes from the ledger, so the same ledger gives the same bytes."""
@@ -301,9 +278,9 @@ def feed_bytes(archive: Archive, config: FeedConfig) -> bytes:
         count = len(digest.articles)
         entry.summary(f"{count} stor{'y' if count == 1 else 'ies'} from {config.sitename}.")
         entry.content(entry_html(digest, config), type="html")
-    root = etree.fromstring(generator.atom_str(pretty=True))
-    add_notice(root, config)
-    if config.stylesheet:
-        href = html.escape(config.stylesheet)
-        root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{href}"'))
-    return etree.tostring(root.getroottree(), pretty_print=True, encoding="UTF-8", xml_declaration=True)
+    return for_browsers(
+        etree.fromstring(generator.atom_str(pretty=True)),
+        config.sitename,
+        config.subscribe,
+        config.stylesheet,
+    )

@@ -10,8 +10,9 @@ import pytest
 from lxml import etree
 
 from conftest import THEME_PLUGINS, write_content
-from feeds.build import ATOM_NS, XHTML_NS, FeedConfig, absolutise_html, for_browsers, newest_first
+from feeds.build import FeedConfig, absolutise_html, for_browsers, newest_first
 from site_core import BuildFailed, language_tag
+from site_core.feed_document import ATOM_NS, XHTML_NS
 
 LONDON = ZoneInfo("Europe/London")
 
