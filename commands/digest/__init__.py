@@ -13,7 +13,7 @@ each; nothing is recorded as sent that the service or the SMTP server did not ac
 import os
 import re
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -117,9 +117,9 @@ def read_options(settings: dict, settings_file: Path) -> DigestOptions:
         raise Exit("\n".join(str(problem) for problem in problems), code=1)
     if not options.postal_address:
         address = tuple((settings.get("ORGANISATION") or {}).get("address") or ())
-        options = DigestOptions(**{**vars(options), "postal_address": address})
+        options = replace(options, postal_address=address)
     if not options.sender_name:
-        options = DigestOptions(**{**vars(options), "sender_name": settings["SITENAME"]})
+        options = replace(options, sender_name=settings["SITENAME"])
     return options
 
 

@@ -7,7 +7,6 @@ sends no digest: its problems are printed as the build prints them.
 """
 
 import logging
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +20,6 @@ from pelican.settings import read_settings
 from site_core import BuildFailed
 
 logger = logging.getLogger(__name__)
-
-# The thumbnail an e-mail shows: the card crop's JPEG at least this wide (twice the 180 px it is shown at).
-THUMBNAIL_WIDTH = 360
-SRCSET_ENTRY = re.compile(r"(\S+)\s+(\d+)w")
 
 
 @dataclass(frozen=True)
@@ -68,20 +63,17 @@ def address_of(url: str) -> str:
 
 
 def thumbnail_of(article, siteurl: str) -> Thumbnail | None:
-    """The lead image's card crop as a JPEG (or PNG) an e-mail client shows: never SVG, AVIF or WebP."""
-    card = getattr(article, "card_image", None) or {}
-    candidates = sorted(
-        (int(width), source) for source, width in SRCSET_ENTRY.findall(card.get("srcset") or "")
-    )
-    if not candidates or not card.get("width") or not card.get("height"):
+    """The lead image's card crop as a JPEG (or PNG) an e-mail client shows: the one copy the images plugin
+    makes for what cannot choose among widths, in its fallback format; never SVG, AVIF or WebP."""
+    one = (getattr(article, "card_image", None) or {}).get("thumbnail") or {}
+    if not one.get("src", "").lower().endswith((".jpg", ".jpeg", ".png")):
         return None
-    width, source = next(((w, s) for w, s in candidates if w >= THUMBNAIL_WIDTH), candidates[-1])
-    if not source.lower().endswith((".jpg", ".jpeg", ".png")):
-        return None
-    height = round(width * int(card["height"]) / int(card["width"]))
     alt = getattr(article, "image_alt", "") or ""
     return Thumbnail(
-        urljoin(siteurl + "/", source.lstrip("/")), width, height, "" if alt == "decorative" else alt
+        urljoin(siteurl + "/", one["src"].lstrip("/")),
+        int(one["width"]),
+        int(one["height"]),
+        "" if alt == "decorative" else alt,
     )
 
 
