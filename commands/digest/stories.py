@@ -18,6 +18,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.settings import read_settings
 
 from site_core import BuildFailed
+from site_core.digest import ledger_address, ledger_source
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +58,6 @@ class SiteDoesNotBuild(RuntimeError):
     """The site's build stopped; its problems were printed."""
 
 
-def address_of(url: str) -> str:
-    """An address as the ledger keeps it: a path from the site's root, no leading slash."""
-    return url.lstrip("/")
-
-
 def thumbnail_of(article, siteurl: str) -> Thumbnail | None:
     """The lead image's card crop as a JPEG (or PNG) an e-mail client shows: the one copy the images plugin
     makes for what cannot choose among widths, in its fallback format; never SVG, AVIF or WebP."""
@@ -78,13 +74,10 @@ def thumbnail_of(article, siteurl: str) -> Thumbnail | None:
 
 
 def story_of(article, siteurl: str, content_root: Path) -> Story:
-    source = Path(article.source_path)
     return Story(
-        address=address_of(article.url),
-        source=source.relative_to(content_root).as_posix()
-        if source.is_relative_to(content_root)
-        else source.name,
-        aliases=tuple(address_of(alias) for alias in getattr(article, "aliases", None) or ()),
+        address=ledger_address(article.url),
+        source=ledger_source(article.source_path, content_root) or Path(article.source_path).name,
+        aliases=tuple(ledger_address(alias) for alias in getattr(article, "aliases", None) or ()),
         title=article.title,
         url=urljoin(siteurl + "/", article.url),
         date=article.date,

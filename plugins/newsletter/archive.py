@@ -11,14 +11,14 @@ import html
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from site_core import Problem, config_problem
-from site_core.digest import DigestOptions, LedgerError, read_ledger
+from site_core.digest import DigestOptions, LedgerError, ledger_address, ledger_source, read_ledger
 from site_core.feed_document import ATOM, GENERATOR, FeedLink, for_browsers
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -85,26 +85,18 @@ def load_sent(settings: dict, options: DigestOptions) -> tuple[list, list[Proble
     return (ledger.sent() if ledger else []), []
 
 
-def normalised(address: str) -> str:
-    """An address as the ledger keeps it (`articles/slug/`): no leading slash, %-escapes decoded."""
-    return unquote(address).lstrip("/")
-
-
 def article_index(articles, content_root: Path) -> dict[str, object]:
     """Every name the ledger may know a published article by: its address, its aliases, its source file
     (from the content folder). An address wins over an alias or a file name that happens to equal it."""
     index: dict[str, object] = {}
-    roots = (content_root, content_root.resolve())
     for article in articles:
         for alias in getattr(article, "aliases", None) or ():
-            index.setdefault(normalised(alias), article)
-        source = Path(getattr(article, "source_path", "") or "")
-        # as `dev.py digest` records it: the path from the content folder (Pelican's PATH)
-        root = next((r for r in roots if source.is_absolute() and source.is_relative_to(r)), None)
-        if root is not None:
-            index.setdefault(source.relative_to(root).as_posix(), article)
+            index.setdefault(ledger_address(alias), article)
+        source = ledger_source(getattr(article, "source_path", None), content_root)
+        if source is not None:
+            index.setdefault(source, article)
     for article in articles:
-        index[normalised(article.url)] = article
+        index[ledger_address(article.url)] = article
     return index
 
 
@@ -114,9 +106,9 @@ def resolve(record, index: dict[str, object]) -> tuple:
     sources = list(getattr(record, "sources", None) or ())
     found: list = []
     for position, address in enumerate(record.articles):
-        article = index.get(normalised(address))
+        article = index.get(ledger_address(address))
         if article is None and position < len(sources):
-            article = index.get(normalised(sources[position]))
+            article = index.get(ledger_address(sources[position]))
         if article is not None and all(article is not other for other in found):
             found.append(article)
     return tuple(found)

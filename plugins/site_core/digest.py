@@ -12,6 +12,7 @@ the rest only.
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from .store import replace_text
 
@@ -109,6 +110,22 @@ class Ledger:
 
     def unfinished(self) -> DigestRecord | None:
         return next((digest for digest in self.digests if digest.state != SENT), None)
+
+
+def ledger_address(address: str) -> str:
+    """An address as the ledger keeps it (`articles/slug/`): a path from the site's root, no leading slash,
+    %-escapes decoded (an alias is written escaped, as the old address was)."""
+    return unquote(address).lstrip("/")
+
+
+def ledger_source(source_path, content_root: Path) -> str | None:
+    """A source file as the ledger keeps it: its path from the content folder (Pelican's PATH), or None
+    for a file outside it."""
+    source = Path(source_path or "")
+    for root in (content_root, content_root.resolve()):
+        if source.is_absolute() and source.is_relative_to(root):
+            return source.relative_to(root).as_posix()
+    return None
 
 
 class LedgerError(ValueError):
