@@ -128,8 +128,9 @@ class Site:
     def keep_in_memory(self, generator) -> None:
         """Each new article or page generator starts from what the previous build read, and never saves it
         to disk."""
-        generator._cache = self.kept.setdefault(type(generator).__name__, {})
-        generator.save_cache = lambda: None
+        from site_core.internals import hold_cache
+
+        hold_cache(generator, self.kept.setdefault(type(generator).__name__, {}))
 
     def save(self, changed: set[Path]) -> str:
         """Apply saved files; those of a save that did not build are applied again with the next one (the
@@ -152,8 +153,13 @@ class Site:
         try:
             reads: dict = {}  # each saved file is read once, whichever way the save is applied
             patched = self.live.patch(self.pelican, changed, reads) if changed else None
+            moved = (
+                None if patched is not None or not changed else self.live.move(self.pelican, changed, reads)
+            )
             if patched is not None:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
+            elif moved is not None:
+                outcome = f"{plural(moved.pages, 'page')} rewritten, {moved.removed} removed, in place"
             else:
                 first = self.live.preview(self.pelican, changed, reads) if changed else None
                 if first is not None:

@@ -28,8 +28,10 @@ from pelican.generators import ArticlesGenerator
 from pelican.paginator import Paginator
 from pelican.utils import order_content, process_translations
 
+from commands.moves import Moved, MoveEngine
 from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
 from site_core import (
+    BuildFailed,
     ContentRejected,
     all_contents,
     content_patched,
@@ -37,6 +39,7 @@ from site_core import (
     forget_memoized,
     pages_patched,
 )
+from site_core.internals import READ_CONTEXT
 from site_core.store import replace_bytes, replace_text
 
 logger = logging.getLogger(__name__)
@@ -64,9 +67,6 @@ TEXT_ATTRIBUTES = frozenset(
         "content_note",
     }
 )
-# Set by Pelican on every read, never by the file: the context of the build that read it. The held article
-# keeps its own (a build that finds it in the cache does the same).
-READ_CONTEXT = "_context"
 _ABSENT = object()
 
 
@@ -100,6 +100,8 @@ class LiveSite:
         self.generators: list = []
         self.recipes: dict[str, Recipe] = {}
         self.reads: dict[str, frozenset] = {}
+        # The names each page's template looked up (a page without them is always rendered again).
+        self.names: dict[str, tuple[str, ...]] = {}
         self.held: dict[str, Held] = {}
         self.output = Path()
         # What the files a preview replaced held before it (None: no file), until the build decides.
@@ -108,7 +110,7 @@ class LiveSite:
     def forget(self) -> None:
         """Before a build: what the last one made is let go, so the two are never in memory together; a
         save after a failed build is then a build too."""
-        self.generators, self.recipes, self.reads, self.held = [], {}, {}, {}
+        self.generators, self.recipes, self.reads, self.names, self.held = [], {}, {}, {}, {}
 
     def keep(self, generators: list, outputs: "Outputs | None", output: Path) -> None:
         """After a good build: its generators and, page by page, how each was rendered and what it read."""
@@ -123,6 +125,7 @@ class LiveSite:
             return
         self.recipes = dict(outputs.recipes)
         self.reads = {name: record.reads for name, record in outputs.records.items()}
+        self.names = {name: record.names for name, record in outputs.records.items()}
         self.held = {}
         for generator in generators:
             for content in all_contents(generator):
@@ -153,14 +156,61 @@ class LiveSite:
         pages = self.affected_pages(patched, changes)
         for name in pages:
             recipe = self.recipes[name]
-            text, _names, reads = render_recording(recipe.template, recipe.localcontext)
+            text, names, reads = render_recording(recipe.template, recipe.localcontext)
             replace_text(self.output / name, text)
             self.reads[name] = frozenset(reads)
+            self.names[name] = tuple(sorted(names))
         for generator in self.generators:
             content_patched.send(generator, contents=patched)
         pages_patched.send(pelican, pages={name: self.source_of(name) for name in pages})
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(pages), time.perf_counter() - started)
+
+    def move(self, pelican, paths: list[Path], reads: dict) -> "Moved | None":
+        """Apply `paths` without a build if every one is an article (new, deleted or saved) and the move
+        is one `MoveEngine` covers; None when a build is needed. A file with problems raises BuildFailed
+        (with every problem logged); so does a move that breaks a site-wide rule, and the next save is
+        then a build."""
+        generator = next((g for g in self.generators if isinstance(g, ArticlesGenerator)), None)
+        if not self.recipes or generator is None or generator.settings.get("RELATIVE_URLS"):
+            return None
+        changes = []
+        for path in paths:
+            source = os.path.realpath(path)
+            item = self.held.get(source)
+            if item is not None and item.generator is not generator:
+                return None
+            if item is None and not (path.is_file() and is_article_file(generator, source)):
+                return None
+            changes.append((item.content if item else None, source, path.is_file()))
+        build = current_build(pelican.settings)
+        build.reset()
+        fresh = [read_once(reads, generator, source) if exists else None for _old, source, exists in changes]
+        if build.problems or any(
+            new is None and exists for new, (_o, _s, exists) in zip(fresh, changes, strict=True)
+        ):
+            return None  # the build reads the files again and reports their problems
+        try:
+            return MoveEngine(self).apply(
+                pelican,
+                generator,
+                [(old, new, source) for (old, source, _exists), new in zip(changes, fresh, strict=True)],
+            )
+        except BuildFailed:
+            self.forget()
+            raise
+
+    def hold(self, content, generator) -> None:
+        """A new article joins the site in memory."""
+        self.held[os.path.realpath(content.source_path)] = Held(content, generator)
+        generator.cache_data(os.path.relpath(content.source_path, generator.path), content)
+        generator.add_source_path(content)
+
+    def release(self, content) -> None:
+        """A deleted article leaves the site in memory."""
+        item = self.held.pop(os.path.realpath(content.source_path), None)
+        if item is not None:
+            item.generator.context["generated_content"].pop(content.get_relative_source_path(), None)
 
     def preview(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
         """Before the build a save of articles needs (a new one, a move, a deletion): the pages a reader

@@ -77,6 +77,25 @@ class FeedsGenerator(Generator):
         )
         logger.info("feeds: wrote %d feeds", len(self.feeds))
 
+    def replan(self, moved: list) -> None:
+        """The feeds planned again from the articles as they are now listed; those whose articles changed,
+        or that carry one of `moved`, written again, and those of a group with no articles left removed."""
+        shown = {feed.links[0].path: [id(article) for article in feed.articles] for feed in self.feeds}
+        self.generate_context()
+        moved_ids = {id(article) for article in moved}
+        self.write_feeds(
+            [
+                feed
+                for feed in self.feeds
+                if shown.get(feed.links[0].path) != [id(article) for article in feed.articles]
+                or any(id(article) in moved_ids for article in feed.articles)
+            ]
+        )
+        remove_other_files(
+            Path(self.output_path),
+            [self.config.stylesheet, *(link.path for f in self.feeds for link in f.links)],
+        )
+
     def write_feeds(self, feeds: list) -> None:
         """Each file of `feeds`, replaced whole (a reader polling the dev server never gets half a feed)."""
         output = Path(self.output_path)
@@ -123,6 +142,13 @@ def rewrite_patched(generator, contents) -> None:
         )
 
 
+def replan_moved(generators, contents) -> None:
+    """site_core's `contents_moved`: the feeds as the articles are now listed."""
+    for generator in generators:
+        if isinstance(generator, FeedsGenerator):
+            generator.replan(contents)
+
+
 def get_generators(pelican) -> type:
     return FeedsGenerator
 
@@ -131,3 +157,4 @@ def register() -> None:
     site_core.connect()
     signals.get_generators.connect(get_generators)
     site_core.content_patched.connect(rewrite_patched)
+    site_core.contents_moved.connect(replan_moved)

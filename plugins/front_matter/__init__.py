@@ -17,7 +17,7 @@ from .config import load_config
 from .parallel import warm_read_cache
 from .reader import FrontMatterReader
 from .schema import content_model
-from .site_checks import save_path_problem, site_problems
+from .site_checks import moved_problems, save_path_problem, site_problems
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ def check_site(generators) -> None:
     current_build(settings).problems.extend(site_problems(generators, settings))
 
 
+def check_moved(generators, contents) -> None:
+    """site_core's `contents_moved`: the site-wide rules that a move can break."""
+    current_build(generators[0].settings).problems.extend(moved_problems(generators, contents))
+
+
 def check_save_path(content) -> None:
     problem = save_path_problem(content)
     if problem:
@@ -62,3 +67,4 @@ def register() -> None:
     signals.content_object_init.connect(check_save_path)
     signals.readers_init.connect(add_reader)
     signals.all_generators_finalized.connect(check_site)
+    site_core.contents_moved.connect(check_moved)

@@ -129,20 +129,9 @@ def site_problems(generators, settings: dict) -> list[Problem]:
         for path in unread_files(generators, settings)
     ]
     articles, published = _contents(generators)
-    slugs: dict[str, str] = {}
-    clashing = set()
-    for article in articles:
-        other = slugs.setdefault(article.slug, article.source_path)
-        if other != article.source_path:
-            clashing.add(article.source_path)
-            problems.append(
-                Problem(
-                    article.source_path,
-                    _line(article, "slug"),
-                    f"the slug `{article.slug}` is already used by {display_path(other)}",
-                    "give one of them a different `slug:` (or rename the file)",
-                )
-            )
+    clashes = slug_problems(articles)
+    problems += clashes
+    clashing = {problem.path for problem in clashes}
     outputs = {os.path.normpath(path): what for path, what in reserved_outputs(generators, settings).items()}
     for content in published:
         if content.source_path in clashing:
@@ -183,6 +172,32 @@ def site_problems(generators, settings: dict) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def slug_problems(articles, among: set[str] | None = None) -> list[Problem]:
+    """An article whose slug another article (earlier in `articles`) already has; only those whose file
+    is in `among`, when given."""
+    slugs: dict[str, str] = {}
+    problems = []
+    for article in articles:
+        other = slugs.setdefault(article.slug, article.source_path)
+        if other != article.source_path and (among is None or article.source_path in among):
+            problems.append(
+                Problem(
+                    article.source_path,
+                    _line(article, "slug"),
+                    f"the slug `{article.slug}` is already used by {display_path(other)}",
+                    "give one of them a different `slug:` (or rename the file)",
+                )
+            )
+    return problems
+
+
+def moved_problems(generators, contents) -> list[Problem]:
+    """After a save that moved `contents` (the dev server, without a build): a slug they share with
+    another article. (Their addresses are not new: a save that changes one is a build.)"""
+    articles, _published = _contents(generators)
+    return slug_problems(articles, {content.source_path for content in contents})
 
 
 def _claim(outputs: dict[str, str], save_as: str, owner: str) -> str | None:

@@ -26,6 +26,9 @@ FILTER_INDEX = "knowledge-resources/articles.json"
 
 
 class HubGenerator(Generator):
+    # Its pages list articles: the dev server asks for them again when articles move (commands/moves.py).
+    lists_articles = True
+
     def generate_context(self) -> None:
         self.articles = list(self.context.get("articles", []))
         self.facets = build_facets(self.articles, self.settings["HUB_URL"])
@@ -74,6 +77,13 @@ def rewrite_patched(generator, contents) -> None:
         generator.rewrite_entries(contents)
 
 
+def facets_moved(generators, contents) -> None:
+    """site_core's `contents_moved`: the facets made again from the articles as they are now listed."""
+    for generator in generators:
+        if isinstance(generator, HubGenerator):
+            generator.generate_context()
+
+
 def _feed_owner(value, context):
     """The Category or Tag whose feeds a facet page advertises (year pages have the site feeds only)."""
     groups = {"category": context.get("categories", []), "topic": context.get("tags", [])}.get(value.kind, [])
@@ -89,3 +99,4 @@ def register() -> None:
     site_core.connect()
     signals.get_generators.connect(get_generators)
     site_core.content_patched.connect(rewrite_patched)
+    site_core.contents_moved.connect(facets_moved)

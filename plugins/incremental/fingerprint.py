@@ -27,6 +27,7 @@ from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from site_core.internals import intrasite_link_regex
 from site_core.store import digest
 
 # Never part of a value's fingerprint: covered by the site token or the source file, the shared context, or
@@ -164,7 +165,7 @@ def _resolved_links(content: Content) -> str:
     raw = getattr(content, "_content", "") or ""
     if "{" not in raw and "|" not in raw:
         return ""
-    if not content._get_intrasite_link_regex().search(raw):
+    if not intrasite_link_regex(content).search(raw):
         return ""
     return content.content
 

@@ -28,6 +28,7 @@ from pelican.contents import Content
 from pelican.writers import Writer
 
 from site_core import current_build
+from site_core.internals import macro_code
 from site_core.store import digest, replace_text
 from site_core.workers import can_fork, fork_map
 
@@ -131,7 +132,7 @@ class Fragments:
 def _fragment_key(macro: Macro, args: tuple, kwargs: dict) -> tuple | None:
     """The macro and its arguments (an article or page by identity, a plain value as itself); None when an
     argument is anything else (a `caller`, a list), whose call is made every time."""
-    parts: list = [macro._func.__code__]
+    parts: list = [macro_code(macro)]
     arguments = [*args, *(value for key, value in sorted(kwargs.items()) if key not in _JINJA_CALL_KEYWORDS)]
     for value in arguments:
         if isinstance(value, Content):

@@ -162,6 +162,12 @@ def attach(generators) -> None:
             article.newer_in_category = by_path.get(newer) if newer else None
 
 
+def attach_moved(generators, contents) -> None:
+    """site_core's `contents_moved`: chosen again for the articles as they are now listed."""
+    attach(generators)
+
+
 def register() -> None:
     site_core.connect()
     signals.all_generators_finalized.connect(attach)
+    site_core.contents_moved.connect(attach_moved)

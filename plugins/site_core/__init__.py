@@ -29,15 +29,24 @@ from .build import (
     begin,
     build_failed,
     content_patched,
+    contents_moved,
     current_build,
     finishing,
+    pages_moved,
     pages_patched,
     pages_written,
     publish,
     publish_output,
     stop_on_problems,
 )
-from .contents import all_contents, fix_addresses, forget_memoized, is_draft, published_contents
+from .contents import (
+    all_contents,
+    fix_addresses,
+    fix_moved_addresses,
+    forget_memoized,
+    is_draft,
+    published_contents,
+)
 from .dates import long_date
 from .headers import HEADERS_FILE, HeaderRule, HeaderRules
 from .model import KINDS, ContentModel, ModelField, Requirement
@@ -78,6 +87,7 @@ __all__ = [
     "config_problem",
     "connect",
     "content_patched",
+    "contents_moved",
     "current_build",
     "display_path",
     "finishing",
@@ -87,6 +97,7 @@ __all__ = [
     "locate_setting",
     "long_date",
     "merge_options",
+    "pages_moved",
     "pages_patched",
     "pages_written",
     "parse_options",
@@ -104,5 +115,6 @@ def connect() -> None:
     signals.initialized.connect(attach)
     signals.get_generators.connect(begin)
     signals.all_generators_finalized.connect(fix_addresses)
+    contents_moved.connect(fix_moved_addresses)
     signals.get_writer.connect(stop_on_problems)
     signals.finalized.connect(publish)

@@ -24,6 +24,13 @@ are listed) and re-rendered the pages that show them: a generator that writes fi
 indexes) rewrites the ones that show them. Then it sends `pages_patched` once, with the Pelican object and
 `pages` (each page it rewrote, with the content file it was written from, or None): a check over the output
 (link_check) reports what it finds in them to the build, which fails as any build does.
+
+When a save moves articles (see commands/moves.py), the dev server changes the articles generator's lists
+and sends `contents_moved` with the build's generators and `contents` (the articles moved or new): each
+plugin that keeps state made from where articles are listed brings it up to date, as its
+`all_generators_finalized` receiver would, and reports problems to the build. Once the pages are
+rendered it sends `pages_moved` with the Pelican object and `pages` (every page of the site, by file
+name, with the context it is rendered with): a file made from every page (the sitemap) is written again.
 """
 
 import logging
@@ -53,6 +60,8 @@ after_publish = signal("site_core.after_publish")
 build_failed = signal("site_core.build_failed")
 content_patched = signal("site_core.content_patched")
 pages_patched = signal("site_core.pages_patched")
+contents_moved = signal("site_core.contents_moved")
+pages_moved = signal("site_core.pages_moved")
 
 
 class Memory:

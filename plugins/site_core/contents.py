@@ -2,6 +2,8 @@
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from .internals import memoized_table
+
 MEMOIZED_METHODS = ("get_content", "get_summary")
 
 
@@ -80,6 +82,12 @@ def forget_memoized(content) -> None:
     """Pelican keeps each content's HTML and summary, once made, in one table per method for all of them
     (`pelican.utils.memoized`, keyed by the object): after its `_content` changes they must be made again."""
     for method in MEMOIZED_METHODS:
-        memo = getattr(type(content), method).cache
+        memo = memoized_table(type(content), method)
         for key in [key for key in memo if key and key[0] is content]:
             del memo[key]
+
+
+def fix_moved_addresses(generators, contents) -> None:
+    """The core's `contents_moved`: the URLs of the articles moved (a new one's, a published draft's)."""
+    for content in contents:
+        content.override_url = content.url

@@ -5,6 +5,7 @@ content differ; here a listing's lastmod is the newest date among the articles i
 """
 
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,24 +21,45 @@ EXCLUDED_NAMES = {"404.html"}
 STATE = "sitemap"
 
 
-def add_page(path: str, context: dict) -> None:
-    """Pelican's `content_written`: each page the build writes, with its lastmod."""
-    if not path.endswith(".html") or Path(path).name in EXCLUDED_NAMES or context.get("redirect_target"):
-        return
+def listed(path: str, context: dict) -> bool:
+    """Whether the page written to `path` belongs in the sitemap."""
+    if (
+        not path.endswith(".html")
+        or path.rpartition("/")[2] in EXCLUDED_NAMES
+        or context.get("redirect_target")
+    ):
+        return False
     content = context.get("article") or context.get("page")
     drafts_page = context.get("DRAFTS_SAVE_AS")
-    if getattr(content, "status", None) == "draft" or (drafts_page and path.endswith(drafts_page)):
-        return  # the dev server's previews
-    current_build(context).state(STATE, dict)[path] = page_lastmod(context)
+    # not the dev server's previews
+    return not (getattr(content, "status", None) == "draft" or (drafts_page and path.endswith(drafts_page)))
+
+
+def add_page(path: str, context: dict) -> None:
+    """Pelican's `content_written`: each page the build writes, with its lastmod."""
+    if listed(path, context):
+        current_build(context).state(STATE, dict)[path] = page_lastmod(context)
 
 
 def write_sitemap(pelican) -> None:
     settings, output = pelican.settings, Path(pelican.output_path)
-    entries: dict[str, datetime | None] = current_build(settings).state(STATE, dict)
+    entries = current_build(settings).state(STATE, dict)
+    prefix = len(str(output.absolute()).rstrip(os.sep) + os.sep)
+    written = {path[prefix:].replace(os.sep, "/"): lastmod for path, lastmod in entries.items()}
+    write_entries(settings, output, written)
+
+
+def write_moved(pelican, pages: dict) -> None:
+    """site_core's `pages_moved`: written again from every page of the site (by file name)."""
+    entries = {name: page_lastmod(context) for name, context in pages.items() if listed(name, context)}
+    write_entries(pelican.settings, Path(pelican.settings["OUTPUT_PATH"]), entries)
+
+
+def write_entries(settings: dict, output: Path, entries: dict[str, datetime | None]) -> None:
+    """The sitemap of `entries` (each page's file name in `output`, with its lastmod or None)."""
     newest = max((d for d in entries.values() if d), default=None)
     urls = sorted(
-        (absolute_url(settings, page_url(Path(path).relative_to(output).as_posix())), lastmod or newest)
-        for path, lastmod in entries.items()
+        (absolute_url(settings, page_url(name)), lastmod or newest) for name, lastmod in entries.items()
     )
     (output / "sitemap.xml").write_text(render(urls), encoding="utf-8")
     logger.info("sitemap: %d pages", len(urls))
@@ -77,3 +99,4 @@ def register() -> None:
     site_core.connect()
     signals.content_written.connect(add_page)
     site_core.before_publish.connect(write_sitemap)
+    site_core.pages_moved.connect(write_moved)

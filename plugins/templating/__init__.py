@@ -98,6 +98,8 @@ def add_site_summary(generators) -> None:
     context["ARTICLE_COUNT"] = len(articles)
     counts = Counter(a.category for a in articles)
     context["CATEGORY_COUNTS"] = sorted(counts.items(), key=lambda item: item[0].name)
+    # The same categories without their counts, for pages that link to them (see CATEGORY_SLUGS).
+    context["CATEGORY_LINKS"] = tuple(category for category, _count in context["CATEGORY_COUNTS"])
     # The navigation needs only which categories have articles: a new article does not change it.
     context["CATEGORY_SLUGS"] = tuple(sorted(category.slug for category in counts))
     # The announcement as this build shows it (none once its `until` day is over): a value of the context,
@@ -106,7 +108,13 @@ def add_site_summary(generators) -> None:
     context["BANNER"] = shown_banner(theme_options(settings)["banner"], settings, build_time())
 
 
+def summarise_moved(generators, contents) -> None:
+    """site_core's `contents_moved`: the site-wide facts as the articles are now listed."""
+    add_site_summary(generators)
+
+
 def register() -> None:
     site_core.connect()
     signals.generator_init.connect(add_helpers)
     signals.all_generators_finalized.connect(add_site_summary)
+    site_core.contents_moved.connect(summarise_moved)

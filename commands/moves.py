@@ -1,0 +1,427 @@
+"""A save that moves articles, applied to the site in memory without a build.
+
+A move is a save of articles that changes where they are listed: a new article, a deletion, a change of
+category, topics, authors, date or status (a draft published, an article taken back). Pelican's build
+would read, list and write the whole site again; here the site the last build left in memory is changed
+as the build would change it, and only the pages whose inputs changed are rendered:
+
+1. The saved files are read as their generator reads them, and the held articles take the new values
+   (a new article joins, a deleted one leaves).
+2. The articles generator's lists (`articles`, `dates`, categories, topics, authors) are made again from
+   its articles as Pelican makes them (`site_core.internals.list_articles`), and the core's
+   `contents_moved` lets each plugin bring its own state up to date (related articles, site facts, the
+   hub's facets, the feeds, the checks).
+3. Pelican's own generators are asked for their listing pages again through a writer that records each
+   page (its name, template and the context Pelican gives it) instead of rendering it
+   (`site_core.internals.PageRecorder`): how a listing is paged and what context its template gets is
+   Pelican's own code, never a copy.
+4. Each page is compared with its last build's record: a page is rendered again when a name its
+   template looked up now holds a different value (compared by identity and shape, see `same`), or when
+   it read an attribute that changed on any article (related articles, neighbours, the moved article's
+   category). New pages are rendered, pages no longer made are removed.
+5. `pages_moved` lets the sitemap write itself from every page, and `pages_patched` lets the link check
+   check the pages rendered.
+
+Anything this does not cover is a build: a page or a file that is not an article, a new address or alias,
+images, links between files, translations, relative URLs.
+"""
+
+import contextlib
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.contents import Article, Content
+from pelican.generators import ArticlesGenerator
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
+from incremental.writer import ANYTHING, MINIMUM_PARALLEL, Recipe, render_recording
+from site_core import (
+    all_contents,
+    contents_moved,
+    current_build,
+    forget_memoized,
+    pages_moved,
+    pages_patched,
+)
+from site_core.internals import READ_CONTEXT, PageRecorder, list_articles, replay_listings
+from site_core.store import replace_text
+from site_core.workers import can_fork, fork_map
+
+logger = logging.getLogger(__name__)
+
+_MISSING = object()
+# What decides a page's file: a save that changes it is a build (aliases become redirect pages, images
+# are processed by the build, links between files are resolved by it).
+ADDRESS_ATTRIBUTES = ("url", "save_as", "slug")
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a move changed: pages rendered, pages removed and the seconds it took."""
+
+    pages: int
+    removed: int
+    seconds: float
+
+
+class Comparison:
+    """Whether a value a page read is the same as the one it reads now: the same object, or the same
+    shape holding the same objects. Articles are the same only as the same object; what changed on one is
+    in the pages' reads. Each pair is compared once per move."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, int], bool] = {}
+
+    def same(self, old, new, depth: int = 0) -> bool:
+        if old is new:
+            return True
+        if type(old) is not type(new) and not (isinstance(old, list) and isinstance(new, list)):
+            return False
+        if depth > 12 or isinstance(old, Content):
+            return False
+        key = (id(old), id(new))
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._compare(old, new, depth + 1)
+        return found
+
+    def _compare(self, old, new, depth: int) -> bool:
+        if isinstance(old, list | tuple):
+            return len(old) == len(new) and all(self.same(a, b, depth) for a, b in zip(old, new, strict=True))
+        if isinstance(old, dict):
+            return old.keys() == new.keys() and all(self.same(old[k], new[k], depth) for k in old)
+        if isinstance(old, Page):
+            return (
+                old.number == new.number
+                and old.full_name == new.full_name
+                and self.same(old.paginator, new.paginator, depth)
+                and self.same(old.object_list, new.object_list, depth)
+            )
+        if isinstance(old, Paginator):
+            return (old.name, old.url, old.per_page, old.orphans, old.count, old.num_pages) == (
+                new.name,
+                new.url,
+                new.per_page,
+                new.orphans,
+                new.count,
+                new.num_pages,
+            )
+        if isinstance(old, URLWrapper):
+            return (
+                old.name == new.name
+                and old.slug == new.slug
+                and self.same(_plain_attributes(old), _plain_attributes(new), depth)
+            )
+        if hasattr(old, "__dict__") and not isinstance(old, type):
+            return self.same(vars(old), vars(new), depth)
+        try:
+            return bool(old == new)
+        except Exception:
+            return False
+
+
+def _plain_attributes(value) -> dict:
+    return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+
+
+def attribute_changes(before: dict[int, tuple], contents: list) -> dict[str, set[str]]:
+    """For each content (by source path) of `before` (id -> (content, its attributes then)), the
+    attributes it has now that differ, or that it no longer has."""
+    changed: dict[str, set[str]] = {}
+    for content in contents:
+        kept = before.get(id(content))
+        if kept is None:
+            continue
+        then, now = kept[1], vars(content)
+        names = {
+            key
+            for key in then.keys() | now.keys()
+            if then.get(key, _MISSING) is not now.get(key, _MISSING)
+            and not _equal(then.get(key, _MISSING), now.get(key, _MISSING))
+        }
+        if names:
+            changed[content.source_path] = names
+    return changed
+
+
+def _equal(old, new) -> bool:
+    if isinstance(old, list | tuple) and isinstance(new, list | tuple):
+        return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+    if isinstance(old, Content) or isinstance(new, Content):
+        return False
+    try:
+        return bool(old == new)
+    except Exception:
+        return False
+
+
+def _files_shown(content) -> tuple:
+    return (
+        tuple(getattr(content, "aliases", None) or ()),
+        tuple(sorted(content.get_static_links())),
+        repr(getattr(content, "image_sources", None)),
+        getattr(content, "image", None),
+    )
+
+
+def unmovable(old, new) -> str | None:
+    """Why the change from `old` (None: a new article) to `new` (None: deleted) needs a build, or None.
+    Aliases, images and linked files are the build's to publish and withdraw: an article may move with
+    them unchanged, but one that appears, goes or changes status with any is a build."""
+    for content in (old, new):
+        if content is not None and (
+            getattr(content, "lang", None) != content.settings["DEFAULT_LANG"]
+            or getattr(content, "translation", False)
+        ):
+            return "it is a translation"
+    same_status = old is not None and new is not None and old.status == new.status
+    shown = [_files_shown(content) for content in (old, new) if content is not None]
+    if same_status and shown[0] != shown[1]:
+        return "its aliases, images or linked files changed"
+    if not same_status and any(any(part for part in files) for files in shown):
+        return "it comes, goes or changes status with aliases, images or linked files"
+    if same_status and any(getattr(old, name) != getattr(new, name) for name in ADDRESS_ATTRIBUTES):
+        return "its address changed"
+    return None
+
+
+def _groups(article) -> list:
+    if article is None or article.status != "published":
+        return []
+    return [
+        ("category", article.category.slug),
+        *(("tag", tag.slug) for tag in getattr(article, "tags", [])),
+        *(("author", author.slug) for author in getattr(article, "authors", [])),
+    ]
+
+
+def opens_or_closes_a_group(generator, changes: list[tuple]) -> bool:
+    """Whether the move leaves a category, topic or author with no articles, or gives one its first: its
+    listing, feeds and facet come or go, which is the build's to do."""
+    sizes: dict[tuple, int] = {}
+    for kind, groups in (
+        ("category", generator.categories),
+        ("tag", generator.tags),
+        ("author", generator.authors),
+    ):
+        for wrapper, members in groups.items() if isinstance(groups, dict) else groups:
+            sizes[(kind, wrapper.slug)] = len(members)
+    after = dict(sizes)
+    for old, new, _source in changes:
+        for group in _groups(old):
+            after[group] = after.get(group, 0) - 1
+        for group in _groups(new):
+            after[group] = after.get(group, 0) + 1
+    return any((sizes.get(group, 0) > 0) != (count > 0) for group, count in after.items())
+
+
+LISTING, ARTICLE, OTHER = "listing", "article", "other"
+
+
+def step_of(name: str, recipe: Recipe, settings: dict) -> str:
+    """Which step of a build made the page: a listing (a paged list of articles or one of Pelican's direct
+    templates, all asked for again by the replay), an article's or draft's own page, or another page."""
+    context = recipe.localcontext
+    template_name = context.get("template_name")
+    if template_name in settings["DIRECT_TEMPLATES"] or (
+        template_name in settings["PAGINATED_TEMPLATES"]
+        and any(isinstance(value, Page) for key, value in context.items() if key.endswith("_page"))
+    ):
+        return LISTING
+    # Pelican gives an article's (and a draft's) own page `blog`; a redirect or digest page has none.
+    if isinstance(context.get("article"), Article) and context.get("blog") and "category" in context:
+        return ARTICLE
+    return OTHER
+
+
+def linked_from_others(generator, gone: list) -> bool:
+    """Whether another article's text names one of the files of `gone`."""
+    names = [Path(content.source_path).name for content in gone]
+    gone_ids = {id(content) for content in gone}
+    return any(
+        name in (getattr(content, "_content", "") or "")
+        for content in all_contents(generator)
+        if id(content) not in gone_ids
+        for name in names
+    )
+
+
+class MoveEngine:
+    """The pages of the last build and how each was made, kept to apply moves."""
+
+    def __init__(self, live) -> None:
+        self.live = live
+
+    def apply(self, pelican, generator: ArticlesGenerator, changes: list[tuple]) -> Moved | None:
+        """Apply `changes` ((held article or None, fresh read or None, source path) each) to the site in
+        memory and the output; None (nothing changed) when a build is needed."""
+        started = time.perf_counter()
+        live = self.live
+        for old, new, _source in changes:
+            reason = unmovable(old, new)
+            if reason:
+                logger.debug("a build: %s", reason)
+                return None
+        if generator.translations or generator.drafts_translations:
+            return None
+        if opens_or_closes_a_group(generator, changes):
+            return None
+        gone = [old for old, new, _ in changes if old is not None and new is None]
+        if gone and linked_from_others(generator, gone):
+            return None
+        context = generator.context
+        before_context = dict(context)
+        contents = all_contents(generator)
+        before = {id(content): (content, dict(vars(content))) for content in contents}
+        moved = self._mutate(generator, changes)
+        build = current_build(pelican.settings)
+        contents_moved.send(live.generators, contents=moved)
+        build.fail_if_problems(pelican, "The pages show the last good save: fix what is listed, save again.")
+
+        recorder = PageRecorder(live.output, generator.settings, Recipe)
+        replay_listings(live.generators, recorder)
+        for article in [*generator.articles, *generator.hidden_articles]:
+            if id(article) not in before or article in moved:
+                recorder.article_page(generator, article)
+
+        now = all_contents(generator)
+        changed = attribute_changes(before, now)
+        removed_sources = {c.source_path for c, _ in before.values()} - {c.source_path for c in now}
+        wanted = {(source, name) for source, names in changed.items() for name in (*names, ANYTHING)}
+        comparison = Comparison()
+        final: dict[str, Recipe] = {}
+        to_render: list[str] = []
+        listed = {id(article) for article in [*generator.articles, *generator.hidden_articles]}
+        moved_ids = {id(article) for article in moved}
+        for name, recipe in live.recipes.items():
+            step = step_of(name, recipe, generator.settings)
+            if name in recorder.pages or step == LISTING:
+                continue
+            if step == ARTICLE:
+                article = recipe.localcontext["article"]
+                if id(article) not in listed or id(article) in moved_ids:
+                    continue
+            final[name] = Recipe(recipe.template, _Refreshed(recipe.localcontext, before_context, context))
+        final.update(recorder.pages)
+        for name, recipe in final.items():
+            old = live.recipes.get(name)
+            names = live.names.get(name)
+            reads = live.reads.get(name, frozenset())
+            if (
+                old is None
+                or names is None
+                or old.template is not recipe.template
+                or not wanted.isdisjoint(reads)
+                or (removed_sources and any(source in removed_sources for source, _ in reads))
+                or not all(
+                    comparison.same(
+                        old.localcontext.get(key, _MISSING), recipe.localcontext.get(key, _MISSING)
+                    )
+                    for key in names
+                )
+            ):
+                to_render.append(name)
+        removed = [name for name in live.recipes if name not in final]
+        forget_cards(live.generators, [c for c in now if c.source_path in changed])
+        for name in to_render:
+            if isinstance(final[name].localcontext, _Refreshed):
+                final[name] = Recipe(final[name].template, final[name].localcontext.whole())
+        self._render(to_render, final)
+        for name in removed:
+            remove_page(live.output / name)
+            live.reads.pop(name, None)
+            live.names.pop(name, None)
+        live.recipes = {
+            name: recipe if not isinstance(recipe.localcontext, _Refreshed) else live.recipes[name]
+            for name, recipe in final.items()
+        }
+        pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
+        pages_patched.send(pelican, pages={name: live.source_of(name) for name in to_render})
+        build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
+        return Moved(len(to_render), len(removed), time.perf_counter() - started)
+
+    def _mutate(self, generator, changes: list[tuple]) -> list:
+        """The held articles take the fresh reads; the generator's lists are made again. Returns the
+        articles moved (held or new)."""
+        live = self.live
+        moved = []
+        for old, new, source in changes:
+            if old is None and new is not None:
+                live.hold(new, generator)
+                moved.append(new)
+            elif new is None and old is not None:
+                live.release(old)
+            elif old is not None:
+                state = vars(old)
+                fresh = {key: value for key, value in vars(new).items() if key != READ_CONTEXT}
+                for key in [key for key in state if key not in fresh and key != READ_CONTEXT]:
+                    del state[key]
+                state.update(fresh)
+                forget_memoized(old)
+                generator.cache_data(os.path.relpath(source, generator.path), old)
+                moved.append(old)
+        held = {id(item.content) for item in live.held.values()}
+        kept = [content for content in all_contents(generator) if id(content) in held]
+        kept_ids = {id(content) for content in kept}
+        list_articles(generator, kept + [content for content in moved if id(content) not in kept_ids])
+        return moved
+
+    def _render(self, names: list[str], final: dict[str, Recipe]) -> None:
+        live = self.live
+
+        def render(name: str) -> tuple:
+            recipe = final[name]
+            text, looked_up, reads = render_recording(recipe.template, recipe.localcontext)
+            target = live.output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            replace_text(target, text)
+            return tuple(sorted(looked_up)), frozenset(reads)
+
+        workers = (os.cpu_count() or 1) if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
+        for name, (looked_up, reads) in zip(names, fork_map(render, names, workers), strict=True):
+            live.names[name] = looked_up
+            live.reads[name] = reads
+
+
+class _Refreshed(dict):
+    """A kept page's context with the shared values as they are now and its own as they were: looked up
+    name by name to compare, made whole only for a page rendered again."""
+
+    def __init__(self, localcontext: dict, before: dict, now: dict) -> None:
+        super().__init__()
+        self.localcontext, self.before, self.now = localcontext, before, now
+
+    def get(self, key, default=None):
+        value = self.localcontext.get(key, _MISSING)
+        if value is _MISSING or self.before.get(key, _MISSING) is value:
+            return self.now.get(key, default)
+        return value
+
+    def whole(self) -> dict:
+        fresh = dict(self.now)
+        fresh.update(
+            {
+                key: value
+                for key, value in self.localcontext.items()
+                if self.before.get(key, _MISSING) is not value
+            }
+        )
+        return fresh
+
+
+def forget_cards(generators, contents: list) -> None:
+    """The pure macros' output made from `contents` is made again."""
+    for generator in generators:
+        fragments = getattr(getattr(generator, "env", None), "fragments", None)
+        if fragments is not None:
+            fragments.forget(contents)
+
+
+def remove_page(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a folder that still holds something stays
+        path.parent.rmdir()
