@@ -25,11 +25,10 @@ from jinja2 import TemplateError
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator
-from pelican.paginator import Paginator
 from pelican.utils import order_content, process_translations
 
-from commands.moves import Moved, MoveEngine
-from incremental.writer import ANYTHING, Outputs, Recipe, render_recording
+from commands.moves import MoveEngine, Patched, forget_cards
+from incremental.writer import ANYTHING, Outputs, Recipe, adopt_fragments, render_recording
 from site_core import (
     BuildFailed,
     ContentRejected,
@@ -39,7 +38,7 @@ from site_core import (
     forget_memoized,
     pages_patched,
 )
-from site_core.internals import READ_CONTEXT
+from site_core.internals import RAW_CONTENT, RAW_SUMMARY, READ_CONTEXT, PageRecorder
 from site_core.store import replace_bytes, replace_text
 
 logger = logging.getLogger(__name__)
@@ -48,8 +47,8 @@ logger = logging.getLogger(__name__)
 # listing shows of them.
 TEXT_ATTRIBUTES = frozenset(
     {
-        "_content",
-        "_summary",
+        RAW_CONTENT,
+        RAW_SUMMARY,
         "summary",
         "teaser",
         "standfirst",
@@ -78,14 +77,6 @@ class Held:
     generator: object
 
 
-@dataclass(frozen=True)
-class Patched:
-    """What a save changed in place: the pages written (its own first) and the seconds it took."""
-
-    pages: int
-    seconds: float
-
-
 # The listings a reader of a save looks at first, written by `LiveSite.preview` (Pelican's direct templates).
 FIRST_SCREEN_LISTINGS = ("index", "hub")
 # What rendering a page for a preview may raise when an article lacks what a plugin adds to it only in the
@@ -102,6 +93,9 @@ class LiveSite:
         self.reads: dict[str, frozenset] = {}
         # The names each page's template looked up (a page without them is always rendered again).
         self.names: dict[str, tuple[str, ...]] = {}
+        # The shared context each page's recipe was made from (see `context_of`): the build's, or a move's.
+        self.build_base: dict = {}
+        self.bases: dict[str, dict] = {}
         self.held: dict[str, Held] = {}
         self.output = Path()
         # What the files a preview replaced held before it (None: no file), until the build decides.
@@ -111,6 +105,7 @@ class LiveSite:
         """Before a build: what the last one made is let go, so the two are never in memory together; a
         save after a failed build is then a build too."""
         self.generators, self.recipes, self.reads, self.names, self.held = [], {}, {}, {}, {}
+        self.build_base, self.bases = {}, {}
 
     def keep(self, generators: list, outputs: "Outputs | None", output: Path) -> None:
         """After a good build: its generators and, page by page, how each was rendered and what it read."""
@@ -126,10 +121,45 @@ class LiveSite:
         self.recipes = dict(outputs.recipes)
         self.reads = {name: record.reads for name, record in outputs.records.items()}
         self.names = {name: record.names for name, record in outputs.records.items()}
+        self.build_base, self.bases = dict(generators[0].context) if generators else {}, {}
         self.held = {}
         for generator in generators:
             for content in all_contents(generator):
                 self.held[os.path.realpath(content.source_path)] = Held(content, generator)
+        self.adopt_fragments(outputs.fragments_made)
+
+    def base_of(self, name: str) -> dict:
+        return self.bases.get(name, self.build_base)
+
+    def context_of(self, name: str, shared: dict) -> dict:
+        """The context to render page `name` with now: the shared values as they are in `shared`, and
+        the page's own (those its recipe's context set for it) as they were."""
+        base = self.base_of(name)
+        fresh = dict(shared)
+        fresh.update(
+            {
+                key: value
+                for key, value in self.recipes[name].localcontext.items()
+                if base.get(key, _ABSENT) is not value
+            }
+        )
+        return fresh
+
+    def settle_recipes(self, recipes: dict, made_now: set[str], shared: dict) -> None:
+        """After a move: every page's recipe, those in `made_now` made from the shared context as it is."""
+        snapshot = dict(shared)
+        self.recipes = recipes
+        for name in made_now:
+            self.bases[name] = snapshot
+
+    def forget_page(self, name: str) -> None:
+        for kept in (self.recipes, self.reads, self.names, self.bases):
+            kept.pop(name, None)
+
+    def adopt_fragments(self, made: list[tuple]) -> None:
+        """The cards the build's (or a move's) worker processes made, kept for the pages of later saves."""
+        contents = {id(item.content): item.content for item in self.held.values()}
+        adopt_fragments([getattr(g, "env", None) for g in self.generators], made, contents)
 
     def patch(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
         """Apply `paths` in place if every one is an article or page whose text alone changed; None when a
@@ -151,12 +181,12 @@ class LiveSite:
         for item, new, changed in zip(held, fresh, changes, strict=True):
             apply(item, new, changed)
         patched = [item.content for item in held]
-        for generator in self.generators:
-            forget_fragments(generator, patched)
+        forget_cards(self.generators, patched)
         pages = self.affected_pages(patched, changes)
+        shared = self.generators[0].context
         for name in pages:
             recipe = self.recipes[name]
-            text, names, reads = render_recording(recipe.template, recipe.localcontext)
+            text, names, reads = render_recording(recipe.template, self.context_of(name, shared))
             replace_text(self.output / name, text)
             self.reads[name] = frozenset(reads)
             self.names[name] = tuple(sorted(names))
@@ -166,7 +196,7 @@ class LiveSite:
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(pages), time.perf_counter() - started)
 
-    def move(self, pelican, paths: list[Path], reads: dict) -> "Moved | None":
+    def move(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
         """Apply `paths` without a build if every one is an article (new, deleted or saved) and the move
         is one `MoveEngine` covers; None when a build is needed. A file with problems raises BuildFailed
         (with every problem logged); so does a move that breaks a site-wide rule, and the next save is
@@ -416,35 +446,14 @@ def categories_of(context: dict, wanted: set) -> list[tuple]:
 
 
 def first_page(settings: dict, context: dict, name: str, template, keywords: dict) -> tuple[str, str] | None:
-    """The page Pelican's writer makes first for `write_file(name, template, context, **keywords)`, made
-    as it makes it (the first page only of a paginated listing): (its file name, its text), or None when
-    it cannot be made before the build (see PREVIEW_FAILURES)."""
-    keywords = dict(keywords)
-    paginated = keywords.pop("paginated", None)
-    if paginated is None:
-        paginated = {key: value for key, value in keywords.items() if key in {"articles", "dates"}}
-    template_name = keywords.pop("template_name", None)
-    url = keywords.pop("url", None)
-    if paginated and template_name in settings["PAGINATED_TEMPLATES"]:
-        per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
-        for key, values in paginated.items():
-            paginator = Paginator(name, url, values, settings, per_page)
-            page = paginator.page(1)
-            keywords.update(
-                {
-                    f"{key}_paginator": paginator,
-                    f"{key}_page": page,
-                    f"{key}_previous_page": None,
-                    f"{key}_next_page": paginator.page(2) if paginator.num_pages > 1 else None,
-                }
-            )
-        name = page.save_as
-    localcontext = dict(context)
-    localcontext["localsiteurl"] = localcontext.get("localsiteurl")
-    localcontext["output_file"] = name
-    localcontext.update(keywords)
+    """The page Pelican's writer makes first for `write_file(name, template, context, **keywords)` (the
+    first page of a paginated listing), asked of Pelican's own writer (`PageRecorder`) and rendered:
+    (its file name, its text), or None when it cannot be made before the build (see PREVIEW_FAILURES)."""
+    recorder = PageRecorder(settings["OUTPUT_PATH"], settings, Recipe)
+    recorder.write_file(name, template, context, **keywords)
+    name, recipe = next(iter(recorder.pages.items()))
     try:
-        text = template.render(localcontext)
+        text = recipe.template.render(recipe.localcontext)
     except PREVIEW_FAILURES as error:
         logger.debug("%s is left to the build: %s", name, error)
         return None
@@ -486,10 +495,3 @@ def apply(item: Held, new, changed: set[str]) -> None:
     forget_memoized(item.content)
     generator = item.generator
     generator.cache_data(os.path.relpath(item.content.source_path, generator.path), item.content)
-
-
-def forget_fragments(generator, contents: list) -> None:
-    """The pure macros' output made from `contents` (their cards) is made again from their new text."""
-    fragments = getattr(getattr(generator, "env", None), "fragments", None)
-    if fragments is not None:
-        fragments.forget(contents)

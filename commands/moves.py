@@ -38,7 +38,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-from incremental.writer import ANYTHING, MINIMUM_PARALLEL, Recipe, render_recording
+from incremental.writer import ANYTHING, MINIMUM_PARALLEL, Recipe, exported_fragments, render_recording
 from site_core import (
     all_contents,
     contents_moved,
@@ -47,7 +47,7 @@ from site_core import (
     pages_moved,
     pages_patched,
 )
-from site_core.internals import READ_CONTEXT, PageRecorder, list_articles, replay_listings
+from site_core.internals import RAW_CONTENT, READ_CONTEXT, PageRecorder, list_articles, replay_listings
 from site_core.store import replace_text
 from site_core.workers import can_fork, fork_map
 
@@ -60,12 +60,13 @@ ADDRESS_ATTRIBUTES = ("url", "save_as", "slug")
 
 
 @dataclass(frozen=True)
-class Moved:
-    """What a move changed: pages rendered, pages removed and the seconds it took."""
+class Patched:
+    """What a save changed in place: the pages written (its own first), the seconds it took and the pages
+    removed."""
 
     pages: int
-    removed: int
     seconds: float
+    removed: int = 0
 
 
 class Comparison:
@@ -163,7 +164,7 @@ def _files_shown(content) -> tuple:
     return (
         tuple(getattr(content, "aliases", None) or ()),
         tuple(sorted(content.get_static_links())),
-        repr(getattr(content, "image_sources", None)),
+        tuple(getattr(content, "image_sources", None) or ()),
         getattr(content, "image", None),
     )
 
@@ -238,12 +239,21 @@ def step_of(name: str, recipe: Recipe, settings: dict) -> str:
     return OTHER
 
 
+def group_of(recipe: Recipe) -> tuple | None:
+    """The category, tag or author whose listing the page is a page of, or None."""
+    context = recipe.localcontext
+    kind = context.get("template_name")
+    if kind in ("category", "tag", "author") and isinstance(context.get(kind), URLWrapper):
+        return (kind, context[kind].slug)
+    return None
+
+
 def linked_from_others(generator, gone: list) -> bool:
     """Whether another article's text names one of the files of `gone`."""
     names = [Path(content.source_path).name for content in gone]
     gone_ids = {id(content) for content in gone}
     return any(
-        name in (getattr(content, "_content", "") or "")
+        name in (getattr(content, RAW_CONTENT, "") or "")
         for content in all_contents(generator)
         if id(content) not in gone_ids
         for name in names
@@ -256,7 +266,7 @@ class MoveEngine:
     def __init__(self, live) -> None:
         self.live = live
 
-    def apply(self, pelican, generator: ArticlesGenerator, changes: list[tuple]) -> Moved | None:
+    def apply(self, pelican, generator: ArticlesGenerator, changes: list[tuple]) -> Patched | None:
         """Apply `changes` ((held article or None, fresh read or None, source path) each) to the site in
         memory and the output; None (nothing changed) when a build is needed."""
         started = time.perf_counter()
@@ -273,6 +283,7 @@ class MoveEngine:
         gone = [old for old, new, _ in changes if old is not None and new is None]
         if gone and linked_from_others(generator, gone):
             return None
+        affected = self._affected_groups(generator, changes)
         context = generator.context
         before_context = dict(context)
         contents = all_contents(generator)
@@ -283,7 +294,7 @@ class MoveEngine:
         build.fail_if_problems(pelican, "The pages show the last good save: fix what is listed, save again.")
 
         recorder = PageRecorder(live.output, generator.settings, Recipe)
-        replay_listings(live.generators, recorder)
+        replay_listings(live.generators, recorder, affected)
         for article in [*generator.articles, *generator.hidden_articles]:
             if id(article) not in before or article in moved:
                 recorder.article_page(generator, article)
@@ -293,20 +304,36 @@ class MoveEngine:
         removed_sources = {c.source_path for c, _ in before.values()} - {c.source_path for c in now}
         wanted = {(source, name) for source, names in changed.items() for name in (*names, ANYTHING)}
         comparison = Comparison()
+        # The shared values that changed: a page that looks one up is rendered again.
+        changed_keys = frozenset(
+            key
+            for key in before_context.keys() | context.keys()
+            if not comparison.same(before_context.get(key, _MISSING), context.get(key, _MISSING))
+        )
         final: dict[str, Recipe] = {}
-        to_render: list[str] = []
         listed = {id(article) for article in [*generator.articles, *generator.hidden_articles]}
         moved_ids = {id(article) for article in moved}
         for name, recipe in live.recipes.items():
             step = step_of(name, recipe, generator.settings)
-            if name in recorder.pages or step == LISTING:
+            if name in recorder.pages:
                 continue
+            if step == LISTING:
+                group = group_of(recipe)
+                if group is None or group in affected:
+                    continue  # asked for again by the replay (or no longer made)
             if step == ARTICLE:
                 article = recipe.localcontext["article"]
                 if id(article) not in listed or id(article) in moved_ids:
                     continue
-            final[name] = Recipe(recipe.template, _Refreshed(recipe.localcontext, before_context, context))
+            final[name] = recipe
+        kept = set(final)
         final.update(recorder.pages)
+        removed_reads = (
+            {pair for reads in live.reads.values() for pair in reads if pair[0] in removed_sources}
+            if removed_sources
+            else set()
+        )
+        to_render = []
         for name, recipe in final.items():
             old = live.recipes.get(name)
             names = live.names.get(name)
@@ -316,33 +343,62 @@ class MoveEngine:
                 or names is None
                 or old.template is not recipe.template
                 or not wanted.isdisjoint(reads)
-                or (removed_sources and any(source in removed_sources for source, _ in reads))
-                or not all(
-                    comparison.same(
-                        old.localcontext.get(key, _MISSING), recipe.localcontext.get(key, _MISSING)
-                    )
-                    for key in names
-                )
+                or not removed_reads.isdisjoint(reads)
+                or not changed_keys.isdisjoint(names)
             ):
                 to_render.append(name)
+            elif name not in kept:
+                before = live.base_of(name)
+                if not all(
+                    comparison.same(
+                        _own(old.localcontext, before, key, before_context),
+                        _own(recipe.localcontext, context, key, context),
+                    )
+                    for key in names
+                ):
+                    to_render.append(name)
         removed = [name for name in live.recipes if name not in final]
         forget_cards(live.generators, [c for c in now if c.source_path in changed])
         for name in to_render:
-            if isinstance(final[name].localcontext, _Refreshed):
-                final[name] = Recipe(final[name].template, final[name].localcontext.whole())
+            if name in kept:
+                final[name] = Recipe(final[name].template, live.context_of(name, context))
         self._render(to_render, final)
         for name in removed:
             remove_page(live.output / name)
-            live.reads.pop(name, None)
-            live.names.pop(name, None)
-        live.recipes = {
-            name: recipe if not isinstance(recipe.localcontext, _Refreshed) else live.recipes[name]
-            for name, recipe in final.items()
-        }
+            live.forget_page(name)
+        live.settle_recipes(final, set(to_render) | (set(final) - kept), context)
         pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
         pages_patched.send(pelican, pages={name: live.source_of(name) for name in to_render})
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
-        return Moved(len(to_render), len(removed), time.perf_counter() - started)
+        return Patched(len(to_render), time.perf_counter() - started, len(removed))
+
+    def _affected_groups(self, generator, changes: list[tuple]) -> set:
+        """The categories, topics and authors whose listings the move changes: those an article joins or
+        leaves, and all of an article's when it comes, goes or changes place in their order (or when one of
+        their pages looks up one of the generator's own lists, which the move makes anew)."""
+        order = generator.settings["ARTICLE_ORDER_BY"]
+        order_attribute = order.removeprefix("reversed-") if isinstance(order, str) else None
+        affected: set = set()
+        for old, new, _source in changes:
+            before, after = set(_groups(old)), set(_groups(new))
+            reordered = (
+                old is None
+                or new is None
+                or order_attribute is None
+                or getattr(old, order_attribute, None) != getattr(new, order_attribute, None)
+                or old.date != new.date
+            )
+            affected |= (before | after) if reordered else (before ^ after)
+        own_lists = {
+            id(getattr(generator, name)) for name in ("articles", "dates", "drafts", "hidden_articles")
+        }
+        for name, recipe in self.live.recipes.items():
+            group = group_of(recipe)
+            if group is not None and group not in affected:
+                context = recipe.localcontext
+                if any(id(context.get(key)) in own_lists for key in self.live.names.get(name, ())):
+                    affected.add(group)
+        return affected
 
     def _mutate(self, generator, changes: list[tuple]) -> list:
         """The held articles take the fresh reads; the generator's lists are made again. Returns the
@@ -358,7 +414,15 @@ class MoveEngine:
             elif old is not None:
                 state = vars(old)
                 fresh = {key: value for key, value in vars(new).items() if key != READ_CONTEXT}
-                for key in [key for key in state if key not in fresh and key != READ_CONTEXT]:
+                # What the file no longer says goes. What plugins gave it after it was read (its feeds'
+                # enclosure, made from an image the move leaves as it was) stays, or is given again, while
+                # its status stays: a draft published, or taken back, is made whole from the file again.
+                same_status = old.status == new.status
+                for key in [
+                    k
+                    for k in state
+                    if k not in fresh and k != READ_CONTEXT and (k in old.metadata or not same_status)
+                ]:
                     del state[key]
                 state.update(fresh)
                 forget_memoized(old)
@@ -379,42 +443,27 @@ class MoveEngine:
             target = live.output / name
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_text(target, text)
-            return tuple(sorted(looked_up)), frozenset(reads)
+            return tuple(sorted(looked_up)), frozenset(reads), exported_fragments(recipe.template.environment)
 
         workers = (os.cpu_count() or 1) if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
-        for name, (looked_up, reads) in zip(names, fork_map(render, names, workers), strict=True):
+        made = fork_map(render, names, workers)
+        for name, (looked_up, reads, _fragments) in zip(names, made, strict=True):
             live.names[name] = looked_up
             live.reads[name] = reads
+        live.adopt_fragments([fragments for _names, _reads, fragments in made])
 
 
-class _Refreshed(dict):
-    """A kept page's context with the shared values as they are now and its own as they were: looked up
-    name by name to compare, made whole only for a page rendered again."""
-
-    def __init__(self, localcontext: dict, before: dict, now: dict) -> None:
-        super().__init__()
-        self.localcontext, self.before, self.now = localcontext, before, now
-
-    def get(self, key, default=None):
-        value = self.localcontext.get(key, _MISSING)
-        if value is _MISSING or self.before.get(key, _MISSING) is value:
-            return self.now.get(key, default)
-        return value
-
-    def whole(self) -> dict:
-        fresh = dict(self.now)
-        fresh.update(
-            {
-                key: value
-                for key, value in self.localcontext.items()
-                if self.before.get(key, _MISSING) is not value
-            }
-        )
-        return fresh
+def _own(localcontext: dict, base: dict, key: str, shared: dict):
+    """The value a page's context gives `key`: its own (set for the page), or the shared one in `shared`.
+    A value that is the one `base` (the context the page's recipe was made from) held is a shared one."""
+    value = localcontext.get(key, _MISSING)
+    if value is _MISSING or base.get(key, _MISSING) is value:
+        return shared.get(key, _MISSING)
+    return value
 
 
 def forget_cards(generators, contents: list) -> None:
-    """The pure macros' output made from `contents` is made again."""
+    """The pure macros' output made from `contents` (their cards) is made again from what they are now."""
     for generator in generators:
         fragments = getattr(getattr(generator, "env", None), "fragments", None)
         if fragments is not None:

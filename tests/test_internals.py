@@ -9,9 +9,11 @@ from jinja2 import Environment
 from pelican import Pelican, signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
+from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 from pelican.writers import Writer
 
+from conftest import restore_signals, snapshot_signals
 from site_core import internals
 
 pytestmark = pytest.mark.slow
@@ -34,7 +36,8 @@ def write_corpus(folder: Path, count: int) -> None:
 
 @pytest.fixture
 def vanilla(tmp_path):
-    """Pelican alone (no plugins) on 120 short articles, paged by 4: its settings and the files it wrote."""
+    """Pelican alone (no plugins) on 120 short articles, paged by 4: its settings and the files it
+    wrote."""
     write_corpus(tmp_path / "content", 120)
     settings = read_settings(
         None,
@@ -42,6 +45,8 @@ def vanilla(tmp_path):
             "PATH": str(tmp_path / "content"),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "PLUGINS": [],
+            # Pelican's own Markdown reader, though this process has imported the site's subclass of it
+            "READERS": {"md": MarkdownReader},
             "PAGINATED_TEMPLATES": {"index": 4, "tag": 4, "category": 4, "author": 4},
             "DEFAULT_PAGINATION": 4,
             "FEED_ALL_ATOM": None,
@@ -52,9 +57,16 @@ def vanilla(tmp_path):
             "SITEURL": "",
         },
     )
-    Pelican(settings).run()
-    written = {p.relative_to(tmp_path / "output").as_posix() for p in (tmp_path / "output").rglob("*.html")}
-    return settings, written
+    before = snapshot_signals()
+    restore_signals([])  # Pelican alone, in the build and after it: no receiver an earlier test connected
+    try:
+        Pelican(settings).run()
+        written = {
+            p.relative_to(tmp_path / "output").as_posix() for p in (tmp_path / "output").rglob("*.html")
+        }
+        yield settings, written
+    finally:
+        restore_signals(before)
 
 
 def articles_generator(settings: dict) -> ArticlesGenerator:
@@ -168,11 +180,16 @@ def test_memoized_html_is_kept_in_a_table_keyed_by_the_content(vanilla):
     assert any(key and key[0] is article for key in table)
 
 
-def test_articles_keep_the_context_they_were_read_with(vanilla):
-    """READ_CONTEXT: Pelican sets `_context` on every content it reads; a held article keeps its own."""
+def test_articles_keep_the_context_and_the_text_they_were_read_with(vanilla):
+    """READ_CONTEXT, RAW_CONTENT, RAW_SUMMARY: Pelican sets `_context` on every content it reads and keeps
+    its HTML, links unresolved, in `_content` (the summary, when the file gives one, in `_summary`)."""
     settings, _written = vanilla
     article = articles_generator(settings).articles[0]
     assert isinstance(vars(article)[internals.READ_CONTEXT], dict)
+    assert vars(article)[internals.RAW_CONTENT] == article.get_content(settings["SITEURL"])
+    assert "Text of story" in vars(article)[internals.RAW_CONTENT]
+    summarised = Article("<p>Text.</p>", metadata={"title": "T", "summary": "A summary."}, settings=settings)
+    assert vars(summarised)[internals.RAW_SUMMARY] == "A summary."
 
 
 def test_intrasite_links_are_found_by_pelicans_own_pattern(vanilla):

@@ -7,6 +7,7 @@ matter and fixes it, edits a page) and the dev server applies each save, in plac
 """
 
 import json
+import os
 import re
 import string
 from pathlib import Path
@@ -171,7 +172,8 @@ def test_any_sequence_of_saves_leaves_the_output_of_a_clean_build(tmp_path, monk
                 restore_signals(self.signals)
 
     Saves.TestCase.settings = settings(
-        max_examples=10,
+        # STATE_MACHINE_EXAMPLES=40 for a longer hunt than the suite's
+        max_examples=int(os.environ.get("STATE_MACHINE_EXAMPLES", "10")),
         stateful_step_count=10,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -225,20 +227,26 @@ def test_a_text_edit_rewrites_only_the_pages_that_show_what_changed(live):
     assert "Diverting children from court" not in unrelated.read_text(encoding="utf-8")
 
 
+# A published article with a lead image, and a draft without one.
+PUBLISHED = "2025-06-19-youth-justice-diversion.md"
+DRAFT = "2026-11-12-virtual-school-heads-wider-role.md"
+
+
 @pytest.mark.parametrize(
-    "edits",
+    ("name", "edits"),
     [
-        {"category": "Research"},
-        {"topics": "[Adoption, Fostering]"},
-        {"date": "2019-02-03"},
-        {"date": "2025-02-03", "status": "draft"},
+        (PUBLISHED, {"category": "Research"}),
+        (PUBLISHED, {"topics": "[Youth justice, Policy, Fostering]"}),
+        (PUBLISHED, {"date": "2019-02-03"}),
+        (DRAFT, {"status": None}),
+        (DRAFT, {"category": "Research"}),
     ],
 )
-def test_a_move_is_applied_in_place_as_a_clean_build_would_write_it(live, edits):
+def test_a_move_is_applied_in_place_as_a_clean_build_would_write_it(live, name, edits):
     """A save that changes where an article is listed is applied without a build: the pages rendered
     again and removed leave the output byte-identical to a clean build of the same sources."""
     site, project = live
-    article = project / "content" / "articles" / "2026-11-12-virtual-school-heads-wider-role.md"
+    article = project / "content" / "articles" / name
     text = article.read_text(encoding="utf-8")
     for key, value in edits.items():
         text = set_front_matter(text, key, value)
@@ -252,6 +260,45 @@ def test_a_move_is_applied_in_place_as_a_clean_build_would_write_it(live, edits)
     article.write_text(article.read_text(encoding="utf-8") + "\nA line after the move.\n", encoding="utf-8")
     line = site.save({article})
     assert "in place" in line, "after a move, a text edit is applied in place again"
+
+
+def test_moves_with_drafts_previewed_leave_what_a_fresh_server_writes(tmp_path, monkeypatch):
+    """With drafts previewed (as `invoke serve` runs), a new draft, the draft published, a new article,
+    a category change and a deletion, each applied in place, leave the output byte-identical to a fresh
+    server's first build of the same sources."""
+    from commands.dev_server import Site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    before = snapshot_signals()
+    try:
+        project = copy_project(tmp_path / "project")
+        site = Site(project, project / "output", drafts=True)
+        site.build()
+        folder = project / "content" / "articles"
+        draft = folder / "2026-01-05-new-draft.md"
+        story = folder / "2026-01-06-new-story.md"
+        moved = folder / PUBLISHED
+        header = 'title: "A draft"\ndate: 2026-01-05T09:00\ncategory: News\n'
+        saves = [
+            (draft, f"---\n{header}status: draft\n---\nDraft.\n"),
+            (draft, f"---\n{header}---\nDraft.\n"),
+            (story, '---\ntitle: "A story"\ndate: 2026-01-06T09:00\ncategory: Research\n---\nStory.\n'),
+            (moved, set_front_matter(moved.read_text(encoding="utf-8"), "category", "Research")),
+            (draft, None),
+        ]
+        for path, text in saves:
+            if text is None:
+                path.unlink()
+            else:
+                path.write_text(text, encoding="utf-8")
+            line = site.save({path})
+            assert "in place" in line, line
+        restore_signals(before)  # the fresh server alone, with nothing kept from the first
+        fresh = Site(project, tmp_path / "fresh", drafts=True)
+        fresh.build()
+        assert differing_files(project / "output", tmp_path / "fresh") == []
+    finally:
+        restore_signals(before)
 
 
 def test_a_move_with_a_new_address_is_a_build(live):

@@ -27,12 +27,12 @@ from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from site_core.internals import intrasite_link_regex
+from site_core.internals import RAW_CONTENT, RAW_SUMMARY, READ_CONTEXT, intrasite_link_regex
 from site_core.store import digest
 
 # Never part of a value's fingerprint: covered by the site token or the source file, the shared context, or
 # (`metadata`) repeated as the content's own attributes.
-SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "_summary", "_content", "metadata"})
+SKIPPED_ATTRIBUTES = frozenset({"settings", READ_CONTEXT, RAW_SUMMARY, RAW_CONTENT, "metadata"})
 # The libraries whose version changes what a page looks like.
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "feedgen", "pyyaml", "lxml")
 MAX_DEPTH = 24
@@ -162,7 +162,7 @@ class Fingerprinter:
 
 def _resolved_links(content: Content) -> str:
     """An article's HTML as published, when its links are written `{filename}…`: it depends on other files."""
-    raw = getattr(content, "_content", "") or ""
+    raw = getattr(content, RAW_CONTENT, "") or ""
     if "{" not in raw and "|" not in raw:
         return ""
     if not intrasite_link_regex(content).search(raw):

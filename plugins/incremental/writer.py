@@ -98,6 +98,10 @@ class Fragments:
     def __init__(self, macros) -> None:
         self.macros = frozenset(macros)
         self.made: dict[tuple, Fragment] = {}
+        # Made since the last `export`: a process that renders pages for another sends these back.
+        self.fresh: list[tuple] = []
+        # The macros' code, kept alive while keys name it by identity.
+        self.codes: dict[int, object] = {}
 
     def call(self, context: Context, macro: Macro, args: tuple, kwargs: dict):
         key = _fragment_key(macro, args, kwargs)
@@ -106,6 +110,7 @@ class Fragments:
         environment = context.environment
         fragment = self.made.get(key)
         if fragment is None:
+            self.codes.setdefault(key[0], macro_code(macro))
             outer = getattr(environment, "recorded_names", None), getattr(environment, "recorded_reads", None)
             names: set[str] = set()
             reads: set[ContentRead] = set()
@@ -116,11 +121,29 @@ class Fragments:
                 environment.recorded_names, environment.recorded_reads = outer
             contents = tuple(value for value in (*args, *kwargs.values()) if isinstance(value, Content))
             fragment = self.made[key] = Fragment(contents, text, frozenset(names), frozenset(reads))
+            self.fresh.append(key)
         if getattr(environment, "recorded_names", None) is not None:
             environment.recorded_names.update(fragment.names)
         if getattr(environment, "recorded_reads", None) is not None:
             environment.recorded_reads.update(fragment.reads)
         return fragment.text
+
+    def export(self) -> list[tuple]:
+        """The fragments made since the last export, as plain values for the process this one was forked
+        from (articles by identity, the same there): (fragments, [(key, text, names, reads, ids)])."""
+        made = [
+            (key, fragment.text, fragment.names, fragment.reads, tuple(map(id, fragment.contents)))
+            for key in self.fresh
+            if (fragment := self.made.get(key)) is not None
+        ]
+        self.fresh = []
+        return made
+
+    def adopt(self, exported: list[tuple], contents_by_id: dict[int, object]) -> None:
+        """Fragments a forked process made (see `export`), kept here for the pages rendered next."""
+        for key, text, names, reads, ids in exported:
+            if key not in self.made and all(i in contents_by_id for i in ids):
+                self.made[key] = Fragment(tuple(contents_by_id[i] for i in ids), text, names, reads)
 
     def forget(self, contents) -> None:
         """Drop every fragment made from one of `contents` (articles or pages changed in place)."""
@@ -130,9 +153,10 @@ class Fragments:
 
 
 def _fragment_key(macro: Macro, args: tuple, kwargs: dict) -> tuple | None:
-    """The macro and its arguments (an article or page by identity, a plain value as itself); None when an
-    argument is anything else (a `caller`, a list), whose call is made every time."""
-    parts: list = [macro_code(macro)]
+    """The macro (by its code's identity: the templates live as long as the build) and its arguments (an
+    article or page by identity, a plain value as itself); None when an argument is anything else (a
+    `caller`, a list), whose call is made every time."""
+    parts: list = [id(macro_code(macro))]
     arguments = [*args, *(value for key, value in sorted(kwargs.items()) if key not in _JINJA_CALL_KEYWORDS)]
     for value in arguments:
         if isinstance(value, Content):
@@ -283,6 +307,8 @@ class Outputs:
         self._deferred: dict[str, list] = {}
         self.rendered = 0
         self.reused = 0
+        # The cards each put-off page made, by `exported_fragments` (for the dev server to keep).
+        self.fragments_made: list[tuple] = []
         # Writing into the previous output itself (no staging folder): kept pages are left as they are and
         # every other page replaces its file whole.
         self.in_place = False
@@ -377,9 +403,10 @@ class Outputs:
             return
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
         made = fork_map(self.write_deferred, names, workers)
-        for name, how in zip(names, made, strict=True):
+        for name, (how, fragments) in zip(names, made, strict=True):
             path = self._deferred.pop(name)[2]
             self._pending[name] = how
+            self.fragments_made.append(fragments)
             self.settle(path, name)
 
     def _first_seen(self, name: str) -> int:
@@ -391,10 +418,12 @@ class Outputs:
         return 1 if getattr(listing, "number", None) == 1 else 2
 
     def write_deferred(self, name: str) -> tuple:
+        """Render one put-off page into its file: how it was made, and the cards made for it (sent back
+        from a worker process, see `Fragments.export`)."""
         template, localcontext, path = self._deferred[name]
         text, made = self.render_now(template, name, localcontext)
         replace_text(path, text)
-        return made
+        return made, exported_fragments(template.environment)
 
     def settle(self, path: Path, name: str) -> None:
         """After Pelican has written `path`: link the previous file in its place when it is the same."""
@@ -422,6 +451,25 @@ class Outputs:
             self.records[name] = OutputRecord(
                 template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino, shared
             )
+
+
+def exported_fragments(environment) -> tuple:
+    """(the environment's fragments' identity, the fragments it made since the last call), or ()."""
+    fragments = getattr(environment, "fragments", None)
+    return (id(fragments), fragments.export()) if fragments is not None else ()
+
+
+def adopt_fragments(environments, made: list[tuple], contents_by_id: dict[int, object]) -> None:
+    """The cards worker processes made (each `exported_fragments`), kept by the environments they were
+    made for."""
+    by_identity = {
+        id(fragments): fragments
+        for environment in environments
+        if (fragments := getattr(environment, "fragments", None)) is not None
+    }
+    for exported in made:
+        if exported and exported[0] in by_identity:
+            by_identity[exported[0]].adopt(exported[1], contents_by_id)
 
 
 def link_or_copy(previous: Path, path: Path) -> None:

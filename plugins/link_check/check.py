@@ -227,30 +227,51 @@ def broken_links_on(
     output: Path, siteurl: str, names: list[str], sources: dict[str, tuple[str, bool]]
 ) -> list[Problem]:
     """Problems for broken internal links on the pages `names` alone (rewritten in place by the dev
-    server), against every file in `output`; a fragment is checked on a target among `names`."""
+    server), against every file in `output`; a fragment is checked on a target among `names`. Many pages
+    are read, and their addresses resolved, on every core."""
     found = site_files(output)
-    pages = {name: read_page(output / name, found[name]) for name in names if name in found}
-    return _problems(list(pages), pages, frozenset(found), siteurl, sources, output)
+    files = frozenset(found)
+    present = [name for name in names if name in found]
+
+    def read_and_resolve(name: str) -> tuple[PageLinks, dict]:
+        page = read_page(output / name, found[name])
+        outcomes: dict = {}
+        here = document_url(page_url(name, siteurl), page.base)
+        for url in page.links:
+            _resolved(url, name, page.base, here, siteurl, files, outcomes)
+        return page, outcomes
+
+    pages, outcomes = {}, {}
+    for name, (page, resolved) in zip(
+        present, fork_map(read_and_resolve, present, all_cores(present)), strict=True
+    ):
+        pages[name] = page
+        outcomes.update(resolved)
+    return _problems(present, pages, files, siteurl, sources, output, outcomes)
 
 
-def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
-    # Where each address leads, worked out once: most are the theme's, the same from every page; a
-    # relative one, or any on a page with a <base>, depends on the page it is on.
-    outcomes: dict = {}
+def _resolved(url: str, relative: str, base: str, here: str, siteurl: str, files, outcomes: dict):
+    """Where `url` on the page `relative` (at `here`, with its <base> or "") leads (see `_outcome`),
+    worked out once per address in `outcomes`: most are the theme's, the same from every page; a relative
+    one, or any on a page with a <base>, depends on the page it is on."""
+    if url.startswith("#") and not base:
+        # A place on the page itself (every page's skip link): nothing to resolve.
+        return url, url[1:], relative
+    key = (here, url) if base or _is_relative(url) else url
+    if key not in outcomes:
+        outcomes[key] = _outcome(url, here, siteurl, files)
+    return outcomes[key]
+
+
+def _problems(checked, pages, files, siteurl, sources, final_output, outcomes=None) -> list[Problem]:
+    outcomes = {} if outcomes is None else outcomes
     problems = []
     for relative in checked:
         source, from_content = sources.get(relative, (str(final_output / relative), False))
         page = pages[relative]
         here = document_url(page_url(relative, siteurl), page.base)
         for url in page.links:
-            if url.startswith("#") and not page.base:
-                # A place on the page itself (every page's skip link): nothing to resolve.
-                outcome = (url, url[1:], relative)
-            else:
-                key = (here, url) if page.base or _is_relative(url) else url
-                if key not in outcomes:
-                    outcomes[key] = _outcome(url, here, siteurl, files)
-                outcome = outcomes[key]
+            outcome = _resolved(url, relative, page.base, here, siteurl, files, outcomes)
             if outcome is None:
                 continue
             path, fragment, target = outcome

@@ -90,4 +90,5 @@ def forget_memoized(content) -> None:
 def fix_moved_addresses(generators, contents) -> None:
     """The core's `contents_moved`: the URLs of the articles moved (a new one's, a published draft's)."""
     for content in contents:
+        vars(content).pop("override_url", None)
         content.override_url = content.url

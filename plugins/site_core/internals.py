@@ -22,6 +22,9 @@ from pelican.writers import Writer
 WRITER_OPEN = "_open_w"
 # Set by Pelican on every content it reads: the context of the build that read it.
 READ_CONTEXT = "_context"
+# Where a content keeps its HTML and summary as read, before Pelican resolves their links.
+RAW_CONTENT = "_content"
+RAW_SUMMARY = "_summary"
 # The generators' in-memory content cache (`FileStampDataCacher`): a dict Pelican fills from its cache
 # file, and the method that writes it back.
 GENERATOR_CACHE = "_cache"
@@ -189,13 +192,25 @@ class _RecordingTemplate:
         return getattr(self.template, name)
 
 
-def replay_listings(generators: list, recorder: PageRecorder) -> None:
+def replay_listings(generators: list, recorder: PageRecorder, groups: set | None = None) -> None:
     """Every listing page of the site asked for again: the articles generator's listing steps (not its
-    articles' own pages) and the output of each generator that lists articles (`lists_articles`)."""
+    articles' own pages) and the output of each generator that lists articles (`lists_articles`). With
+    `groups`, the listings of a category, tag or author only for those of them it names (("category",
+    slug), ("tag", slug), ("author", slug)): the others are as they were."""
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
             write = partial(recorder.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
-            for step in LISTING_STEPS:
-                getattr(generator, step)(write)
+            kept = generator.tags, generator.categories, generator.authors
+            if groups is not None:
+                generator.tags = {tag: m for tag, m in generator.tags.items() if ("tag", tag.slug) in groups}
+                generator.categories = [
+                    (c, m) for c, m in generator.categories if ("category", c.slug) in groups
+                ]
+                generator.authors = [(a, m) for a, m in generator.authors if ("author", a.slug) in groups]
+            try:
+                for step in LISTING_STEPS:
+                    getattr(generator, step)(write)
+            finally:
+                generator.tags, generator.categories, generator.authors = kept
         elif getattr(generator, "lists_articles", False):
             generator.generate_output(recorder)
