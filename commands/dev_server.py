@@ -143,7 +143,8 @@ class Site:
 
     def build(self, changed: list[Path] | None = None) -> str:
         """Apply the files `changed` since the last good build (None: build everything); returns the line
-        the terminal shows. A save that changes only text is applied in place, anything else is a build."""
+        the terminal shows. A save that changes only text is applied in place, so is one that moves
+        articles (after their first screen), and anything else is a build."""
         from site_core import BuildFailed
 
         started = time.perf_counter()
@@ -153,18 +154,17 @@ class Site:
         try:
             reads: dict = {}  # each saved file is read once, whichever way the save is applied
             patched = self.live.patch(self.pelican, changed, reads) if changed else None
-            moved = (
-                None if patched is not None or not changed else self.live.move(self.pelican, changed, reads)
-            )
             if patched is not None:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
-            elif moved is not None:
-                outcome = f"{plural(moved.pages, 'page')} rewritten, {moved.removed} removed, in place"
             else:
                 first = self.live.preview(self.pelican, changed, reads) if changed else None
                 if first is not None:
-                    self.announce()  # the browser shows the first pages while the build runs
-                outcome = self.build_all()
+                    self.announce()  # the browser shows the first pages while the rest is made
+                moved = self.live.move(self.pelican, changed, reads) if changed else None
+                if moved is not None:
+                    outcome = f"{plural(moved.pages, 'page')} rewritten, {moved.removed} removed, in place"
+                else:
+                    outcome = self.build_all()
                 if first is not None:
                     shown = plural(first.pages, "page")
                     outcome = f"first {shown} shown in {first.seconds:.2f} s, then {outcome}"

@@ -357,7 +357,11 @@ class MoveEngine:
                     for key in names
                 ):
                     to_render.append(name)
+        # The first screen written before the move (LiveSite.preview) is made again as the move has it.
+        previewed = {path.relative_to(live.output).as_posix() for path in live.before_preview}
+        to_render += sorted(name for name in previewed - set(to_render) if name in final)
         removed = [name for name in live.recipes if name not in final]
+        removed += sorted(name for name in previewed if name not in final and name not in live.recipes)
         forget_cards(live.generators, [c for c in now if c.source_path in changed])
         for name in to_render:
             if name in kept:
@@ -367,6 +371,7 @@ class MoveEngine:
             remove_page(live.output / name)
             live.forget_page(name)
         live.settle_recipes(final, set(to_render) | (set(final) - kept), context)
+        live.before_preview = {}
         pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
         pages_patched.send(pelican, pages={name: live.source_of(name) for name in to_render})
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")

@@ -28,7 +28,7 @@ from pelican.contents import Content
 from pelican.writers import Writer
 
 from site_core import current_build
-from site_core.internals import macro_code
+from site_core.internals import RenderedThrough, macro_code
 from site_core.store import digest, replace_text
 from site_core.workers import can_fork, fork_map
 
@@ -490,20 +490,6 @@ def same_bytes(previous: Path, current: Path) -> bool:
         return False
 
 
-class _RecordedTemplate:
-    """A theme template whose render goes through `outputs`: kept pages render to nothing."""
-
-    def __init__(self, template, outputs: Outputs) -> None:
-        self._template = template
-        self._outputs = outputs
-
-    def render(self, localcontext: dict) -> str:
-        return self._outputs.render(self._template, localcontext)
-
-    def __getattr__(self, attribute: str):
-        return getattr(self._template, attribute)
-
-
 class _AtomicFile(io.StringIO):
     """What Pelican writes a page into when the build writes in place: the file is replaced on close."""
 
@@ -524,7 +510,7 @@ class IncrementalWriter(Writer):
         outputs = self._outputs()
         if outputs is not None:
             outputs.writing_to(Path(self.output_path))
-            template = _RecordedTemplate(template, outputs)
+            template = RenderedThrough(template, outputs.render)
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):

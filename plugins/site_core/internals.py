@@ -150,7 +150,7 @@ class PageRecorder(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         with signals.content_written.muted():
-            return super().write_file(name, _RecordingTemplate(template, self), context, *args, **kwargs)
+            return super().write_file(name, RenderedThrough(template, self.record), context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
         return nullcontext(io.StringIO())
@@ -180,13 +180,17 @@ class PageRecorder(Writer):
             ) = kept
 
 
-class _RecordingTemplate:
-    def __init__(self, template, recorder: PageRecorder) -> None:
+class RenderedThrough:
+    """A template whose `render(localcontext)` is `render(template, localcontext)`: how a writer that
+    decides for itself what rendering a page means (keep it, record it) takes Pelican's `write_file`
+    call; everything else is the template's own."""
+
+    def __init__(self, template, render) -> None:
         self.template = template
-        self.recorder = recorder
+        self.rendering = render
 
     def render(self, localcontext: dict) -> str:
-        return self.recorder.record(self.template, localcontext)
+        return self.rendering(self.template, localcontext)
 
     def __getattr__(self, name: str):
         return getattr(self.template, name)
