@@ -210,9 +210,13 @@ class LiveSite:
             item = self.held.get(source)
             if item is not None and item.generator is not generator:
                 return None
-            if item is None and not (path.is_file() and is_article_file(generator, source)):
+            if item is None and not path.exists():
+                continue  # an editor's temporary file, gone already: it changes nothing
+            if item is None and not is_article_file(generator, source):
                 return None
             changes.append((item.content if item else None, source, path.is_file()))
+        if not changes:
+            return None
         build = current_build(pelican.settings)
         build.reset()
         fresh = [read_once(reads, generator, source) if exists else None for _old, source, exists in changes]
