@@ -25,7 +25,6 @@ from jinja2 import TemplateError
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator
-from pelican.utils import order_content, process_translations
 
 from commands.moves import MoveEngine, Patched, forget_cards
 from incremental.writer import ANYTHING, Outputs, Recipe, adopt_fragments, render_recording
@@ -38,7 +37,7 @@ from site_core import (
     forget_memoized,
     pages_patched,
 )
-from site_core.internals import RAW_CONTENT, RAW_SUMMARY, READ_CONTEXT, PageRecorder
+from site_core.internals import RAW_CONTENT, RAW_SUMMARY, READ_CONTEXT, PageRecorder, ordered_articles
 from site_core.store import replace_bytes, replace_text
 
 logger = logging.getLogger(__name__)
@@ -278,8 +277,8 @@ class LiveSite:
         if not published and not old:
             return None  # a new draft: no listing changes
         replaced = {id(content) for content in old}
-        articles = ordered_articles(
-            [a for a in generator.articles if id(a) not in replaced] + published, generator
+        articles, _translations = ordered_articles(
+            [a for a in generator.articles if id(a) not in replaced] + published, generator.settings
         )
         context = listing_context(generator, articles)
         first_pages = [
@@ -398,18 +397,6 @@ def is_article_file(generator, path: str) -> bool:
         and not any(relative.is_relative_to(folder) for folder in settings["ARTICLE_EXCLUDES"])
         and bool(generator.get_files([relative.as_posix()]))
     )
-
-
-def ordered_articles(articles: list, generator) -> list:
-    """Published articles as Pelican lists them: one of each translation, in the site's order. Pelican's
-    own pass over translations compares every article with every other (half a second at 5,000), so it
-    runs only when there are any."""
-    settings = generator.settings
-    translation_id = settings["ARTICLE_TRANSLATION_ID"]
-    ids = [getattr(article, translation_id, None) for article in articles] if translation_id else []
-    if generator.translations or len(set(ids)) != len(ids):
-        articles, _translations = process_translations(articles, translation_id=translation_id)
-    return order_content(articles, settings["ARTICLE_ORDER_BY"])
 
 
 def listing_context(generator, articles: list) -> dict:

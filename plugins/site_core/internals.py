@@ -81,6 +81,18 @@ class MembershipList(list):
         return id(item) in self._ids
 
 
+def ordered_articles(articles: list, settings: dict) -> tuple[list, list]:
+    """`articles` as Pelican lists them: one of each translation, in the site's order, and the other
+    translations apart. Pelican's own pass over translations compares every article with every other (half a
+    second at 5,000), so it runs only when two share a translation id."""
+    translation_id = settings["ARTICLE_TRANSLATION_ID"]
+    ids = [getattr(article, translation_id, None) for article in articles] if translation_id else []
+    translations: list = []
+    if len(set(ids)) != len(ids):
+        articles, translations = process_translations(articles, translation_id=translation_id)
+    return order_content(articles, settings["ARTICLE_ORDER_BY"]), translations
+
+
 def list_articles(generator: ArticlesGenerator, contents: list) -> None:
     """The generator's lists made again from `contents` (every article it holds), as the end of Pelican's
     `ArticlesGenerator.generate_context` makes them: published, hidden and draft articles (one of each
@@ -91,17 +103,9 @@ def list_articles(generator: ArticlesGenerator, contents: list) -> None:
     for content in contents:
         by_status.setdefault(content.status, []).append(content)
 
-    def ordered(articles: list) -> tuple[list, list]:
-        translation_id = settings["ARTICLE_TRANSLATION_ID"]
-        ids = [getattr(article, translation_id, None) for article in articles] if translation_id else []
-        translations: list = []
-        if len(set(ids)) != len(ids):
-            articles, translations = process_translations(articles, translation_id=translation_id)
-        return order_content(articles, settings["ARTICLE_ORDER_BY"]), translations
-
-    generator.articles, generator.translations = ordered(by_status["published"])
-    generator.hidden_articles, generator.hidden_translations = ordered(by_status["hidden"])
-    generator.drafts, generator.drafts_translations = ordered(by_status["draft"])
+    generator.articles, generator.translations = ordered_articles(by_status["published"], settings)
+    generator.hidden_articles, generator.hidden_translations = ordered_articles(by_status["hidden"], settings)
+    generator.drafts, generator.drafts_translations = ordered_articles(by_status["draft"], settings)
     signals.article_generator_pretaxonomy.send(generator)
     categories, tags, authors = (defaultdict(MembershipList) for _ in range(3))
     for article in generator.articles:
