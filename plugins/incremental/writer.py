@@ -102,6 +102,9 @@ class Fragments:
         self.fresh: list[tuple] = []
         # The macros' code, kept alive while keys name it by identity.
         self.codes: dict[int, object] = {}
+        # One copy of each set of names and reads, and of each read, however many adopted cards share it.
+        self._sets: dict[frozenset, frozenset] = {}
+        self._pairs: dict[tuple, tuple] = {}
 
     def call(self, context: Context, macro: Macro, args: tuple, kwargs: dict):
         key = _fragment_key(macro, args, kwargs)
@@ -140,10 +143,18 @@ class Fragments:
         return made
 
     def adopt(self, exported: list[tuple], contents_by_id: dict[int, object]) -> None:
-        """Fragments a forked process made (see `export`), kept here for the pages rendered next."""
+        """Fragments a forked process made (see `export`), kept here for the pages rendered next. What
+        arrives as a copy for each card (the same names looked up, the same reads) is kept once: at 10,000
+        articles there are tens of thousands of cards."""
         for key, text, names, reads, ids in exported:
             if key not in self.made and all(i in contents_by_id for i in ids):
-                self.made[key] = Fragment(tuple(contents_by_id[i] for i in ids), text, names, reads)
+                shared_reads = frozenset(self._pairs.setdefault(pair, pair) for pair in reads)
+                self.made[key] = Fragment(
+                    tuple(contents_by_id[i] for i in ids),
+                    text,
+                    self._sets.setdefault(names, names),
+                    self._sets.setdefault(shared_reads, shared_reads),
+                )
 
     def forget(self, contents) -> None:
         """Drop every fragment made from one of `contents` (articles or pages changed in place)."""
@@ -307,8 +318,6 @@ class Outputs:
         self._deferred: dict[str, list] = {}
         self.rendered = 0
         self.reused = 0
-        # The cards each put-off page made, by `exported_fragments` (for the dev server to keep).
-        self.fragments_made: list[tuple] = []
         # Writing into the previous output itself (no staging folder): kept pages are left as they are and
         # every other page replaces its file whole.
         self.in_place = False
@@ -403,10 +412,9 @@ class Outputs:
             return
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
         made = fork_map(self.write_deferred, names, workers)
-        for name, (how, fragments) in zip(names, made, strict=True):
+        for name, how in zip(names, made, strict=True):
             path = self._deferred.pop(name)[2]
             self._pending[name] = how
-            self.fragments_made.append(fragments)
             self.settle(path, name)
 
     def _first_seen(self, name: str) -> int:
@@ -418,12 +426,10 @@ class Outputs:
         return 1 if getattr(listing, "number", None) == 1 else 2
 
     def write_deferred(self, name: str) -> tuple:
-        """Render one put-off page into its file: how it was made, and the cards made for it (sent back
-        from a worker process, see `Fragments.export`)."""
         template, localcontext, path = self._deferred[name]
         text, made = self.render_now(template, name, localcontext)
         replace_text(path, text)
-        return made, exported_fragments(template.environment)
+        return made
 
     def settle(self, path: Path, name: str) -> None:
         """After Pelican has written `path`: link the previous file in its place when it is the same."""
