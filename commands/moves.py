@@ -302,61 +302,8 @@ class MoveEngine:
         now = all_contents(generator)
         changed = attribute_changes(before, now)
         removed_sources = {c.source_path for c, _ in before.values()} - {c.source_path for c in now}
-        wanted = {(source, name) for source, names in changed.items() for name in (*names, ANYTHING)}
-        comparison = Comparison()
-        # The shared values that changed: a page that looks one up is rendered again.
-        changed_keys = frozenset(
-            key
-            for key in before_context.keys() | context.keys()
-            if not comparison.same(before_context.get(key, _MISSING), context.get(key, _MISSING))
-        )
-        final: dict[str, Recipe] = {}
-        listed = {id(article) for article in [*generator.articles, *generator.hidden_articles]}
-        moved_ids = {id(article) for article in moved}
-        for name, recipe in live.recipes.items():
-            step = step_of(name, recipe, generator.settings)
-            if name in recorder.pages:
-                continue
-            if step == LISTING:
-                group = group_of(recipe)
-                if group is None or group in affected:
-                    continue  # asked for again by the replay (or no longer made)
-            if step == ARTICLE:
-                article = recipe.localcontext["article"]
-                if id(article) not in listed or id(article) in moved_ids:
-                    continue
-            final[name] = recipe
-        kept = set(final)
-        final.update(recorder.pages)
-        removed_reads = (
-            {pair for reads in live.reads.values() for pair in reads if pair[0] in removed_sources}
-            if removed_sources
-            else set()
-        )
-        to_render = []
-        for name, recipe in final.items():
-            old = live.recipes.get(name)
-            names = live.names.get(name)
-            reads = live.reads.get(name, frozenset())
-            if (
-                old is None
-                or names is None
-                or old.template is not recipe.template
-                or not wanted.isdisjoint(reads)
-                or not removed_reads.isdisjoint(reads)
-                or not changed_keys.isdisjoint(names)
-            ):
-                to_render.append(name)
-            elif name not in kept:
-                before = live.base_of(name)
-                if not all(
-                    comparison.same(
-                        _own(old.localcontext, before, key, before_context),
-                        _own(recipe.localcontext, context, key, context),
-                    )
-                    for key in names
-                ):
-                    to_render.append(name)
+        final, kept = self._final_recipes(generator, recorder, affected, moved)
+        to_render = self._changed_pages(final, kept, changed, removed_sources, before_context, context)
         # The first screen written before the move (LiveSite.preview) is made again as the move has it.
         previewed = {path.relative_to(live.output).as_posix() for path in live.before_preview}
         to_render += sorted(name for name in previewed - set(to_render) if name in final)
@@ -376,6 +323,68 @@ class MoveEngine:
         pages_patched.send(pelican, pages={name: live.source_of(name) for name in to_render})
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(to_render), time.perf_counter() - started, len(removed))
+
+    def _final_recipes(self, generator, recorder: PageRecorder, affected: set, moved: list) -> tuple:
+        """Every page of the site after the move, by file name: those the replay asked for, and the last
+        build's others that stay (returned apart as `kept`): no article's page that left or moved, no
+        listing asked for again."""
+        final: dict[str, Recipe] = {}
+        listed = {id(article) for article in [*generator.articles, *generator.hidden_articles]}
+        moved_ids = {id(article) for article in moved}
+        for name, recipe in self.live.recipes.items():
+            if name in recorder.pages:
+                continue
+            step = step_of(name, recipe, generator.settings)
+            if step == LISTING:
+                group = group_of(recipe)
+                if group is None or group in affected:
+                    continue  # asked for again by the replay (or no longer made)
+            if step == ARTICLE:
+                article = recipe.localcontext["article"]
+                if id(article) not in listed or id(article) in moved_ids:
+                    continue
+            final[name] = recipe
+        kept = set(final)
+        final.update(recorder.pages)
+        return final, kept
+
+    def _changed_pages(
+        self, final: dict, kept: set, changed: dict, removed_sources: set, before_context: dict, context: dict
+    ) -> list[str]:
+        """The pages of `final` to render: new ones, and those that look up a value that changed (shared,
+        or their own) or read an attribute that changed on an article (`changed`) or of one removed."""
+        live = self.live
+        wanted = {(source, name) for source, names in changed.items() for name in (*names, ANYTHING)}
+        if removed_sources:
+            wanted |= {pair for reads in live.reads.values() for pair in reads if pair[0] in removed_sources}
+        comparison = Comparison()
+        changed_keys = frozenset(
+            key
+            for key in before_context.keys() | context.keys()
+            if not comparison.same(before_context.get(key, _MISSING), context.get(key, _MISSING))
+        )
+        to_render = []
+        for name, recipe in final.items():
+            old, names = live.recipes.get(name), live.names.get(name)
+            if (
+                old is None
+                or names is None
+                or old.template is not recipe.template
+                or not wanted.isdisjoint(live.reads.get(name, frozenset()))
+                or not changed_keys.isdisjoint(names)
+            ):
+                to_render.append(name)
+            elif name not in kept:
+                base = live.base_of(name)
+                if not all(
+                    comparison.same(
+                        _own(old.localcontext, base, key, before_context),
+                        _own(recipe.localcontext, context, key, context),
+                    )
+                    for key in names
+                ):
+                    to_render.append(name)
+        return to_render
 
     def _affected_groups(self, generator, changes: list[tuple]) -> set:
         """The categories, topics and authors whose listings the move changes: those an article joins or
