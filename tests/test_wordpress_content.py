@@ -254,6 +254,41 @@ def test_a_file_name_as_alt_text_makes_a_draft_but_is_kept(project, tmp_path):
     assert "alt text `IMG_4032` is its file name" in report.read_text(encoding="utf-8")
 
 
+def test_every_image_a_person_must_describe_is_listed_at_its_own_line(project, tmp_path):
+    """The report names each image without a description where it is in the file, even the same picture
+    shown twice or a picture whose path is also the featured image's, so a person can go line by line."""
+    body = (
+        f'<p><img src="{UPLOADS}/2024/06/court.jpg" alt="The family court building"></p>'
+        "<p>Between the pictures.</p>"
+        f'<p><img src="{UPLOADS}/2024/06/court.jpg" alt=""></p>'
+        "<p>More text.</p>"
+        f'<p><img src="{UPLOADS}/2024/06/court.jpg"></p>'
+        f'<p><img src="{UPLOADS}/2024/06/IMG_4032.jpg" alt="IMG_4032"></p>'
+    )
+    report = imported(
+        project,
+        tmp_path,
+        attachment(7, f"{UPLOADS}/2024/06/court.jpg", alt=None),
+        post(1, "Court pictures", body, name="court-pictures", meta=[("_thumbnail_id", "7")]),
+    ).read_text(encoding="utf-8")
+    name = "content/articles/2024-06-03-court-pictures.md"
+    lines = imported_files(project)[name].split("\n")
+    listed = re.findall(
+        rf"^- `{re.escape(name)}:(\d+)`: (an image[^—]*|its featured image[^—]*) —", report, re.M
+    )
+    undescribed = [
+        number
+        for number, line in enumerate(lines, 1)
+        if "court.jpg" in line and "The family court building" not in line and not line.startswith("image:")
+    ]
+    assert sorted(int(n) for n, what in listed if what.startswith("an image has no alt")) == undescribed
+    assert len(undescribed) == 2
+    [file_named] = [int(n) for n, what in listed if "is its file name" in what]
+    assert "IMG\\_4032" in lines[file_named - 1]
+    [featured] = [int(n) for n, what in listed if what.startswith("its featured image")]
+    assert lines[featured - 1].startswith("image: ")
+
+
 def test_files_whose_names_clash_never_overwrite_each_other(project, tmp_path):
     existing = project / "content/images/wordpress/2024/06/court.jpg"
     existing.parent.mkdir(parents=True)
@@ -275,7 +310,9 @@ def test_an_image_on_another_site_is_listed_and_not_fetched(project, tmp_path):
         post(
             1,
             "Elsewhere",
-            '<p><img src="https://images.example.com/a.jpg" alt="A chart"></p>',
+            '<p><img src="https://images.example.com/a.jpg" alt="A chart"></p>'
+            # A multisite network's uploads (ms-files) under the blog's earlier name.
+            '<p><img src="http://techblog.example.org/files/2007/05/prefs.png" alt="Preferences"></p>',
             name="elsewhere",
         ),
     )
@@ -284,7 +321,11 @@ def test_an_image_on_another_site_is_listed_and_not_fetched(project, tmp_path):
     assert "images.example.com" not in front_matter_and_body(text)[1].replace(
         "Image not imported: https://images.example.com/a.jpg", ""
     )
-    assert "--allow-host images.example.com" in report.read_text(encoding="utf-8")
+    said = report.read_text(encoding="utf-8")
+    assert "--allow-host images.example.com" in said
+    assert "--old-host images.example.com" not in said
+    earlier = "techblog.example.org"
+    assert f"if {earlier} was an earlier address of this site, add --old-host {earlier}" in said
 
 
 def test_links_between_posts_follow_them_and_old_addresses_redirect(project, tmp_path):

@@ -104,6 +104,7 @@ class Note:
     needle: str = ""
     drafts: bool = False
     media: int | None = None
+    occurrence: int = 0  # which use of that media file in the item's text, counting from 0
     line: int = 1  # in the written file, once it is written
 
 
@@ -169,9 +170,13 @@ class ItemConverter:
         self.depth = 0
         self.soup = BeautifulSoup("", "html.parser")
 
-    def note(self, kind: str, what: str, fix: str = "", needle: str = "", drafts: bool = False, **extra):
+    def note(
+        self, kind: str, what: str, fix: str = "", needle: str = "", drafts: bool = False, once=True, **extra
+    ):
+        """Note `what` about the item; said once per item unless each occurrence needs its own line (an
+        image without alt text, wherever it is)."""
         key = f"{kind}|{what}"
-        if key in self.noted:
+        if once and key in self.noted:
             return
         self.noted.add(key)
         self.notes.append(Note(kind, what, fix, needle, drafts, **extra))
@@ -586,7 +591,9 @@ class ItemConverter:
                 "describe what it shows for people who cannot see it (or write `decorative` if it only "
                 f"decorates){hint}, then publish",
                 drafts=True,
+                once=False,
                 media=ref.number,
+                occurrence=self.images.count(ref.number) - 1,
             )
         elif looks_like_file_name(alt, path or urlsplit(absolute).path):
             self.note(
@@ -594,7 +601,9 @@ class ItemConverter:
                 f"an image's alt text `{alt.strip()}` is its file name, not a description",
                 f"describe what it shows for people who cannot see it{hint}, then publish",
                 drafts=True,
+                once=False,
                 media=ref.number,
+                occurrence=self.images.count(ref.number) - 1,
             )
 
     def links_to_media(self, href: str) -> bool:
@@ -685,16 +694,21 @@ BLOCK_HANDLERS = {
 ESCAPED_NEEDLE = re.compile(r"([\\`*_\[\]{}])")
 
 
-def line_of(text: str, needle: str) -> int:
-    """The first line of `text` holding `needle` (as written, or as Markdown escaped it); else 1."""
+def line_of(text: str, needle: str, occurrence: int = 0, body_only: bool = False) -> int:
+    """The line of `text` holding `needle` (as written, or as Markdown escaped it) for the `occurrence`-th
+    time (the last one found when there are fewer), only below the front matter when `body_only`; else 1."""
     if not needle:
         return 1
     escaped = ESCAPED_NEEDLE.sub(r"\\\1", needle)
     lowered = needle.lower()
-    for number, line in enumerate(text.split("\n"), 1):
-        if needle in line or escaped in line or lowered in line.lower():
-            return number
-    return 1
+    lines = text.split("\n")
+    first = lines.index("---", 1) + 1 if body_only and lines[0] == "---" and "---" in lines[1:] else 0
+    found = [
+        number
+        for number, line in enumerate(lines[first:], first + 1)
+        if needle in line or escaped in line or lowered in line.lower()
+    ]
+    return found[min(occurrence, len(found) - 1)] if found else 1
 
 
 def is_media_file(url: str) -> bool:

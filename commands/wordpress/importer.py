@@ -573,7 +573,8 @@ class Importer:
         text = file_text(source, key_kind, doc.key, values, body)
         doc.values = values
         for note in doc.notes:
-            note.line = line_of(text, note.needle)
+            in_body = note.media is not None
+            note.line = line_of(text, note.needle, note.occurrence, body_only=in_body)
         doc.summary_line = line_of(text, "summary:")
         return text
 

@@ -25,6 +25,8 @@ from .fetch import Fetcher, FetchError
 
 IMAGE_FOLDER = "images/wordpress"
 FILE_FOLDER = "files/wordpress"
+# A multisite network's uploads (ms-files), served as /files/YYYY/MM/name.
+MS_FILES = re.compile(r"^/files/\d{4}/\d{2}/")
 ELSEWHERE = "elsewhere"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp", ".tif", ".tiff"}
 # What Pillow calls each format, and the suffix the build expects for it.
@@ -184,7 +186,7 @@ def obtain(ref: MediaRef, sources: Sources) -> bytes | Unavailable:
     if not sources.fetcher.may_fetch(ref.url):
         hint = (
             f"if {host} was an earlier address of this site, add --old-host {host}; otherwise "
-            if "/wp-content/uploads/" in ref.url
+            if "/wp-content/uploads/" in ref.url or MS_FILES.match(urlsplit(ref.url).path)
             else ""
         )
         return Unavailable(
