@@ -1,5 +1,6 @@
-"""The eight real WordPress exports in ../shared/wp/, each imported into a copy of the project (media from a
-stand-in of its uploads folder, every category sent to News) and built: the import's targets, measured
+"""The eight real WordPress exports in ../shared/wp/, each imported into a copy of the project as a person
+would (the first run writes the map, every category given its suggestion or News, the second run imports;
+media from a stand-in of its uploads folder) and built: the import's targets, measured
 by tests/wordpress_measure.py from the export, the files written and the site built."""
 
 import re
@@ -16,8 +17,8 @@ from commands.wordpress.site import SiteIndex
 from commands.wordpress.to_markdown import to_markdown
 from conftest import ROOT
 from front_matter.render import Sanitiser, markdown_options, markdown_to_html
-from wordpress_import import build, build_warnings, import_wordpress
-from wordpress_measure import measure, measure_reviewed, read_source, review
+from wordpress_import import build, build_warnings, import_wordpress, imported_files
+from wordpress_measure import complete_map, measure, measure_reviewed, read_source, review
 from wordpress_media import stand_in_uploads
 
 SHARED = ROOT.parent / "shared" / "wp"
@@ -34,7 +35,12 @@ pytestmark = pytest.mark.skipif(not EXPORTS, reason=f"the shared WordPress expor
 def test_a_real_export_imports_builds_and_keeps_what_it_must(project, tmp_path, export: Path):
     uploads = tmp_path / "uploads"
     stand_in_uploads(export, uploads)
-    result = import_wordpress(project, export, "--default-category", "News", "--uploads", str(uploads))
+    first = import_wordpress(project, export, "--uploads", str(uploads))
+    assert first.returncode == 1, "the first run only writes the map and the plan"
+    assert imported_files(project) == {}
+    map_file = project / "imports" / f"{export.stem}.map.yml"
+    complete_map(map_file)
+    result = import_wordpress(project, export, "--map", str(map_file), "--uploads", str(uploads))
     assert result.returncode == 0, result.stdout + result.stderr
     site = tmp_path / "site"
     built = build(project, site)

@@ -297,6 +297,18 @@ def measure(export: Path, project: Path, site: Path, seconds: float = 0.0, warni
     return result
 
 
+SUGGESTED = re.compile(r"^(    category:) *(?:# suggestion: (.+))?$", re.MULTILINE)
+TOPIC_SUGGESTED = re.compile(r"^(    topics:) \[\]  # suggestion: \[(.+)\]$", re.MULTILINE)
+
+
+def complete_map(map_file: Path, fallback: str = "News") -> None:
+    """Make the choices a person makes in the map the first run wrote: each category its suggestion, or
+    `fallback` where there is none, and each suggested topic taken."""
+    text = map_file.read_text(encoding="utf-8")
+    text = SUGGESTED.sub(lambda m: f"{m[1]} {m[2] or fallback}", text)
+    map_file.write_text(TOPIC_SUGGESTED.sub(r"\1 [\2]", text), encoding="utf-8")
+
+
 # What the report asks a person to do about an image, at the file and line it names.
 FLAGGED_IMAGE_LINE = re.compile(
     r"^- `(?P<path>[^`]+):(?P<line>\d+)`: an image(?: has no|'s) alt text", re.MULTILINE
@@ -414,8 +426,8 @@ def build_problems(project: Path, site: Path) -> list[str]:
 
 
 def main() -> None:
-    """Import each shared export into a fresh copy of the project (stand-in uploads, default category),
-    build it, and print the table."""
+    """Import each shared export into a fresh copy of the project as a person would (the first run writes
+    the map, the map completed, the second run imports; stand-in uploads), build it, and print the table."""
     import shutil
     import subprocess
     import tempfile
@@ -433,13 +445,13 @@ def main() -> None:
             project = copy_project(Path(scratch) / export.stem)
             uploads = Path(scratch) / f"{export.stem}-uploads"
             stand_in_uploads(export, uploads)
+            invoke = [sys.executable, "-m", "invoke"]
+            first = [*invoke, *import_arguments(export, "--uploads", str(uploads))]
+            subprocess.run(first, cwd=project, capture_output=True, check=False)
+            map_file = project / "imports" / f"{export.stem}.map.yml"
+            complete_map(map_file)
             started = time.perf_counter()
-            command = [
-                sys.executable,
-                "-m",
-                "invoke",
-                *import_arguments(export, "--default-category", "News", "--uploads", str(uploads)),
-            ]
+            command = [*invoke, *import_arguments(export, "--map", str(map_file), "--uploads", str(uploads))]
             done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
             seconds = (
                 float(re.search(r"\((\d+\.\d) s\)", done.stdout).group(1))

@@ -90,11 +90,18 @@ def suggestion(name: str, slug: str, vocabulary: Vocabulary) -> str | None:
         hinted = CATEGORY_HINTS.get(word)
         if hinted and vocabulary.canonical(hinted):
             return vocabulary.canonical(hinted)
-    stems = {word[:STEM] for word in WORD.findall(name.casefold()) if len(word) >= STEM}
+    # Every long word of the candidate must be in the name: one shared word is too weak a reason
+    # ("DeFi exploits" is not "Child sexual abuse and exploitation").
+    stems = word_stems(name)
     for candidate in vocabulary.names():
-        if stems & {word[:STEM] for word in WORD.findall(candidate.casefold()) if len(word) >= STEM}:
+        wanted = word_stems(candidate)
+        if wanted and wanted <= stems:
             return candidate
     return None
+
+
+def word_stems(text: str) -> set[str]:
+    return {word[:STEM] for word in WORD.findall(text.casefold()) if len(word) >= STEM}
 
 
 def quoted(text: str) -> str:
