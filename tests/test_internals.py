@@ -13,7 +13,7 @@ from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 from pelican.writers import Writer
 
-from conftest import restore_signals, snapshot_signals
+from conftest import BUILD_EPOCH, copy_project, restore_signals, snapshot_signals
 from site_core import internals
 
 pytestmark = pytest.mark.slow
@@ -109,6 +109,59 @@ def test_the_page_recorder_asks_for_every_listing_page_pelican_writes(vanilla):
         page = context["articles_page"]
         assert len(page.object_list) <= 4
         assert context["output_file"] == page.save_as
+
+
+@pytest.fixture(params=[0, 1000], ids=["sample site", "1,000 more articles"])
+def site_and_writes(request, tmp_path, monkeypatch):
+    """The sample site (with `request.param` bench articles added) built by the dev server's site in this
+    process, with our plugins, and every page Pelican's writer wrote, by name, with the context it wrote
+    it with (its `content_written`)."""
+    from bench.corpus import corpus
+    from bench.sites import our_header, write_articles
+    from commands.dev_server import Site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    project = copy_project(tmp_path / "project")
+    write_articles(project / "content" / "articles", corpus(request.param), our_header)
+    before = snapshot_signals()
+    written = {}
+
+    def remember(path, context):
+        written[context["output_file"]] = context
+
+    signals.content_written.connect(remember)
+    try:
+        site = Site(project, project / "output")
+        site.build()
+        assert not site.failure, site.failure
+        yield site, project / "output", written
+    finally:
+        restore_signals(before)
+
+
+def test_the_recorder_gives_every_listing_of_the_site_as_pelicans_writer_wrote_it(site_and_writes):
+    """One place knows how a listing is paged and what its template gets: Pelican's own writer, asked
+    through PageRecorder. With our plugins, for the sample site and for 1,000 more articles, the pages it
+    records are exactly the listing pages the build wrote (paged: `articles_page`; direct: `page_name`),
+    each with the same page of articles, and rendering each recording gives the built file byte for
+    byte."""
+    site, output, written = site_and_writes
+    generators = site.live.generators
+    recorder = internals.PageRecorder(output, generators[0].settings)
+    internals.replay_listings(generators, recorder)
+    listings = {
+        name for name, context in written.items() if "articles_page" in context or "page_name" in context
+    }
+    assert set(recorder.pages) == listings
+    assert len(listings) > (700 if len(generators[0].context["articles"]) > 1000 else 40)
+    for name, (template, context) in recorder.pages.items():
+        built = written[name]
+        if "articles_page" in built:
+            assert context["articles_page"].number == built["articles_page"].number, name
+            assert [a.save_as for a in context["articles_page"].object_list] == [
+                a.save_as for a in built["articles_page"].object_list
+            ], name
+        assert template.render(context) == (output / name).read_text(encoding="utf-8"), name
 
 
 def test_listing_the_articles_again_gives_pelicans_own_lists(vanilla):
