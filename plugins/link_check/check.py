@@ -3,6 +3,7 @@
 import os
 import re
 import sys
+from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -232,13 +233,18 @@ def broken_links_on(
     found = site_files(output)
     files = frozenset(found)
     present = [name for name in names if name in found]
+    # Each worker process's own: an address the theme puts on every page is resolved once per process,
+    # and sent back with the first page that has it.
+    resolved_before: dict = {}
 
     def read_and_resolve(name: str) -> tuple[PageLinks, dict]:
         page = read_page(output / name, found[name])
         outcomes: dict = {}
+        known = ChainMap(outcomes, resolved_before)
         here = document_url(page_url(name, siteurl), page.base)
         for url in page.links:
-            _resolved(url, name, page.base, here, siteurl, files, outcomes)
+            _resolved(url, name, page.base, here, siteurl, files, known)
+        resolved_before.update(outcomes)
         return page, outcomes
 
     pages, outcomes = {}, {}
