@@ -44,6 +44,7 @@ from site_core import (
     contents_moved,
     current_build,
     forget_memoized,
+    page_rendered,
     pages_moved,
     pages_patched,
 )
@@ -313,14 +314,16 @@ class MoveEngine:
         for name in to_render:
             if name in kept:
                 final[name] = Recipe(final[name].template, live.context_of(name, context))
-        self._render(to_render, final)
+        inspected = self._render(to_render, final)
         for name in removed:
             remove_page(live.output / name)
             live.forget_page(name)
         live.settle_recipes(final, set(to_render) | (set(final) - kept), context)
         live.before_preview = {}
         pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
-        pages_patched.send(pelican, pages={name: live.source_of(name) for name in to_render})
+        pages_patched.send(
+            pelican, pages={name: live.source_of(name) for name in to_render}, inspected=inspected
+        )
         build.fail_if_problems(pelican, "The pages show the save as it is: fix what is listed, save again.")
         return Patched(len(to_render), time.perf_counter() - started, len(removed))
 
@@ -448,7 +451,9 @@ class MoveEngine:
         list_articles(generator, kept + [content for content in moved if id(content) not in kept_ids])
         return moved
 
-    def _render(self, names: list[str], final: dict[str, Recipe]) -> None:
+    def _render(self, names: list[str], final: dict[str, Recipe]) -> dict[str, dict]:
+        """Render and write `names` on every core; what `page_rendered`'s receivers made of each page while
+        its text was in memory, by page and receiver."""
         live = self.live
 
         def render(name: str) -> tuple:
@@ -457,14 +462,19 @@ class MoveEngine:
             target = live.output / name
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_text(target, text)
-            return tuple(sorted(looked_up)), frozenset(reads), exported_fragments(recipe.template.environment)
+            inspected = dict(page_rendered.send(name, text=text))
+            fragments = exported_fragments(recipe.template.environment)
+            return tuple(sorted(looked_up)), frozenset(reads), fragments, inspected
 
         workers = (os.cpu_count() or 1) if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
         made = fork_map(render, names, workers)
-        for name, (looked_up, reads, _fragments) in zip(names, made, strict=True):
+        inspected = {}
+        for name, (looked_up, reads, _fragments, found) in zip(names, made, strict=True):
             live.names[name] = looked_up
             live.reads[name] = reads
-        live.adopt_fragments([fragments for _names, _reads, fragments in made])
+            inspected[name] = found
+        live.adopt_fragments([fragments for _names, _reads, fragments, _found in made])
+        return inspected
 
 
 def _own(localcontext: dict, base: dict, key: str, shared: dict):

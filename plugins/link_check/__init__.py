@@ -14,7 +14,7 @@ from pelican import signals
 import site_core
 from site_core import current_build
 
-from .check import LinkState, broken_links, broken_links_on
+from .check import LinkState, Parsed, broken_links, broken_links_on, parse_page
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,23 @@ def check_links(pelican) -> None:
     build.store(STATE, state)
 
 
-def check_patched(pelican, pages: dict[str, str | None]) -> None:
-    """site_core's `pages_patched`: the links on the pages the dev server rewrote in place."""
+def parse_rendered(name: str, text: str) -> Parsed:
+    """site_core's `page_rendered`, in the process that rendered the page: its links and ids, read while
+    its text is in memory."""
+    return parse_page(text.encode("utf-8"))
+
+
+def check_patched(pelican, pages: dict[str, str | None], inspected: dict | None = None) -> None:
+    """site_core's `pages_patched`: the links on the pages the dev server rewrote in place (those parsed
+    as they were rendered are not read again)."""
     sources = {name: (source, True) for name, source in pages.items() if source}
     output = Path(pelican.settings["OUTPUT_PATH"])
-    problems = broken_links_on(output, pelican.settings["SITEURL"], list(pages), sources)
+    parsed = {
+        name: found[parse_rendered]
+        for name, found in (inspected or {}).items()
+        if isinstance(found.get(parse_rendered), Parsed)
+    }
+    problems = broken_links_on(output, pelican.settings["SITEURL"], list(pages), sources, parsed)
     current_build(pelican.settings).problems.extend(problems)
 
 
@@ -60,3 +72,4 @@ def register() -> None:
     signals.content_written.connect(record_source)
     site_core.before_publish.connect(check_links)
     site_core.pages_patched.connect(check_patched)
+    site_core.page_rendered.connect(parse_rendered)

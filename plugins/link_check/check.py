@@ -225,14 +225,20 @@ def broken_links(
 
 
 def broken_links_on(
-    output: Path, siteurl: str, names: list[str], sources: dict[str, tuple[str, bool]]
+    output: Path,
+    siteurl: str,
+    names: list[str],
+    sources: dict[str, tuple[str, bool]],
+    parsed: dict[str, Parsed] | None = None,
 ) -> list[Problem]:
     """Problems for broken internal links on the pages `names` alone (rewritten in place by the dev
-    server), against every file in `output`; a fragment is checked on a target among `names`. Many pages
-    are read, and their addresses resolved, on every core."""
+    server), against every file in `output`; a fragment is checked on a target among `names`. A page in
+    `parsed` (read as it was rendered) is not read again; the others are read, and their addresses
+    resolved, on every core."""
     found = site_files(output)
     files = frozenset(found)
-    present = [name for name in names if name in found]
+    parsed = parsed or {}
+    present = [name for name in names if name in found and name not in parsed]
     # Each worker process's own: an address the theme puts on every page is resolved once per process,
     # and sent back with the first page that has it.
     resolved_before: dict = {}
@@ -253,7 +259,12 @@ def broken_links_on(
     ):
         pages[name] = page
         outcomes.update(resolved)
-    return _problems(present, pages, files, siteurl, sources, output, outcomes)
+    for name in names:
+        if name in parsed and name in found:
+            page = parsed[name]
+            pages[name] = PageLinks(found[name], page.ids, page.base, page.links)
+    checked = [name for name in names if name in pages]
+    return _problems(checked, pages, files, siteurl, sources, output, outcomes)
 
 
 def _resolved(url: str, relative: str, base: str, here: str, siteurl: str, files, outcomes: dict):

@@ -31,6 +31,11 @@ plugin that keeps state made from where articles are listed brings it up to date
 `all_generators_finalized` receiver would, and reports problems to the build. Once the pages are
 rendered it sends `pages_moved` with the Pelican object and `pages` (every page of the site, by file
 name, with the context it is rendered with): a file made from every page (the sitemap) is written again.
+
+While it renders a move's pages, in the worker process that rendered each, the dev server sends
+`page_rendered` with the page's file name and `text`: what a receiver returns (picklable, and small: the
+page's links, not its text) comes back with the page and reaches `pages_patched` as `inspected` (by page,
+then by receiver), so a check need not read and parse again the pages that were just in memory.
 """
 
 import logging
@@ -62,6 +67,7 @@ content_patched = signal("site_core.content_patched")
 pages_patched = signal("site_core.pages_patched")
 contents_moved = signal("site_core.contents_moved")
 pages_moved = signal("site_core.pages_moved")
+page_rendered = signal("site_core.page_rendered")
 
 
 class Memory:

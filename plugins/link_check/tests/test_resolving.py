@@ -205,3 +205,24 @@ def test_a_check_after_a_good_one_finds_what_the_change_broke(tmp_path, change, 
             write_pages(tmp_path, {name: text})
     problems, _ = broken_links(tmp_path, SITE, {}, tmp_path, previous=state)
     assert messages(problems) == expected
+
+
+def test_pages_parsed_as_they_were_rendered_are_checked_as_if_read(tmp_path: Path):
+    """broken_links_on: a page handed over parsed (by the process that rendered it) gives the problems a
+    page read from the output gives, in the same order, and is checked against every file."""
+    from link_check.check import broken_links_on
+
+    pages = {
+        "index.html": '<a href="/a/">A</a> <a href="/missing/">M</a> <a href="/a/#nowhere">N</a>',
+        "a/index.html": '<p id="here">A</p> <img src="../missing.png" alt="">',
+        "b/index.html": '<a href="/a/#here">ok</a> <a href="gone.html">gone</a>',
+    }
+    for name, body in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"<!doctype html><html><body>{body}</body></html>", encoding="utf-8")
+    names = list(pages)
+    read = broken_links_on(tmp_path, SITE, names, {})
+    parsed = {name: parse_page((tmp_path / name).read_bytes()) for name in ("index.html", "b/index.html")}
+    handed_over = broken_links_on(tmp_path, SITE, names, {}, parsed)
+    assert [p.message for p in handed_over] == [p.message for p in read]
+    assert len(read) == 4
