@@ -287,3 +287,45 @@ def test_signals_can_be_muted():
     finally:
         signals.content_written.disconnect(receiver)
     assert heard == ["heard"]
+
+
+def test_the_inline_loop_tries_only_the_patterns_a_narrowed_processor_leaves():
+    """INLINE_LOOP: Python-Markdown's InlineProcessor tries its patterns in `__handleInline`, reading
+    `inlinePatterns` by `len` and index; narrowed, a piece of text without a pattern's `needs` is not tried
+    against it, and one with it is."""
+    from xml.etree import ElementTree
+
+    import markdown
+    from markdown.inlinepatterns import SimpleTextInlineProcessor
+    from markdown.treeprocessors import InlineProcessor
+    from markdown.util import Registry
+
+    assert callable(getattr(InlineProcessor, internals.INLINE_LOOP, None))
+    tried = []
+
+    class Counting(SimpleTextInlineProcessor):
+        def getCompiledRegExp(self):
+            tried.append(self.label)
+            return super().getCompiledRegExp()
+
+    md = markdown.Markdown()
+    patterns = Registry()
+    for priority, (label, regex) in enumerate((("at", r"(@)"), ("hash", r"(#)"))):
+        pattern = Counting(regex)
+        pattern.label = label
+        patterns.register(pattern, label, 10 - priority)
+    processor = InlineProcessor(md)
+    processor.inlinePatterns = patterns
+    internals.InlineByCharacter.narrow(processor, ["@", "#"])
+
+    def run_on(text: str) -> None:
+        root = ElementTree.Element("div")
+        ElementTree.SubElement(root, "p").text = text
+        processor.run(root)
+
+    run_on("only @ here")
+    assert "hash" not in tried
+    assert "at" in tried
+    tried.clear()
+    run_on("both @ and #")
+    assert set(tried) == {"at", "hash"}

@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
@@ -15,7 +14,7 @@ from site_core.reads import source_bytes
 
 from .body_links import body_line, link_to_content, missing_problem
 from .config import ContentConfig, load_config
-from .render import Removal, Sanitiser, markdown_options, markdown_to_html, plain_text, teaser
+from .render import Removal, Sanitiser, markdown_converter, markdown_to_html, plain_text, teaser
 from .schema import Context, Document, read_document
 
 
@@ -67,7 +66,7 @@ class FrontMatterReader(BaseReader):
         self.config, _ = load_config(settings)
         self.context = validation_context(settings, self.config)
         self.sanitiser = Sanitiser(frozenset(self.config.iframe_hosts))
-        self.converter = markdown.Markdown(**markdown_options(settings))
+        self.converter = markdown_converter(settings)
         self.build = current_build(settings)
         self.wrappers: dict = {}
 

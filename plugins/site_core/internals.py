@@ -1,4 +1,4 @@
-"""Every use of Pelican's, Jinja's and blinker's internals, in one place.
+"""Every use of Pelican's, Jinja's, blinker's and Python-Markdown's internals, in one place.
 
 What the site needs of these libraries beyond their public API is named here, each with the assumption it
 makes; `tests/test_internals.py` checks each assumption against the installed versions, so an upgrade that
@@ -12,6 +12,8 @@ from contextlib import nullcontext
 from functools import partial
 from operator import attrgetter
 
+from markdown.treeprocessors import InlineProcessor
+from markdown.util import AtomicString
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
@@ -222,3 +224,45 @@ def replay_listings(generators: list, recorder: PageRecorder, groups: set | None
                 generator.tags, generator.categories, generator.authors = kept
         elif getattr(generator, "lists_articles", False):
             generator.generate_output(recorder)
+
+
+class InlineByCharacter(InlineProcessor):
+    """Python-Markdown's inline processor that tries, on each piece of text, only the patterns that can
+    match it: each pattern may name a string it cannot match without (`needs`, in the order of
+    `inlinePatterns`; None: always tried). The output is the processor's own, since a pattern skipped
+    could not have matched; the time is not (smarty's eighteen patterns on every piece of text of every
+    article, most of them for quotes and dashes the text does not have).
+
+    Relies on `InlineProcessor.__handleInline(data, patternIndex)` being the loop that tries the patterns,
+    reading `self.inlinePatterns` by `len` and index only (INLINE_LOOP)."""
+
+    @classmethod
+    def narrow(cls, processor: InlineProcessor, needs: list) -> None:
+        """`processor` (a registered InlineProcessor, left where it is registered) becomes one of these."""
+        processor.__class__ = cls
+        processor.every = list(processor.inlinePatterns)
+        processor.needs = needs
+        processor.wanted = sorted({need for need in needs if need is not None})
+        processor.chosen = {}
+
+    def _InlineProcessor__handleInline(self, data, patternIndex: int = 0):
+        if patternIndex or isinstance(data, AtomicString):
+            return super()._InlineProcessor__handleInline(data, patternIndex)
+        present = tuple(need in data for need in self.wanted)
+        patterns = self.chosen.get(present)
+        if patterns is None:
+            found = {need for need, here in zip(self.wanted, present, strict=True) if here}
+            patterns = self.chosen[present] = [
+                pattern
+                for pattern, need in zip(self.every, self.needs, strict=True)
+                if need is None or need in found
+            ]
+        every, self.inlinePatterns = self.inlinePatterns, patterns
+        try:
+            return super()._InlineProcessor__handleInline(data, 0)
+        finally:
+            self.inlinePatterns = every
+
+
+# InlineProcessor's pattern loop, which InlineByCharacter narrows.
+INLINE_LOOP = "_InlineProcessor__handleInline"
