@@ -228,21 +228,22 @@ def replay_listings(generators: list, recorder: PageRecorder, groups: set | None
 
 class InlineByCharacter(InlineProcessor):
     """Python-Markdown's inline processor that tries, on each piece of text, only the patterns that can
-    match it: each pattern may name a string it cannot match without (`needs`, in the order of
-    `inlinePatterns`; None: always tried). The output is the processor's own, since a pattern skipped
-    could not have matched; the time is not (smarty's eighteen patterns on every piece of text of every
-    article, most of them for quotes and dashes the text does not have).
+    match it: each pattern may name a string it cannot match without, or a tuple of such strings one of
+    which it needs (`needs`, in the order of `inlinePatterns`; None: always tried). The output is the
+    processor's own, since a pattern skipped could not have matched; the time is not (every pattern on
+    every piece of text of every article, most of them for brackets, quotes and dashes it does not have).
 
     Relies on `InlineProcessor.__handleInline(data, patternIndex)` being the loop that tries the patterns,
     reading `self.inlinePatterns` by `len` and index only (INLINE_LOOP)."""
 
     @classmethod
     def narrow(cls, processor: InlineProcessor, needs: list) -> None:
-        """`processor` (a registered InlineProcessor, left where it is registered) becomes one of these."""
+        """`processor` (a registered InlineProcessor, left where it is registered) becomes one of these.
+        A need is a string, or a tuple of strings any one of which will do."""
         processor.__class__ = cls
         processor.every = list(processor.inlinePatterns)
-        processor.needs = needs
-        processor.wanted = sorted({need for need in needs if need is not None})
+        processor.needs = [(need,) if isinstance(need, str) else need for need in needs]
+        processor.wanted = sorted({one for need in processor.needs if need is not None for one in need})
         processor.chosen = {}
 
     def _InlineProcessor__handleInline(self, data, patternIndex: int = 0):
@@ -255,7 +256,7 @@ class InlineByCharacter(InlineProcessor):
             patterns = self.chosen[present] = [
                 pattern
                 for pattern, need in zip(self.every, self.needs, strict=True)
-                if need is None or need in found
+                if need is None or not found.isdisjoint(need)
             ]
         every, self.inlinePatterns = self.inlinePatterns, patterns
         try:
