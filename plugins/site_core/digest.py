@@ -122,10 +122,13 @@ def ledger_source(source_path, content_root: Path) -> str | None:
     """A source file as the ledger keeps it: its path from the content folder (Pelican's PATH), or None
     for a file outside it."""
     source = Path(source_path or "")
-    for root in (content_root, content_root.resolve()):
-        if source.is_absolute() and source.is_relative_to(root):
-            return source.relative_to(root).as_posix()
-    return None
+    if not source.is_absolute():
+        return None
+    if source.is_relative_to(content_root):
+        return source.relative_to(content_root).as_posix()
+    # Only then the real folder (a file system call): Pelican's own paths are under the root as given.
+    real = content_root.resolve()
+    return source.relative_to(real).as_posix() if source.is_relative_to(real) else None
 
 
 class LedgerError(ValueError):

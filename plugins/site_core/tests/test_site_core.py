@@ -108,3 +108,19 @@ def test_fork_map_reports_a_worker_failure():
 )
 def test_an_alias_is_saved_where_a_host_looks_for_it(alias, save_as):
     assert alias_save_as(alias) == save_as
+
+
+def test_the_ledger_names_a_source_file_from_the_content_folder_however_it_is_reached(tmp_path):
+    """ledger_source: a file under the content folder as given, or under the real folder a link leads to;
+    nothing for a file elsewhere or a relative path."""
+    from site_core.digest import ledger_source
+
+    real = tmp_path / "real-content"
+    (real / "articles").mkdir(parents=True)
+    linked = tmp_path / "content"
+    linked.symlink_to(real)
+    assert ledger_source(linked / "articles" / "a.md", linked) == "articles/a.md"
+    assert ledger_source(real / "articles" / "a.md", linked) == "articles/a.md"
+    assert ledger_source(tmp_path / "elsewhere" / "a.md", linked) is None
+    assert ledger_source("articles/a.md", linked) is None
+    assert ledger_source(None, linked) is None
