@@ -6,7 +6,6 @@ by tests/wordpress_measure.py from the export, the files written and the site bu
 import re
 from pathlib import Path
 
-import markdown
 import pytest
 from bs4 import BeautifulSoup
 
@@ -16,7 +15,7 @@ from commands.wordpress.media import MediaLibrary
 from commands.wordpress.site import SiteIndex
 from commands.wordpress.to_markdown import to_markdown
 from conftest import ROOT
-from front_matter.render import Sanitiser, markdown_options, markdown_to_html
+from front_matter.render import Sanitiser, markdown_converter, markdown_to_html
 from wordpress_import import build, build_warnings, import_wordpress, imported_files
 from wordpress_measure import complete_map, measure, measure_reviewed, read_source, review
 from wordpress_media import stand_in_uploads
@@ -91,13 +90,13 @@ def test_the_markdown_written_renders_exactly_the_text_it_came_from(export: Path
     site = SiteIndex(scan)
     library = MediaLibrary()
     wanted = {item.index for item in scan.items if item.post_type in ("post", "page")}
-    markdown_converter = markdown.Markdown(**markdown_options({}))
+    converter = markdown_converter({})
     sanitiser = Sanitiser()
     checked = 0
     for item in wxr.texts(export, wanted):
         # The placeholders become files and pages once every post is read; any local path stands in here.
         converted = PLACEHOLDER.sub(r"\1s/\2.md", ItemConverter(site, library, item).convert().html)
-        rendered, removed = markdown_to_html(to_markdown(converted), sanitiser, markdown_converter)
+        rendered, removed = markdown_to_html(to_markdown(converted), sanitiser, converter)
         assert removed == [], f"post {item.post_id}: the sanitiser would remove {removed}"
         assert visible_text(rendered) == visible_text(converted), f"post {item.post_id} reads differently"
         checked += 1

@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import markdown
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -26,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "plugins")]
 
 from conftest import BUILD_MOMENT  # noqa: E402
-from front_matter.render import Sanitiser, markdown_options, markdown_to_html  # noqa: E402
+from front_matter.render import Sanitiser, markdown_to_html  # noqa: E402
 from site_core import alias_save_as  # noqa: E402
 
 EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -202,8 +201,7 @@ def resolves(site: Path, path: str) -> bool:
 
 
 def rendered(body: str) -> str:
-    converter = markdown.Markdown(**markdown_options({}))
-    return markdown_to_html(body, Sanitiser(), converter)[0]
+    return markdown_to_html(body, Sanitiser())[0]
 
 
 def measure(export: Path, project: Path, site: Path, seconds: float = 0.0, warnings: int = 0) -> Measured:
@@ -400,40 +398,14 @@ def print_table(rows: list[Measured]) -> None:
     print("| personal data written | " + " | ".join(str(len(r.personal_leaks)) for r in rows) + " | |")
 
 
-def built_site(project: Path, site: Path):
-    """The project built with the plain Pelican command into `site`: the run and its warning lines."""
-    import subprocess
-
-    from conftest import fixed_environment
-
-    built = subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=fixed_environment(),
-    )
-    lines = (built.stdout + built.stderr).splitlines()
-    return built, [
-        line for line in lines if (": warning: " in line or ": problem" in line) and "decap" not in line
-    ]
-
-
-def build_problems(project: Path, site: Path) -> list[str]:
-    built, warnings = built_site(project, site)
-    return warnings if built.returncode == 0 else warnings or [(built.stdout + built.stderr)[-2000:]]
-
-
 def main() -> None:
     """Import each shared export into a fresh copy of the project as a person would (the first run writes
     the map, the map completed, the second run imports; stand-in uploads), build it, and print the table."""
     import shutil
-    import subprocess
     import tempfile
 
     from conftest import copy_project
-    from wordpress_import import import_arguments
+    from wordpress_import import build, build_warnings, import_wordpress
     from wordpress_media import stand_in_uploads
 
     rows = []
@@ -445,25 +417,26 @@ def main() -> None:
             project = copy_project(Path(scratch) / export.stem)
             uploads = Path(scratch) / f"{export.stem}-uploads"
             stand_in_uploads(export, uploads)
-            invoke = [sys.executable, "-m", "invoke"]
-            first = [*invoke, *import_arguments(export, "--uploads", str(uploads))]
-            subprocess.run(first, cwd=project, capture_output=True, check=False)
+            import_wordpress(project, export, "--uploads", str(uploads))
             map_file = project / "imports" / f"{export.stem}.map.yml"
             complete_map(map_file)
             started = time.perf_counter()
-            command = [*invoke, *import_arguments(export, "--map", str(map_file), "--uploads", str(uploads))]
-            done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+            done = import_wordpress(project, export, "--map", str(map_file), "--uploads", str(uploads))
             seconds = (
                 float(re.search(r"\((\d+\.\d) s\)", done.stdout).group(1))
                 if done.returncode == 0
                 else time.perf_counter() - started
             )
             site = Path(scratch) / f"{export.stem}-site"
-            built, warnings = built_site(project, site)
-            row = measure(export, project, site, seconds, len(warnings) + (built.returncode != 0) * 1000)
+            built = build(project, site)
+            failed = (built.returncode != 0) * 1000
+            row = measure(export, project, site, seconds, len(build_warnings(built)) + failed)
             row.reviewed_files = review(project, export, read_source(export))
             reviewed_site = Path(scratch) / f"{export.stem}-reviewed"
-            measure_reviewed(export, project, reviewed_site, row, build_problems(project, reviewed_site))
+            rebuilt = build(project, reviewed_site)
+            failure = [] if rebuilt.returncode == 0 else [rebuilt.stderr[-2000:]]
+            problems = build_warnings(rebuilt) or failure
+            measure_reviewed(export, project, reviewed_site, row, problems)
             rows.append(row)
             if "MEASURE_IN" not in os.environ:
                 shutil.rmtree(site, ignore_errors=True)

@@ -3,7 +3,6 @@
 import os
 import re
 import sys
-from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -233,38 +232,18 @@ def broken_links_on(
 ) -> list[Problem]:
     """Problems for broken internal links on the pages `names` alone (rewritten in place by the dev
     server), against every file in `output`; a fragment is checked on a target among `names`. A page in
-    `parsed` (read as it was rendered) is not read again; the others are read, and their addresses
-    resolved, on every core."""
+    `parsed` (read as it was rendered) is not read again; the others are read on every core."""
     found = site_files(output)
-    files = frozenset(found)
     parsed = parsed or {}
     present = [name for name in names if name in found and name not in parsed]
-    # Each worker process's own: an address the theme puts on every page is resolved once per process,
-    # and sent back with the first page that has it.
-    resolved_before: dict = {}
-
-    def read_and_resolve(name: str) -> tuple[PageLinks, dict]:
-        page = read_page(output / name, found[name])
-        outcomes: dict = {}
-        known = ChainMap(outcomes, resolved_before)
-        here = document_url(page_url(name, siteurl), page.base)
-        for url in page.links:
-            _resolved(url, name, page.base, here, siteurl, files, known)
-        resolved_before.update(outcomes)
-        return page, outcomes
-
-    pages, outcomes = {}, {}
-    for name, (page, resolved) in zip(
-        present, fork_map(read_and_resolve, present, all_cores(present)), strict=True
-    ):
-        pages[name] = page
-        outcomes.update(resolved)
+    read = fork_map(lambda name: read_page(output / name, found[name]), present, all_cores(present))
+    pages = dict(zip(present, read, strict=True))
     for name in names:
         if name in parsed and name in found:
             page = parsed[name]
             pages[name] = PageLinks(found[name], page.ids, page.base, page.links)
     checked = [name for name in names if name in pages]
-    return _problems(checked, pages, files, siteurl, sources, output, outcomes)
+    return _problems(checked, pages, frozenset(found), siteurl, sources, output)
 
 
 def _resolved(url: str, relative: str, base: str, here: str, siteurl: str, files, outcomes: dict):
@@ -280,8 +259,8 @@ def _resolved(url: str, relative: str, base: str, here: str, siteurl: str, files
     return outcomes[key]
 
 
-def _problems(checked, pages, files, siteurl, sources, final_output, outcomes=None) -> list[Problem]:
-    outcomes = {} if outcomes is None else outcomes
+def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
+    outcomes: dict = {}
     problems = []
     for relative in checked:
         source, from_content = sources.get(relative, (str(final_output / relative), False))
