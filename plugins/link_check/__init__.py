@@ -50,7 +50,7 @@ def check_links(pelican) -> None:
 def parse_rendered(name: str, text: str) -> Parsed:
     """site_core's `page_rendered`, in the process that rendered the page: its links and ids, read while
     its text is in memory."""
-    return parse_page(text.encode("utf-8"))
+    return parse_page(text)
 
 
 def check_patched(pelican, pages: dict[str, str | None], inspected: dict | None = None) -> None:

@@ -104,6 +104,30 @@ def test_addresses_are_read_as_a_browser_reads_them():
     )
 
 
+@pytest.mark.parametrize(
+    ("markup", "links"),
+    [
+        # What a reader without JavaScript follows is a link like any other.
+        (b"<noscript><a href=/no-script/>x</a></noscript>", ("/no-script/",)),
+        (b"<A HREF=/upper/>x</A><IMG SRC=/upper.png>", ("/upper/", "/upper.png")),
+        (b"<a href>empty</a>", ("",)),
+        (b"<svg><a href=/in-svg/><text>x</text></a></svg>", ("/in-svg/",)),
+        # Only a form's action, a video's poster and an object's data are addresses.
+        (b"<div action=/a/ poster=/p/ data=/d/></div><img src=/i.png data=/d2/>", ("/i.png",)),
+        (b"<textarea><a href=/typed/></textarea><title><a href=/t/></title>", ()),
+        (b"<a href='/caf\xc3\xa9/?a=1&amp;b=2&#x26;c'>x</a>", ("/caf\u00e9/?a=1&b=2&c",)),
+    ],
+)
+def test_only_what_a_browser_reads_as_an_address_is_one(markup, links):
+    assert parse_page(markup).links == links
+    assert parse_page(markup.decode("utf-8")).links == links
+
+
+def test_the_first_base_decides_and_is_not_a_link():
+    page = parse_page(b"<base target=_top><base href=/first/><base href=/second/><a href=x>x</a>")
+    assert (page.base, page.links) == ("/first/", ("x",))
+
+
 @pytest.mark.parametrize("data", [b"", b"  \n", b"<!-- only a comment -->"])
 def test_a_page_with_nothing_in_it_has_no_links(data):
     assert parse_page(data).links == ()
