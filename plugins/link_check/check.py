@@ -18,6 +18,7 @@ from site_core.workers import all_cores, fork_map
 # <base href> is not a link: it changes what the others resolve against.
 _ADDRESS_ATTRIBUTES = {"href": None, "src": None, "action": "form", "poster": "video", "data": "object"}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_UNRESOLVED = object()
 _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 
 
@@ -110,13 +111,24 @@ def site_path(url: str, siteurl: str) -> str | None:
     site = urlsplit(siteurl)
     if parts.scheme in SKIPPED_SCHEMES or (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
         return None
-    root = site.path.rstrip("/")
-    path = unquote(parts.path) or "/"
+    return path_inside(unquote(parts.path), site.path)
+
+
+def path_inside(path: str, site_root: str) -> str | None:
+    """`path` (decoded, on the site's host) as a path inside the site whose root is at `site_root`, or None
+    beside it."""
+    root = site_root.rstrip("/")
+    path = path or "/"
     if path == root:
         return "/"
     if root:
         return path[len(root) :] if path.startswith(root + "/") else None
     return path
+
+
+# A path-absolute address a browser takes as it is: no scheme or host, no dot segments or empty ones
+# (which `urljoin` rewrites), no parameters. Most of a page's addresses are these, and they need no join.
+_PLAIN_PATH = re.compile(r"/(?![/.])(?:[A-Za-z0-9._~%!$&'()*+,=:@-]|/(?![/.]))*(?:\?[^#\s]*)?(?:#\S*)?")
 
 
 def target_of(files: set[str], path: str) -> str | None:
@@ -254,28 +266,36 @@ def broken_links_on(
     return _problems(checked, pages, frozenset(found), siteurl, sources, output)
 
 
-def _resolved(url: str, relative: str, base: str, here: str, siteurl: str, files, outcomes: dict):
-    """Where `url` on the page `relative` (at `here`, with its <base> or "") leads (see `_outcome`),
-    worked out once per address in `outcomes`: most are the theme's, the same from every page; a relative
-    one, or any on a page with a <base>, depends on the page it is on."""
+def _resolved(url: str, relative: str, base: str, here: str, siteurl: str, files, shared: dict, own: dict):
+    """Where `url` on the page `relative` (at `here`, with its <base> or "") leads (see `leads_to`),
+    worked out once per address: most are the theme's, the same from every page without a <base>
+    (kept in `shared` by address); a relative one, or any on a page with a <base>, depends on the page it
+    is on (kept in `own` by page and address)."""
     if url.startswith("#") and not base:
         # A place on the page itself (every page's skip link): nothing to resolve.
         return url, url[1:], relative
-    key = (here, url) if base or _is_relative(url) else url
-    if key not in outcomes:
-        outcomes[key] = _outcome(url, here, siteurl, files)
-    return outcomes[key]
+    if base or _is_relative(url):
+        key = (here, url)
+        if key not in own:
+            own[key] = leads_to(url, here, siteurl, files)
+        return own[key]
+    if url not in shared:
+        shared[url] = leads_to(url, here, siteurl, files)
+    return shared[url]
 
 
 def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Problem]:
-    outcomes: dict = {}
+    shared: dict = {}
+    own: dict = {}
     problems = []
     for relative in checked:
         source, from_content = sources.get(relative, (str(final_output / relative), False))
         page = pages[relative]
         here = document_url(page_url(relative, siteurl), page.base)
         for url in page.links:
-            outcome = _resolved(url, relative, page.base, here, siteurl, files, outcomes)
+            outcome = shared.get(url, _UNRESOLVED) if not page.base else _UNRESOLVED
+            if outcome is _UNRESOLVED:
+                outcome = _resolved(url, relative, page.base, here, siteurl, files, shared, own)
             if outcome is None:
                 continue
             path, fragment, target = outcome
@@ -299,9 +319,18 @@ def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Pro
     return problems
 
 
-def _outcome(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:
+def leads_to(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:
     """(site path, fragment, output file or None) for an address on a page at `here`; None for another
     site's."""
+    if _PLAIN_PATH.fullmatch(url) and urlsplit(here)[:2] == urlsplit(siteurl)[:2]:
+        address, _, fragment = url.partition("#")
+        path = path_inside(unquote(address.partition("?")[0]), urlsplit(siteurl).path)
+        return None if path is None else (path, fragment, target_of(files, path))
+    return leads_to_joined(url, here, siteurl, files)
+
+
+def leads_to_joined(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:
+    """`leads_to` for any address: joined to the page's as a browser does."""
     try:
         absolute = urljoin(here, url)
         fragment = urlsplit(absolute).fragment

@@ -3,8 +3,19 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from link_check.check import broken_links, page_url, parse_page, resolve, site_path, srcset_urls
+from link_check.check import (
+    broken_links,
+    leads_to,
+    leads_to_joined,
+    page_url,
+    parse_page,
+    resolve,
+    site_path,
+    srcset_urls,
+)
 from site_core import alias_save_as
 
 SITE = "https://children-first.example"
@@ -250,3 +261,16 @@ def test_pages_parsed_as_they_were_rendered_are_checked_as_if_read(tmp_path: Pat
     handed_over = broken_links_on(tmp_path, SITE, names, {}, parsed)
     assert [p.message for p in handed_over] == [p.message for p in read]
     assert len(read) == 4
+
+
+@given(
+    path=st.text(alphabet="/.ab%2F:@;?#=&~-", max_size=14),
+    siteurl=st.sampled_from(["", SITE, f"{SITE}/sub"]),
+)
+@settings(max_examples=1500, deadline=None)
+def test_a_plain_path_leads_where_joining_it_to_the_page_leads(path, siteurl):
+    """The short cut for path-absolute addresses agrees with `urljoin` on every address it takes."""
+    url = "/" + path
+    files = {"index.html", "a/index.html", "sub/a/index.html", "a", "b.", "a/b"}
+    here = page_url("a/index.html", siteurl)
+    assert leads_to(url, here, siteurl, files) == leads_to_joined(url, here, siteurl, files)
