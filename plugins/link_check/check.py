@@ -321,12 +321,33 @@ def _problems(checked, pages, files, siteurl, sources, final_output) -> list[Pro
 
 def leads_to(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:
     """(site path, fragment, output file or None) for an address on a page at `here`; None for another
-    site's."""
-    if _PLAIN_PATH.fullmatch(url) and urlsplit(here)[:2] == urlsplit(siteurl)[:2]:
-        address, _, fragment = url.partition("#")
-        path = path_inside(unquote(address.partition("?")[0]), urlsplit(siteurl).path)
+    site's. The addresses most pages hold are told without joining them to the page's: a plain path on
+    the site's host, a link to another host or a scheme a browser does not fetch (a share link, `tel:`)."""
+    site = urlsplit(siteurl)
+    plain = _plain_path_on_site(url, here, site)
+    if plain is not None:
+        address, _, fragment = plain.partition("#")
+        path = path_inside(unquote(address.partition("?")[0]), site.path)
         return None if path is None else (path, fragment, target_of(files, path))
+    scheme = _SCHEME.match(url)
+    if scheme and "[" not in url and "]" not in url:
+        name = scheme.group()[:-1].lower()
+        if name in SKIPPED_SCHEMES:
+            return None
+        parts = urlsplit(url)
+        if url[scheme.end() : scheme.end() + 2] == "//" and parts.netloc and parts[:2] != site[:2]:
+            return None
     return leads_to_joined(url, here, siteurl, files)
+
+
+def _plain_path_on_site(url: str, here: str, site) -> str | None:
+    """The path (with query and fragment) `url` names on the site's host when it needs no joining: a
+    plain path, alone or after the site's own scheme and host; None otherwise."""
+    if urlsplit(here)[:2] != site[:2]:
+        return None
+    origin = f"{site.scheme}://{site.netloc}" if site.netloc else ""
+    path = url[len(origin) :] if origin and url.startswith(origin + "/") else url
+    return path if _PLAIN_PATH.fullmatch(path) else None
 
 
 def leads_to_joined(url: str, here: str, siteurl: str, files) -> tuple[str, str, str | None] | None:

@@ -264,13 +264,22 @@ def test_pages_parsed_as_they_were_rendered_are_checked_as_if_read(tmp_path: Pat
 
 
 @given(
-    path=st.text(alphabet="/.ab%2F:@;?#=&~-", max_size=14),
+    prefix=st.sampled_from(
+        [
+            *("", SITE, SITE.upper(), "http://children-first.example", "https://elsewhere.example"),
+            *("https:", "//", "mailto:", "TEL:", "javascript:", "data:", "ftp://children-first.example"),
+            "https://[::1",
+        ]
+    ),
+    path=st.text(alphabet="/.ab%2F:@;?#=&~-[", max_size=14),
     siteurl=st.sampled_from(["", SITE, f"{SITE}/sub"]),
+    base=st.sampled_from(["", "/b/", "https://elsewhere.example/"]),
 )
-@settings(max_examples=1500, deadline=None)
-def test_a_plain_path_leads_where_joining_it_to_the_page_leads(path, siteurl):
-    """The short cut for path-absolute addresses agrees with `urljoin` on every address it takes."""
-    url = "/" + path
+@settings(max_examples=3000, deadline=None)
+def test_an_address_told_without_joining_leads_where_joining_it_leads(prefix, path, siteurl, base):
+    """The short cuts (a plain path, another host, a scheme not fetched) agree with `urljoin` on every
+    address they take."""
+    url = prefix + "/" + path
     files = {"index.html", "a/index.html", "sub/a/index.html", "a", "b.", "a/b"}
-    here = page_url("a/index.html", siteurl)
+    here = resolve(base, page_url("a/index.html", siteurl)) if base else page_url("a/index.html", siteurl)
     assert leads_to(url, here, siteurl, files) == leads_to_joined(url, here, siteurl, files)
