@@ -38,7 +38,14 @@ from pelican.generators import ArticlesGenerator
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-from incremental.writer import ANYTHING, MINIMUM_PARALLEL, Recipe, exported_fragments, render_recording
+from incremental.writer import (
+    ANYTHING,
+    MINIMUM_PARALLEL,
+    Recipe,
+    exported_fragments,
+    page_places,
+    render_recording,
+)
 from site_core import (
     all_contents,
     contents_moved,
@@ -467,7 +474,8 @@ class MoveEngine:
             return tuple(sorted(looked_up)), frozenset(reads), fragments, inspected
 
         workers = (os.cpu_count() or 1) if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
-        made = fork_map(render, names, workers)
+        places = page_places({name: final[name].localcontext for name in names})
+        made = fork_map(render, names, workers, places.get)
         inspected = {}
         for name, (looked_up, reads, _fragments, found) in zip(names, made, strict=True):
             live.names[name] = looked_up

@@ -411,7 +411,8 @@ class Outputs:
         if not names:
             return
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
-        made = fork_map(self.write_deferred, names, workers)
+        places = page_places({name: entry[1] for name, entry in self._deferred.items()})
+        made = fork_map(self.write_deferred, names, workers, places.get)
         for name, how in zip(names, made, strict=True):
             path = self._deferred.pop(name)[2]
             self._pending[name] = how
@@ -453,10 +454,34 @@ class Outputs:
                 link_or_copy(previous, path)
         found = path.stat()
         if fingerprint is not None:
-            shared = frozenset(self._read_pairs.setdefault(pair, pair) for pair in reads)
+            shared = frozenset(map(self._read_pairs.setdefault, reads, reads))
             self.records[name] = OutputRecord(
                 template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino, shared
             )
+
+
+def page_places(contexts: dict[str, dict]) -> dict[str, float]:
+    """Where each page's articles stand among all the articles the pages show, newest first, from 0 to 1,
+    by page name: a listing page's (Pelican gives a paged template `articles_page`) the middle of those
+    it lists, an article's own page its article's. Pages near each other in this order show the same
+    articles' cards (each article is on about the same page of every listing that holds it), so the
+    processes that render them are given stretches of it, and each card is made once, not in every one.
+    A page that is neither has no place."""
+    shown: dict[str, list] = {}
+    for name, context in contexts.items():
+        listing = context.get("articles_page")
+        if listing is not None and getattr(listing, "object_list", None):
+            shown[name] = [a for a in listing.object_list if isinstance(a, Content)]
+        elif isinstance(article := context.get("article"), Content):
+            shown[name] = [article]
+    articles = {id(article): article for members in shown.values() for article in members}
+    newest_first = sorted(articles.values(), key=lambda article: article.date, reverse=True)
+    ranks = {id(article): rank / len(newest_first) for rank, article in enumerate(newest_first)}
+    return {
+        name: sum(ranks[id(article)] for article in members) / len(members)
+        for name, members in shown.items()
+        if members
+    }
 
 
 def exported_fragments(environment) -> tuple:

@@ -32,27 +32,41 @@ def all_cores(items: Sequence) -> int:
     return (os.cpu_count() or 1) if len(items) >= MINIMUM_SHARED and can_fork() else 1
 
 
-def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
-    """`[function(item) for item in items]`, computed on `workers` forked processes, in order."""
+def fork_map(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int,
+    share_of: Callable[[Item], float] | None = None,
+) -> list[Result]:
+    """`[function(item) for item in items]`, computed on `workers` forked processes, in order. Each takes
+    every n-th item; with `share_of` (an item's place, from 0 to 1), each takes the items of its stretch
+    instead, so items that need the same work (pages showing the same articles' cards) meet in one
+    process and it is done once."""
     workers = max(1, min(workers, len(items)))
     if workers == 1 or not can_fork():
         return [function(item) for item in items]
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for index, item in enumerate(items):
+        place = share_of(item) if share_of is not None else None
+        share = index % workers if place is None else min(workers - 1, max(0, int(place * workers)))
+        shares[share].append(index)
     children = []
-    for share in range(workers):
+    for indices in shares:
         reading, writing = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(reading)
-            _run_share(function, items[share::workers], writing)
+            _run_share(function, [items[index] for index in indices], writing)
         os.close(writing)
         children.append((pid, reading))
-    shares = [_collect(pid, reading) for pid, reading in children]
-    failures = [share for share in shares if isinstance(share, WorkerFailed)]
+    collected = [_collect(pid, reading) for pid, reading in children]
+    failures = [values for values in collected if isinstance(values, WorkerFailed)]
     if failures:
         raise failures[0]
     results: list = [None] * len(items)
-    for share, values in enumerate(shares):
-        results[share::workers] = values
+    for indices, values in zip(shares, collected, strict=True):
+        for index, value in zip(indices, values, strict=True):
+            results[index] = value
     return results
 
 

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2 import DictLoader, Environment
 from pelican.contents import Article
+from pelican.paginator import Paginator
 from pelican.settings import DEFAULT_CONFIG
 
-from incremental.writer import Fragments, RecordingContext, render_recording
+from incremental.writer import Fragments, RecordingContext, page_places, render_recording
 
 SETTINGS = {**DEFAULT_CONFIG, "ARTICLE_URL": "articles/{slug}/"}
 TEMPLATES = {
@@ -106,3 +107,30 @@ def test_an_attribute_an_article_lacks_is_read_by_its_name_and_a_property_as_any
     assert _attribute_read(plain, "title") == (plain.source_path, "title")
     assert _attribute_read(plain, "summary") == (plain.source_path, ANYTHING)
     assert _attribute_read(plain, 0) == (plain.source_path, ANYTHING)
+
+
+def dated(slug: str, day: int) -> Article:
+    made = article(slug)
+    made.date = datetime(2026, 3, day, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+    return made
+
+
+def test_pages_are_placed_by_the_articles_they_show_not_their_number():
+    """The newest articles' pages come first whichever listing they are in: page 1 of an archive of the
+    oldest articles stands with the last pages of the home page, where its cards are also shown."""
+    articles = [dated(f"a{day:02}", day) for day in range(28, 0, -1)]  # newest first
+    home = Paginator("index.html", "index.html", articles, SETTINGS, per_page=7)
+    oldest = Paginator("2026/index.html", "2026/", articles[21:], SETTINGS, per_page=7)
+    contexts = {
+        **{f"page/{n}/index.html": {"articles_page": home.page(n)} for n in range(1, 5)},
+        "archive/index.html": {"articles_page": oldest.page(1)},
+        "articles/a28/index.html": {"article": articles[0]},
+        "articles/a01/index.html": {"article": articles[-1]},
+        "about/index.html": {"page_name": "about"},
+    }
+    places = page_places(contexts)
+    assert "about/index.html" not in places
+    assert places["page/1/index.html"] < places["page/2/index.html"] < places["page/4/index.html"]
+    assert places["archive/index.html"] == places["page/4/index.html"]
+    assert places["articles/a28/index.html"] == 0
+    assert places["articles/a01/index.html"] == 27 / 28

@@ -85,6 +85,26 @@ def test_fork_map_keeps_order_and_uses_other_processes():
     assert {pid for _, pid in results} - {os.getpid()}
 
 
+@pytest.mark.parametrize("workers", [2, 3])
+def test_fork_map_gives_each_process_its_stretch(workers):
+    """Items placed near each other are computed by one process; an item with no place (None) is shared
+    out in turn; results keep the items' order."""
+    items = [*range(12), None, None]
+    results = fork_map(
+        lambda item: (item, os.getpid()), items, workers, lambda item: None if item is None else item / 12
+    )
+    assert [item for item, _ in results] == items
+    by_process: dict[int, list] = {}
+    for item, pid in results:
+        if item is not None:
+            by_process.setdefault(pid, []).append(item)
+    stretches = sorted(by_process.values())
+    assert len(stretches) == workers
+    assert stretches == [
+        list(range(12))[share * 12 // workers : (share + 1) * 12 // workers] for share in range(workers)
+    ]
+
+
 def test_fork_map_reports_a_worker_failure():
     def fails_on_seven(n):
         if n == 7:
