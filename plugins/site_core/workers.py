@@ -36,20 +36,25 @@ def fork_map(
     function: Callable[[Item], Result],
     items: Sequence[Item],
     workers: int,
-    share_of: Callable[[Item], float] | None = None,
+    share_of: Callable[[Item], float | None] | None = None,
 ) -> list[Result]:
     """`[function(item) for item in items]`, computed on `workers` forked processes, in order. Each takes
-    every n-th item; with `share_of` (an item's place, from 0 to 1), each takes the items of its stretch
-    instead, so items that need the same work (pages showing the same articles' cards) meet in one
-    process and it is done once."""
+    every n-th item; with `share_of` (an item's place, any number, or None), the items placed are ordered
+    by place and each process takes an equal stretch of them, so items that need the same work (pages
+    showing the same articles' cards) meet in one process and it is done once. Unplaced items are dealt
+    out in turn."""
     workers = max(1, min(workers, len(items)))
     if workers == 1 or not can_fork():
         return [function(item) for item in items]
+    places = [share_of(item) for item in items] if share_of is not None else [None] * len(items)
+    placed = sorted((place, index) for index, place in enumerate(places) if place is not None)
     shares: list[list[int]] = [[] for _ in range(workers)]
-    for index, item in enumerate(items):
-        place = share_of(item) if share_of is not None else None
-        share = index % workers if place is None else min(workers - 1, max(0, int(place * workers)))
-        shares[share].append(index)
+    for position, (_place, index) in enumerate(placed):
+        shares[position * workers // len(placed)].append(index)
+    for position, index in enumerate(index for index, place in enumerate(places) if place is None):
+        shares[position % workers].append(index)
+    for share in shares:
+        share.sort()  # each process takes its items in the order given (the first on screen first)
     children = []
     for indices in shares:
         reading, writing = os.pipe()

@@ -87,11 +87,12 @@ def test_fork_map_keeps_order_and_uses_other_processes():
 
 @pytest.mark.parametrize("workers", [2, 3])
 def test_fork_map_gives_each_process_its_stretch(workers):
-    """Items placed near each other are computed by one process; an item with no place (None) is shared
-    out in turn; results keep the items' order."""
+    """Items placed near each other are computed by one process, each process as many (places bunched
+    towards one end still split evenly); an item with no place (None) is dealt out in turn; results keep
+    the items' order."""
     items = [*range(12), None, None]
     results = fork_map(
-        lambda item: (item, os.getpid()), items, workers, lambda item: None if item is None else item / 12
+        lambda item: (item, os.getpid()), items, workers, lambda item: None if item is None else item**3
     )
     assert [item for item, _ in results] == items
     by_process: dict[int, list] = {}
