@@ -1,6 +1,7 @@
 """Each assumption `site_core.internals` makes about Pelican's, Jinja's and blinker's internals, checked
 against the installed versions: an upgrade that breaks one fails here, by name."""
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from conftest import BUILD_EPOCH, copy_project, restore_signals, snapshot_signals
 from site_core import internals
@@ -210,6 +211,40 @@ def test_the_writer_opens_every_file_through_open_w(tmp_path):
     Watching(str(tmp_path), settings=settings).write_file("hello.html", template, {"greeting": "hi"})
     assert opened == [("hello.html", "utf-8", False)]
     assert (tmp_path / "hello.html").read_text() == "hi"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "outcome"),
+    [
+        (False, False, "refused"),
+        (False, True, "page.html"),
+        (True, False, os.devnull),
+        (True, True, "refused"),
+    ],
+)
+def test_a_first_write_is_noted_as_pelican_notes_it(tmp_path, first, second, outcome):
+    """WRITER_WRITTEN, WRITER_OVERRIDDEN: `_open_w` notes each file it opens in these two sets, and a
+    second write of the file is refused, allowed or skipped (to the null device) by them alone;
+    `note_first_write` notes a first write the same way without creating the file."""
+    settings = read_settings(None, override={"OUTPUT_PATH": str(tmp_path)})
+    filename = str(tmp_path / "page.html")
+    opened, noted = Writer(str(tmp_path), settings=settings), Writer(str(tmp_path), settings=settings)
+    with opened._open_w(filename, "utf-8", first):
+        pass
+    (tmp_path / "page.html").unlink()
+    internals.note_first_write(noted, filename, first)
+    assert not (tmp_path / "page.html").exists()
+    for writer in (opened, noted):
+        assert getattr(writer, internals.WRITER_WRITTEN) == {filename}
+        assert getattr(writer, internals.WRITER_OVERRIDDEN) == ({filename} if first else set())
+    outcomes = []
+    for writer in (opened, noted):
+        try:
+            with writer._open_w(filename, "utf-8", second) as stream:
+                outcomes.append(Path(stream.name).name if stream.name != os.devnull else os.devnull)
+        except FileOverwriteFailedError:
+            outcomes.append("refused")
+    assert outcomes == [outcome, outcome]
 
 
 def test_a_macros_code_is_the_same_for_every_call():

@@ -28,7 +28,7 @@ from pelican.contents import Content
 from pelican.writers import Writer
 
 from site_core import current_build
-from site_core.internals import RenderedThrough, macro_code
+from site_core.internals import RenderedThrough, macro_code, note_first_write
 from site_core.store import digest, replace_text
 from site_core.workers import can_fork, fork_map
 
@@ -341,8 +341,8 @@ class Outputs:
         self.in_place = output_path.resolve() == self.previous_output
 
     def untouched(self, name: str) -> bool:
-        """In place, whether Pelican must not open this page's file: it is kept, or rendered later."""
-        return self.in_place and (name in self._reused or name in self._deferred)
+        """Whether Pelican must not open this page's file: it is kept, or rendered later."""
+        return name in self._reused or name in self._deferred
 
     def remove_unwritten(self) -> int:
         """In place, pages the previous build wrote and this one did not (a deleted article, a category
@@ -545,15 +545,17 @@ class IncrementalWriter(Writer):
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
-        """Written in place, Pelican's own `open(…, "w")` would empty a kept page before it could be kept
-        and show a half-written one while it is written: a kept (or later rendered) page is not opened at
-        all, and every other page replaces its file whole. Elsewhere, Pelican's own."""
+        """A kept page, or one rendered later, is not opened at all (creating the file empty cost more than
+        writing it); written in place, every other page replaces its file whole (Pelican's own
+        `open(…, "w")` would show it half-written). Elsewhere, Pelican's own."""
         outputs = self._outputs()
-        if outputs is None or not outputs.in_place:
+        if outputs is None:
             return super()._open_w(filename, encoding, override)
-        name = Path(filename).relative_to(self.output_path).as_posix()
-        if outputs.untouched(name):
+        if outputs.untouched(Path(filename).relative_to(self.output_path).as_posix()):
+            note_first_write(self, filename, override)
             return contextlib.nullcontext(io.StringIO())
+        if not outputs.in_place:
+            return super()._open_w(filename, encoding, override)
         return _AtomicFile(Path(filename))
 
     def _outputs(self) -> "Outputs | None":

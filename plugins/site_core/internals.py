@@ -22,6 +22,10 @@ from pelican.writers import Writer
 
 # Pelican's writer opens every file it writes through this method (filename, encoding, override).
 WRITER_OPEN = "_open_w"
+# What `_open_w` notes of every file it opens (full paths): those written, and those written with
+# `override`; a later write of the same file fails, is allowed or is skipped by them.
+WRITER_WRITTEN = "_written_files"
+WRITER_OVERRIDDEN = "_overridden_files"
 # Set by Pelican on every content it reads: the context of the build that read it.
 READ_CONTEXT = "_context"
 # Where a content keeps its HTML and summary as read, before Pelican resolves their links.
@@ -41,6 +45,15 @@ LISTING_STEPS = (
     "generate_authors",
     "generate_drafts",
 )
+
+
+def note_first_write(writer: Writer, filename: str, override: bool) -> None:
+    """What Pelican's `_open_w` notes when it opens `filename` for the first time, without opening it (the
+    page is written whole later, by another process): a second write of the file is then refused, allowed
+    or skipped as Pelican decides. Creating 8,800 empty files took 1.2 s of a cold build."""
+    if override:
+        getattr(writer, WRITER_OVERRIDDEN).add(filename)
+    getattr(writer, WRITER_WRITTEN).add(filename)
 
 
 def macro_code(macro) -> object:
