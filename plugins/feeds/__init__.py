@@ -20,6 +20,7 @@ import site_core
 from site_core import current_build, language_tag
 from site_core.settings import config_problem
 from site_core.store import replace_bytes
+from site_core.workers import all_cores, fork_map
 
 from .build import FeedConfig, feed_bytes, plan_feeds
 
@@ -34,6 +35,11 @@ class FeedsOptions:
     logo: str = "logo.png"
     icon: str = "favicon.svg"
     stylesheet: str = "feeds/feed.css"
+
+
+# From this many files, writing them on every core saves more than starting the processes costs (a file of
+# 50 entries takes 3-4 ms; a text edit rewrites about a dozen, on one core).
+MINIMUM_SHARED_FILES = 24
 
 
 def _pairs(groups) -> list:
@@ -97,13 +103,16 @@ class FeedsGenerator(Generator):
         )
 
     def write_feeds(self, feeds: list) -> None:
-        """Each file of `feeds`, replaced whole (a reader polling the dev server never gets half a feed)."""
+        """Each file of `feeds`, replaced whole (a reader polling the dev server never gets half a feed); on
+        every core when there are many (a build's 140 files take 0.5 s on one)."""
         output = Path(self.output_path)
-        for feed in feeds:
-            for link in feed.links:
-                target = output / link.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                replace_bytes(target, feed_bytes(feed, self.config, link))
+        files = [(feed, link) for feed in feeds for link in feed.links]
+        fork_map(lambda file: self.write_feed(output, *file), files, all_cores(files, MINIMUM_SHARED_FILES))
+
+    def write_feed(self, output: Path, feed, link) -> None:
+        target = output / link.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_bytes(target, feed_bytes(feed, self.config, link))
 
 
 def checked_options(settings: dict, options: FeedsOptions) -> FeedsOptions:

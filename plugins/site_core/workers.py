@@ -27,9 +27,10 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-def all_cores(items: Sequence) -> int:
-    """How many processes `fork_map` should use for `items`: every core, unless there is too little work."""
-    return (os.cpu_count() or 1) if len(items) >= MINIMUM_SHARED and can_fork() else 1
+def all_cores(items: Sequence, minimum: int = MINIMUM_SHARED) -> int:
+    """How many processes `fork_map` should use for `items`: every core, unless there are fewer than
+    `minimum` (too little work to share)."""
+    return (os.cpu_count() or 1) if len(items) >= minimum and can_fork() else 1
 
 
 def fork_map(
