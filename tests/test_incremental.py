@@ -239,8 +239,9 @@ def test_switching_the_cache_off_builds_everything(warm: Path):
 
 
 def test_pages_rendered_on_several_processes_equal_pages_rendered_in_order(project: Path, tmp_path: Path):
-    """Enough articles that changed pages are rendered by a pool of processes: the same bytes as one."""
-    for number in range(260):
+    """Enough articles that changed pages are rendered by a pool of processes, some of them while Pelican's
+    writer loop still runs: the same bytes as one process rendering each page in the loop."""
+    for number in range(500):
         (project / f"content/articles/many-{number:03d}.md").write_text(
             f"---\ntitle: Article number {number}\ndate: 2025-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
             f"category: {('News', 'Research', 'Guidance')[number % 3]}\ntopics: [Fostering]\n---\n"
@@ -249,6 +250,9 @@ def test_pages_rendered_on_several_processes_equal_pages_rendered_in_order(proje
         )
     parallel, log = build(project, tmp_path / "parallel" / "output")
     assert parallel.returncode == 0, log
+    early = re.search(r"incremental: (\d+) pages rendered while Pelican's writer loop ran", log)
+    assert early, log[-3000:]
+    assert int(early.group(1)) >= 400
     in_order = run_pelican(
         project, "pelicanconf.py", tmp_path / "in-order" / "output", "-e", 'INCREMENTAL={"workers": 1}',
         environment=EPOCH,

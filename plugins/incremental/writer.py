@@ -30,7 +30,7 @@ from pelican.writers import Writer
 from site_core import current_build
 from site_core.internals import RenderedThrough, macro_code, note_first_write
 from site_core.store import digest, replace_text
-from site_core.workers import can_fork, fork_map
+from site_core.workers import Share, all_outcomes, can_fork, fork_map, fork_share
 
 from .fingerprint import Fingerprinter, Unfingerprintable
 
@@ -293,6 +293,8 @@ class OutputRecord:
 _MISSING = b"missing"
 # Below this many pages to render, forking the workers costs more than it saves.
 MINIMUM_PARALLEL = 200
+# Pages placed by Pelican's writer loop that start a process rendering them while the loop goes on.
+EARLY_BATCH = 400
 
 
 class Outputs:
@@ -316,6 +318,10 @@ class Outputs:
         # Pages to render once Pelican's writer loop is over, on `workers` processes: name -> (template,
         # the context Pelican gave it, the file Pelican wrote empty in its place).
         self._deferred: dict[str, list] = {}
+        # Deferred pages Pelican has placed (their file is known) and no process renders yet; the batches
+        # a process renders while Pelican's writer loop goes on (one at a time: it has the other core).
+        self._placed: list[str] = []
+        self._early: list[tuple[list[str], Share]] = []
         self.rendered = 0
         self.reused = 0
         # Writing into the previous output itself (no staging folder): kept pages are left as they are and
@@ -404,19 +410,40 @@ class Outputs:
         return text, made
 
     def render_deferred(self) -> None:
-        """Render the pages put off during Pelican's writer loop: in parallel when there are enough, new
-        pages and the first page of each listing first (written in place, as by the dev server, they are
-        on screen sooner)."""
-        names = sorted(self._deferred, key=self._first_seen)
-        if not names:
-            return
+        """Render the pages put off during Pelican's writer loop and not already rendered during it: in
+        parallel when there are enough, new pages and the first page of each listing first (written in
+        place, as by the dev server, they are on screen sooner)."""
+        started = {name for batch, _share in self._early for name in batch}
+        names = sorted((name for name in self._deferred if name not in started), key=self._first_seen)
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
-        places = page_places({name: entry[1] for name, entry in self._deferred.items()})
-        made = fork_map(self.write_deferred, names, workers, places.get)
-        for name, how in zip(names, made, strict=True):
-            path = self._deferred.pop(name)[2]
-            self._pending[name] = how
-            self.settle(path, name)
+        places = page_places({name: self._deferred[name][1] for name in names})
+        early, self._early, self._placed = self._early, [], []
+        try:
+            made = fork_map(self.write_deferred, names, workers, places.get)
+        finally:
+            finished = all_outcomes([share for _batch, share in early])
+        if early:
+            logger.info(
+                "incremental: %d pages rendered while Pelican's writer loop ran",
+                sum(len(batch) for batch, _share in early),
+            )
+        for batch, how in [*zip([batch for batch, _share in early], finished, strict=True), (names, made)]:
+            for name, recorded in zip(batch, how, strict=True):
+                path = self._deferred.pop(name)[2]
+                self._pending[name] = recorded
+                self.settle(path, name)
+
+    def _render_early(self) -> None:
+        """While Pelican's writer loop goes on (on one core), the pages it has placed are rendered by one
+        process on another, a batch at a time: the loop's seconds are no longer a core left idle. What
+        they are rendered from is final once placed (the build's tests compare this with pages rendered one
+        by one in the loop, byte for byte)."""
+        if self.workers < 2 or not can_fork() or len(self._placed) < EARLY_BATCH:
+            return
+        if any(not share.done() for _batch, share in self._early):
+            return
+        batch, self._placed = self._placed, []
+        self._early.append((batch, fork_share(self.write_deferred, batch)))
 
     def _first_seen(self, name: str) -> int:
         """0 for a page the last build did not make (a new article), 1 for the first page of a listing
@@ -437,7 +464,9 @@ class Outputs:
         if name not in self._pending:
             return
         if name in self._deferred:
-            self._deferred[name][2] = path  # Pelican wrote it empty; the page comes in render_deferred
+            self._deferred[name][2] = path  # the page comes from render_deferred, or a process before it
+            self._placed.append(name)
+            self._render_early()
             return
         template, fingerprint, names, reads = self._pending.pop(name)
         previous = self.previous_output / name

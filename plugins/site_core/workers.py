@@ -7,8 +7,10 @@ Each child takes every n-th item and sends back its results, pickled, through a 
 
 import os
 import pickle
+import select
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -56,24 +58,49 @@ def fork_map(
         shares[position % workers].append(index)
     for share in shares:
         share.sort()  # each process takes its items in the order given (the first on screen first)
-    children = []
-    for indices in shares:
-        reading, writing = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(reading)
-            _run_share(function, [items[index] for index in indices], writing)
-        os.close(writing)
-        children.append((pid, reading))
-    collected = [_collect(pid, reading) for pid, reading in children]
-    failures = [values for values in collected if isinstance(values, WorkerFailed)]
-    if failures:
-        raise failures[0]
+    running = [fork_share(function, [items[index] for index in indices]) for indices in shares]
+    collected = all_outcomes(running)
     results: list = [None] * len(items)
     for indices, values in zip(shares, collected, strict=True):
         for index, value in zip(indices, values, strict=True):
             results[index] = value
     return results
+
+
+@dataclass(frozen=True)
+class Share:
+    """Items being computed by one forked process (`fork_share`)."""
+
+    pid: int
+    reading: int
+
+    def done(self) -> bool:
+        """Whether the process has finished computing (it is sending its results, or has sent them)."""
+        return bool(select.select([self.reading], [], [], 0)[0])
+
+    def outcome(self) -> "list | WorkerFailed":
+        """The results, in order, once the process has sent them all (and is reaped), or its failure."""
+        return _collect(self.pid, self.reading)
+
+
+def all_outcomes(shares: list[Share]) -> list[list]:
+    """Each share's results, every process reaped first; the first failure raised after."""
+    collected = [share.outcome() for share in shares]
+    failures = [values for values in collected if isinstance(values, WorkerFailed)]
+    if failures:
+        raise failures[0]
+    return collected
+
+
+def fork_share(function: Callable[[Item], Result], items: Sequence[Item]) -> Share:
+    """`[function(item) for item in items]`, started in a forked process while this one goes on."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reading)
+        _run_share(function, items, writing)
+    os.close(writing)
+    return Share(pid, reading)
 
 
 def _run_share(function, items, writing: int) -> None:
