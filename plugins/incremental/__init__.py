@@ -144,10 +144,9 @@ def use_writer(pelican) -> type:
 def render_pages(pelican) -> None:
     """Before anything reads the output: the pages the writer put off, rendered on every core; written in
     place, the pages this build no longer makes are removed (so the link check sees them gone)."""
-    build = current_build(pelican.settings)
-    outputs = build.existing_state(STATE)
+    outputs = current_build(pelican.settings).existing_state(STATE)
     if outputs is not None:
-        outputs.render_deferred(build.inspected)
+        outputs.render_deferred()
         outputs.remove_unwritten()
 
 

@@ -27,7 +27,7 @@ from jinja2.runtime import Context, Macro
 from pelican.contents import Content
 from pelican.writers import Writer
 
-from site_core import current_build, page_rendered
+from site_core import current_build
 from site_core.internals import RenderedThrough, macro_code, note_first_write
 from site_core.store import digest, replace_text
 from site_core.workers import Share, all_outcomes, can_fork, fork_map, fork_share
@@ -409,11 +409,10 @@ class Outputs:
         )
         return text, made
 
-    def render_deferred(self, inspected: dict[str, tuple]) -> None:
+    def render_deferred(self) -> None:
         """Render the pages put off during Pelican's writer loop and not already rendered during it: in
         parallel when there are enough, new pages and the first page of each listing first (written in
-        place, as by the dev server, they are on screen sooner). What `page_rendered`'s receivers made of
-        each page in its process goes into `inspected`, by page, with the file's identity as written."""
+        place, as by the dev server, they are on screen sooner)."""
         started = {name for batch, _share in self._early for name in batch}
         names = sorted((name for name in self._deferred if name not in started), key=self._first_seen)
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
@@ -429,10 +428,9 @@ class Outputs:
                 sum(len(batch) for batch, _share in early),
             )
         for batch, how in [*zip([batch for batch, _share in early], finished, strict=True), (names, made)]:
-            for name, (recorded, found) in zip(batch, how, strict=True):
+            for name, recorded in zip(batch, how, strict=True):
                 path = self._deferred.pop(name)[2]
                 self._pending[name] = recorded
-                inspected[name] = found
                 self.settle(path, name)
 
     def _render_early(self) -> None:
@@ -456,13 +454,10 @@ class Outputs:
         return 1 if getattr(listing, "number", None) == 1 else 2
 
     def write_deferred(self, name: str) -> tuple:
-        """The page rendered and written; how it was made, and what `page_rendered`'s receivers made of it."""
         template, localcontext, path = self._deferred[name]
         text, made = self.render_now(template, name, localcontext)
         replace_text(path, text)
-        found = path.stat()
-        identity = (found.st_ino, found.st_size, found.st_mtime_ns)
-        return made, (identity, dict(page_rendered.send(name, text=text)))
+        return made
 
     def settle(self, path: Path, name: str) -> None:
         """After Pelican has written `path`: link the previous file in its place when it is the same."""

@@ -42,11 +42,6 @@ def check_links(pelican) -> None:
         pages,
         final,
         previous=previous if isinstance(previous, LinkState) else None,
-        parsed={
-            name: (identity, parsed)
-            for name, (identity, found) in build.inspected.items()
-            if isinstance(parsed := found.get(parse_rendered), Parsed)
-        },
     )
     build.problems.extend(problems)
     build.store(STATE, state)

@@ -210,7 +210,6 @@ def broken_links(
     sources: dict[str, tuple[str, bool]],
     final_output: Path,
     previous: LinkState | None = None,
-    parsed: dict[str, tuple[tuple[int, int, int], Parsed]] | None = None,
 ) -> tuple[list[Problem], LinkState]:
     """Problems for broken internal links in `output` (the staging folder that becomes `final_output`).
 
@@ -218,12 +217,10 @@ def broken_links(
     seconds, not a file-system call per link. With `previous` (the state of the last good build, where
     every link worked), a page whose file is the same is not read again, and when no file was removed and
     no changed page lost an id, only the changed pages are checked: every link on the others reached a
-    file and an id that are still there. A page in `parsed` (read where it was rendered, with the identity
-    its file had then) is not read again while its file is the same.
+    file and an id that are still there.
     """
     found = site_files(output)
     files = frozenset(found)
-    parsed = parsed or {}
     pages: dict[str, PageLinks] = {}
     changed = []
     for relative in sorted(f for f in files if f.endswith(".html")):
@@ -232,13 +229,10 @@ def broken_links(
             pages[relative] = kept
         else:
             changed.append(relative)
-    as_written = {r for r in changed if r in parsed and parsed[r][0] == found[r]}
-    unread = [relative for relative in changed if relative not in as_written]
-    read = fork_map(lambda relative: read_page(output / relative, found[relative]), unread, all_cores(unread))
-    pages.update((relative, interned(page)) for relative, page in zip(unread, read, strict=True))
-    for relative in as_written:
-        page = parsed[relative][1]
-        pages[relative] = interned(PageLinks(found[relative], page.ids, page.base, page.links))
+    read = fork_map(
+        lambda relative: read_page(output / relative, found[relative]), changed, all_cores(changed)
+    )
+    pages.update((relative, interned(page)) for relative, page in zip(changed, read, strict=True))
     pages = dict(sorted(pages.items()))
     targets_kept = (
         previous is not None

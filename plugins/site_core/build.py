@@ -32,11 +32,10 @@ plugin that keeps state made from where articles are listed brings it up to date
 rendered it sends `pages_moved` with the Pelican object and `pages` (every page of the site, by file
 name, with the context it is rendered with): a file made from every page (the sitemap) is written again.
 
-Where a page is rendered by a worker process (a build's pages rendered on every core, a move's pages), in
-that process, `page_rendered` is sent with the page's file name and `text`: what a receiver returns
-(picklable, and small: the page's links, not its text) comes back with the page, by page then by receiver,
-so a check need not read and parse again the pages that were just in memory: a build's are in
-`Build.inspected` by `before_publish`, a move's reach `pages_patched` as `inspected`.
+While it renders a move's pages, in the worker process that rendered each, the dev server sends
+`page_rendered` with the page's file name and `text`: what a receiver returns (picklable, and small: the
+page's links, not its text) comes back with the page and reaches `pages_patched` as `inspected` (by page,
+then by receiver), so a check need not read and parse again the pages that were just in memory.
 """
 
 import logging
@@ -99,10 +98,6 @@ class Build:
         self.content_model: ContentModel | None = None
         # What each plugin wants in `_headers`, written by the core once the checks have run.
         self.headers = HeaderRules()
-        # What `page_rendered`'s receivers made of each page a worker process rendered, by page: the file's
-        # identity (inode, size, modification time) as written, and the receivers' results by receiver.
-        # A later step that rewrites the page (publish's minifying) changes its identity.
-        self.inspected: dict[str, tuple[tuple[int, int, int], dict]] = {}
 
     def report(self, problem: Problem) -> None:
         """A problem that stops the build."""

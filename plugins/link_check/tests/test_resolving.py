@@ -283,20 +283,3 @@ def test_an_address_told_without_joining_leads_where_joining_it_leads(prefix, pa
     files = {"index.html", "a/index.html", "sub/a/index.html", "a", "b.", "a/b"}
     here = resolve(base, page_url("a/index.html", siteurl)) if base else page_url("a/index.html", siteurl)
     assert leads_to(url, here, siteurl, files) == leads_to_joined(url, here, siteurl, files)
-
-
-def test_a_build_takes_a_page_parsed_where_it_was_rendered_only_while_its_file_is_unchanged(tmp_path: Path):
-    """broken_links: a page handed over parsed, with the identity its file had when it was written, is
-    not read again; once a later step rewrites the file (publish's minifying), the file is read."""
-    from link_check.check import site_files
-
-    write_pages(tmp_path, {"a/index.html": '<a href="/a/">self</a>', "b/index.html": '<a href="/a/">a</a>'})
-    found = site_files(tmp_path)
-    claimed = parse_page(b'<a href="/claimed-by-the-renderer/">x</a>')
-    parsed = {name: (found[name], claimed) for name in ("a/index.html", "b/index.html")}
-    write_pages(tmp_path, {"b/index.html": '<a href="/b/">rewritten after it was parsed</a>'})
-    problems, state = broken_links(tmp_path, SITE, {}, tmp_path, parsed=parsed)
-    assert messages(problems) == [
-        "the link `/claimed-by-the-renderer/` on a/index.html leads to a page or file that does not exist"
-    ]
-    assert state.pages["b/index.html"].links == ("/b/",)
