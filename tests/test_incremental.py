@@ -261,6 +261,22 @@ def test_pages_rendered_on_several_processes_equal_pages_rendered_in_order(proje
     assert tree_digest(tmp_path / "parallel" / "output") == tree_digest(tmp_path / "in-order" / "output")
 
 
+def test_a_broken_link_on_a_page_rendered_by_another_process_fails_the_build(project: Path, tmp_path: Path):
+    """Pages rendered by worker processes are link-checked from what those processes read of them: a
+    broken link in one of 300 articles still fails the build, at its file and line."""
+    for number in range(300):
+        link = "/no-such-page/" if number == 123 else "/contact/"
+        (project / f"content/articles/many-{number:03d}.md").write_text(
+            f"---\ntitle: Article number {number}\ndate: 2025-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
+            f"category: News\ntopics: [Fostering]\n---\nText of article {number}.\n\nSee [this]({link}).\n",
+            encoding="utf-8",
+        )
+    result, log = build(project, tmp_path / "output")
+    assert result.returncode != 0
+    assert "many-123.md:9: the link `/no-such-page/`" in log, log[-3000:]
+    assert "Traceback" not in log
+
+
 def test_cards_made_once_equal_cards_made_on_every_page(project: Path, tmp_path: Path):
     """The theme's card is a pure macro (pelicanconf.py): made once per build and reused, every page is
     byte for byte what rendering every card on every page makes."""
