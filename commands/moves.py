@@ -19,8 +19,8 @@ as the build would change it, and only the pages whose inputs changed are render
    template looked up now holds a different value (compared by identity and shape, see `same`), or when
    it read an attribute that changed on any article (related articles, neighbours, the moved article's
    category). New pages are rendered, pages no longer made are removed.
-5. `pages_moved` lets the sitemap write itself from every page, and `pages_patched` lets the link check
-   check the pages rendered.
+5. `pages_moved` lets the sitemap write itself from every page (while the pages render), and
+   `pages_patched` lets the link check check the pages rendered.
 
 Anything this does not cover is a build: a page or a file that is not an article, a new address or alias,
 images, links between files, translations, relative URLs.
@@ -30,6 +30,7 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,7 @@ from site_core import (
 )
 from site_core.internals import RAW_CONTENT, READ_CONTEXT, PageRecorder, list_articles, replay_listings
 from site_core.store import replace_text
-from site_core.workers import can_fork, fork_map
+from site_core.workers import can_fork, start_map
 
 logger = logging.getLogger(__name__)
 
@@ -321,13 +322,15 @@ class MoveEngine:
         for name in to_render:
             if name in kept:
                 final[name] = Recipe(final[name].template, live.context_of(name, context))
-        inspected = self._render(to_render, final)
+        rendered = self._start_render(to_render, final)
         for name in removed:
             remove_page(live.output / name)
             live.forget_page(name)
+        # The sitemap needs every page's context, not its text: it is written while the pages render.
+        pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
+        inspected = rendered()
         live.settle_recipes(final, set(to_render) | (set(final) - kept), context)
         live.before_preview = {}
-        pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
         pages_patched.send(
             pelican, pages={name: live.source_of(name) for name in to_render}, inspected=inspected
         )
@@ -458,9 +461,10 @@ class MoveEngine:
         list_articles(generator, kept + [content for content in moved if id(content) not in kept_ids])
         return moved
 
-    def _render(self, names: list[str], final: dict[str, Recipe]) -> dict[str, dict]:
-        """Render and write `names` on every core; what `page_rendered`'s receivers made of each page while
-        its text was in memory, by page and receiver."""
+    def _start_render(self, names: list[str], final: dict[str, Recipe]) -> Callable[[], dict[str, dict]]:
+        """Render and write `names` on every core, started; the function returned waits for them and
+        gives what `page_rendered`'s receivers made of each page while its text was in memory, by page and
+        receiver."""
         live = self.live
 
         def render(name: str) -> tuple:
@@ -475,14 +479,19 @@ class MoveEngine:
 
         workers = (os.cpu_count() or 1) if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
         places = page_places({name: final[name].localcontext for name in names})
-        made = fork_map(render, names, workers, places.get)
-        inspected = {}
-        for name, (looked_up, reads, _fragments, found) in zip(names, made, strict=True):
-            live.names[name] = looked_up
-            live.reads[name] = reads
-            inspected[name] = found
-        live.adopt_fragments([fragments for _names, _reads, fragments, _found in made])
-        return inspected
+        running = start_map(render, names, workers, places.get)
+
+        def finished() -> dict[str, dict]:
+            made = running()
+            inspected = {}
+            for name, (looked_up, reads, _fragments, found) in zip(names, made, strict=True):
+                live.names[name] = looked_up
+                live.reads[name] = reads
+                inspected[name] = found
+            live.adopt_fragments([fragments for _names, _reads, fragments, _found in made])
+            return inspected
+
+        return finished
 
 
 def _own(localcontext: dict, base: dict, key: str, shared: dict):

@@ -41,14 +41,26 @@ def fork_map(
     workers: int,
     share_of: Callable[[Item], float | None] | None = None,
 ) -> list[Result]:
-    """`[function(item) for item in items]`, computed on `workers` forked processes, in order. Each takes
-    every n-th item; with `share_of` (an item's place, any number, or None), the items placed are ordered
-    by place and each process takes an equal stretch of them, so items that need the same work (pages
-    showing the same articles' cards) meet in one process and it is done once. Unplaced items are dealt
-    out in turn."""
+    """`[function(item) for item in items]`, computed on `workers` forked processes, in order (see
+    `start_map`)."""
+    return start_map(function, items, workers, share_of)()
+
+
+def start_map(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int,
+    share_of: Callable[[Item], float | None] | None = None,
+) -> Callable[[], list[Result]]:
+    """`fork_map` started: the work goes on in the forked processes while this one does something else,
+    and the function returned waits for the results, in order. Each process takes every n-th item; with
+    `share_of` (an item's place, any number, or None), the items placed are ordered by place and each
+    process takes an equal stretch of them, so items that need the same work (pages showing the same
+    articles' cards) meet in one process and it is done once. Unplaced items are dealt out in turn. On one
+    worker, the items are computed when the results are asked for."""
     workers = max(1, min(workers, len(items)))
     if workers == 1 or not can_fork():
-        return [function(item) for item in items]
+        return lambda: [function(item) for item in items]
     places = [share_of(item) for item in items] if share_of is not None else [None] * len(items)
     placed = sorted((place, index) for index, place in enumerate(places) if place is not None)
     shares: list[list[int]] = [[] for _ in range(workers)]
@@ -59,11 +71,15 @@ def fork_map(
     for share in shares:
         share.sort()  # each process takes its items in the order given (the first on screen first)
     running = [fork_share(function, [items[index] for index in indices]) for indices in shares]
-    collected = all_outcomes(running)
-    results: list = [None] * len(items)
-    for indices, values in zip(shares, collected, strict=True):
-        for index, value in zip(indices, values, strict=True):
-            results[index] = value
+
+    def results() -> list[Result]:
+        collected = all_outcomes(running)
+        ordered: list = [None] * len(items)
+        for indices, values in zip(shares, collected, strict=True):
+            for index, value in zip(indices, values, strict=True):
+                ordered[index] = value
+        return ordered
+
     return results
 
 
