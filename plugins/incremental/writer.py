@@ -19,6 +19,7 @@ import io
 import logging
 import os
 import shutil
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -322,6 +323,9 @@ class Outputs:
         # a process renders while Pelican's writer loop goes on (one at a time: it has the other core).
         self._placed: list[str] = []
         self._early: list[tuple[list[str], Share]] = []
+        # A build that stops before its pages are collected (an error in Pelican's writer loop) drops this
+        # object: the processes still rendering for it are stopped then, not left waiting.
+        weakref.finalize(self, abandon_early, self._early)
         self.rendered = 0
         self.reused = 0
         # Writing into the previous output itself (no staging folder): kept pages are left as they are and
@@ -417,7 +421,9 @@ class Outputs:
         names = sorted((name for name in self._deferred if name not in started), key=self._first_seen)
         workers = self.workers if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
         places = page_places({name: self._deferred[name][1] for name in names})
-        early, self._early, self._placed = self._early, [], []
+        early = list(self._early)
+        self._early.clear()
+        self._placed = []
         try:
             made = fork_map(self.write_deferred, names, workers, places.get)
         finally:
@@ -487,6 +493,12 @@ class Outputs:
             self.records[name] = OutputRecord(
                 template, fingerprint, names, found.st_size, found.st_mtime_ns, found.st_ino, shared
             )
+
+
+def abandon_early(early: list[tuple[list[str], Share]]) -> None:
+    for _batch, share in early:
+        share.abandon()
+    early.clear()
 
 
 def page_places(contexts: dict[str, dict]) -> dict[str, float]:

@@ -5,9 +5,11 @@ method over the build's objects (templates, content) without pickling them or pa
 Each child takes every n-th item and sends back its results, pickled, through a pipe.
 """
 
+import contextlib
 import os
 import pickle
 import select
+import signal
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -83,19 +85,33 @@ def start_map(
     return results
 
 
-@dataclass(frozen=True)
+@dataclass
 class Share:
     """Items being computed by one forked process (`fork_share`)."""
 
     pid: int
     reading: int
+    # Once its results are read (or it is abandoned), the process is reaped and its pipe closed.
+    finished: bool = False
 
     def done(self) -> bool:
         """Whether the process has finished computing (it is sending its results, or has sent them)."""
-        return bool(select.select([self.reading], [], [], 0)[0])
+        return self.finished or bool(select.select([self.reading], [], [], 0)[0])
+
+    def abandon(self) -> None:
+        """Stop the process and let it go without its results (the build it worked for failed)."""
+        if self.finished:
+            return
+        self.finished = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.reading)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
     def outcome(self) -> "list | WorkerFailed":
         """The results, in order, once the process has sent them all (and is reaped), or its failure."""
+        self.finished = True
         return _collect(self.pid, self.reading)
 
 

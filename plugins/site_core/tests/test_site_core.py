@@ -2,11 +2,12 @@
 
 import dataclasses
 import os
+import time
 
 import pytest
 
 from site_core import Build, Problem, alias_save_as, current_build, locate_setting, parse_options
-from site_core.workers import WorkerFailed, fork_map
+from site_core.workers import WorkerFailed, fork_map, fork_share
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +105,21 @@ def test_fork_map_gives_each_process_its_stretch(workers):
     assert stretches == [
         list(range(12))[share * 12 // workers : (share + 1) * 12 // workers] for share in range(workers)
     ]
+
+
+def test_a_share_started_and_abandoned_leaves_no_process():
+    """fork_share: the work goes on while this process does something else; abandoned (its build failed),
+    the process is stopped and reaped even while it waits to send more than a pipe holds."""
+    finished = fork_share(lambda n: n * 2, [1, 2, 3])
+    assert finished.outcome() == [2, 4, 6]
+    waiting = fork_share(lambda n: "x" * 1_000_000, [1, 2])
+    deadline = time.monotonic() + 10
+    while not waiting.done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert waiting.done()
+    waiting.abandon()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(waiting.pid, os.WNOHANG)
 
 
 def test_fork_map_reports_a_worker_failure():
