@@ -74,8 +74,9 @@ def run(count: int) -> None:
     # The search step on its own, over the published output: its time and its own peak memory.
     index = (
         "import sys; sys.path.insert(0, 'plugins'); from pathlib import Path; "
-        "from search import build_index; "
-        "sys.exit(0 if build_index(Path('public'), 'pagefind')[0] else 1)"
+        "from pelican.settings import read_settings; from search import build_index, indexed_glob; "
+        "glob = indexed_glob(read_settings('publishconf.py')); "
+        "sys.exit(0 if build_index(Path('public'), 'pagefind', glob=glob)[0] else 1)"
     )
     search_seconds, search_memory = timed([PYTHON, "-c", index], ours, env)
     print_report(count, rows, differing, search_seconds, search_memory)

@@ -36,11 +36,12 @@ def index_output(background: bool = False) -> bool:
     `background`: at the lowest priority, behind the builds of the dev server."""
     from pelican.settings import read_settings
 
-    from search import build_index
+    from search import build_index, indexed_glob
     from site_core import search_folder
 
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
     ok, message = build_index(
-        OUTPUT, search_folder(read_settings(str(ROOT / "pelicanconf.py"))), background=background
+        OUTPUT, search_folder(settings), background=background, glob=indexed_glob(settings)
     )
     print(f"Search index for output/: {message}", flush=True)
     return ok

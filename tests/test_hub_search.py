@@ -3,6 +3,7 @@
 import gzip
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from lxml import html
 
 from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_invoke, run_pelican, tree_digest
 from sample_content import read_articles
-from search import build_index
+from search import build_index, indexed_glob
 
 CATEGORIES = ["News", "Features", "Research", "Guidance", "Interviews", "Opinion"]
 TOPICS = [
@@ -267,3 +268,39 @@ def test_development_builds_leave_indexing_to_its_own_step(project):
     assert (output / "pagefind" / "pagefind.js").is_file()
     assert run_pelican(project, "pelicanconf.py", output).returncode == 0
     assert (output / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.parametrize(
+    ("save_as", "glob"),
+    [
+        ({"ARTICLE_SAVE_AS": "articles/{slug}/index.html", "PAGE_SAVE_AS": "{slug}/index.html"},
+         "{*/index.html,articles/*/index.html}"),
+        ({"ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}.html", "ARTICLE_LANG_SAVE_AS": "{slug}-{lang}.html"},
+         "{*-*.html,*/*/*.html}"),
+        ({"ARTICLE_SAVE_AS": "a,b/{slug}.html"}, None),
+        ({"ARTICLE_SAVE_AS": "", "PAGE_SAVE_AS": ""}, None),
+    ],
+)  # fmt: skip
+def test_pagefind_reads_the_files_the_article_and_page_templates_write(save_as, glob):
+    assert indexed_glob(save_as) == glob
+
+
+def test_every_page_marked_for_the_index_is_read_by_pagefind(published_site):
+    """The glob Pagefind is given covers every page that carries `data-pagefind-body` (the sample site's
+    published articles), and no listing page."""
+    from pelican.settings import read_settings
+
+    glob = indexed_glob(read_settings(str(ROOT / "publishconf.py")))
+    alternatives = glob.strip("{}").split(",")
+    patterns = [
+        re.compile("[^/]*".join(map(re.escape, alternative.split("*")))) for alternative in alternatives
+    ]
+    marked = [
+        path.relative_to(published_site).as_posix()
+        for path in published_site.rglob("*.html")
+        if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    ]
+    assert len(marked) > 10
+    assert [page for page in marked if not any(p.fullmatch(page) for p in patterns)] == []
+    assert not any(p.fullmatch("page/2/index.html") for p in patterns)
+    assert not any(p.fullmatch(f"{HUB}/category/news/index.html") for p in patterns)

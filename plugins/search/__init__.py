@@ -17,6 +17,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -41,8 +42,31 @@ class SearchOptions:
     output_subdir: str = DEFAULT_SEARCH_FOLDER
 
 
-def pagefind_command(site: Path, output_subdir: str) -> list[str] | None:
-    """The Pagefind command for this Python, or None when the pagefind[bin] package is not installed."""
+# The settings of the files the article and page templates write: only those templates mark what Pagefind
+# indexes (`data-pagefind-body`), so the listing pages, half the site, need not be read by it at all.
+INDEXED_SAVE_AS = ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS", "PAGE_SAVE_AS", "PAGE_LANG_SAVE_AS")
+_FIELD = re.compile(r"\{[^{}]*\}")
+_GLOB_SPECIAL = re.compile(r"[][{}*?,!\\]")
+
+
+def indexed_glob(settings: dict) -> str | None:
+    """The files Pagefind reads, as a glob of the output (each field of a *_SAVE_AS pattern, such as
+    `{slug}`, read as `*`); None (every HTML file) when a pattern holds a character globs treat specially."""
+    patterns = set()
+    for key in INDEXED_SAVE_AS:
+        literal_parts = _FIELD.split(settings.get(key) or "")
+        if any(_GLOB_SPECIAL.search(part) for part in literal_parts):
+            return None
+        if any(literal_parts):
+            patterns.add("*".join(literal_parts))
+    if not patterns:
+        return None
+    return "{" + ",".join(sorted(patterns)) + "}"
+
+
+def pagefind_command(site: Path, output_subdir: str, glob: str | None = None) -> list[str] | None:
+    """The Pagefind command for this Python, or None when the pagefind[bin] package is not installed;
+    with `glob`, Pagefind reads only the files it matches."""
     try:
         from pagefind.service import get_executable
     except ImportError:
@@ -50,7 +74,8 @@ def pagefind_command(site: Path, output_subdir: str) -> list[str] | None:
     executable = get_executable()
     if executable is None:
         return None
-    return [str(executable), "--site", str(site), "--output-subdir", output_subdir, "--silent"]
+    command = [str(executable), "--site", str(site), "--output-subdir", output_subdir, "--silent"]
+    return [*command, "--glob", glob] if glob else command
 
 
 RESULT_URLS = "result-urls.json"
@@ -78,10 +103,13 @@ def write_result_urls(bundle: Path) -> int:
     return len(urls)
 
 
-def build_index(site: Path, output_subdir: str, background: bool = False) -> tuple[bool, str]:
-    """Index `site`; (True, summary) on success, (False, Pagefind's own message) on failure. In the
-    `background` (the dev server), Pagefind runs at the lowest priority, so a save's build goes first."""
-    command = pagefind_command(site, output_subdir)
+def build_index(
+    site: Path, output_subdir: str, background: bool = False, glob: str | None = None
+) -> tuple[bool, str]:
+    """Index `site` (only the files `glob` matches, when given); (True, summary) on success, (False,
+    Pagefind's own message) on failure. In the `background` (the dev server), Pagefind runs at the lowest
+    priority, so a save's build goes first."""
+    command = pagefind_command(site, output_subdir, glob)
     if command is None:
         return True, "skipped: Pagefind is not installed (pip install 'pagefind[bin]')"
     started = time.perf_counter()
@@ -107,7 +135,9 @@ def index_site(pelican) -> None:
     if not build.options("SEARCH", SearchOptions).index:
         logger.info("search: indexing is off in this build (SEARCH['index'] is False)")
         return
-    ok, message = build_index(Path(pelican.output_path), search_folder(pelican.settings))
+    ok, message = build_index(
+        Path(pelican.output_path), search_folder(pelican.settings), glob=indexed_glob(pelican.settings)
+    )
     if not ok:
         path, line = locate_setting(pelican.settings, "SEARCH")
         build.report(
