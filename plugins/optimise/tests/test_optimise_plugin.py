@@ -7,9 +7,12 @@ import re
 
 import brotli
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html
 
 from conftest import THEME_PLUGINS, tree_digest, write_content
+from optimise import rewrite_references
 
 PLUGINS = [*THEME_PLUGINS, "optimise", "security_headers"]
 EVERYTHING = {"minify": True, "fingerprint": True, "compress": True}
@@ -101,3 +104,29 @@ def test_precompressed_copies_hold_exactly_the_files_bytes(site):
 def test_two_builds_are_byte_identical(pelican_run, site):
     again = pelican_run(PLUGINS, OPTIMISE=EVERYTHING)
     assert tree_digest(again) == tree_digest(site)
+
+
+def looked_behind(text: str, renamed: dict[str, str]) -> str:
+    """The rewrite as one pattern says it: each old name after a quote or `(`, before a quote, `)`, `?` or
+    `#`."""
+    names = "|".join(re.escape(old) for old in renamed)
+    return re.sub(rf"(?<=[\"'(])({names})(?=[\"')?#])", lambda match: renamed[match.group(1)], text)
+
+
+@given(
+    pieces=st.lists(
+        st.sampled_from(['"', "'", "(", ")", "?", "#", " ", "/t/a.css", "/t/a.cs", "a.css", "/t/b.js", "x"]),
+        max_size=14,
+    ),
+    renamed=st.sampled_from(
+        [
+            {"/t/a.css": "/t/a.1.css", "/t/b.js": "/t/b.2.js"},
+            {"/t/a.css": "/t/a.1.css", "a.css": "z.css"},
+            {"/t/(a).css": "/t/a.1.css", "/t/a.css": "/t/a.2.css"},
+        ]
+    ),
+)
+@settings(max_examples=2000, deadline=None)
+def test_references_are_rewritten_as_the_one_pattern_says(pieces, renamed):
+    text = "".join(pieces)
+    assert rewrite_references(text, renamed) == looked_behind(text, renamed)
