@@ -316,8 +316,8 @@ class Outputs:
         # One tuple for each (file, attribute) read, however many pages read it: at 10,000 articles the
         # pages' reads are millions of entries, mostly the same few thousand pairs.
         self._read_pairs: dict[ContentRead, ContentRead] = {}
-        # Pages to render once Pelican's writer loop is over, on `workers` processes: name -> (template,
-        # the context Pelican gave it, the file Pelican wrote empty in its place).
+        # Pages rendered by `workers` processes, not in Pelican's writer loop: name -> (template, the
+        # context Pelican gave it, the file it goes to, once Pelican has placed it).
         self._deferred: dict[str, list] = {}
         # Deferred pages Pelican has placed (their file is known) and no process renders yet; the batches
         # a process renders while Pelican's writer loop goes on (one at a time: it has the other core).
