@@ -58,7 +58,7 @@ from site_core import (
 )
 from site_core.internals import RAW_CONTENT, READ_CONTEXT, PageRecorder, list_articles, replay_listings
 from site_core.store import replace_text
-from site_core.workers import can_fork, start_map
+from site_core.workers import all_cores, start_map
 
 logger = logging.getLogger(__name__)
 
@@ -477,9 +477,8 @@ class MoveEngine:
             fragments = exported_fragments(recipe.template.environment)
             return tuple(sorted(looked_up)), frozenset(reads), fragments, inspected
 
-        workers = (os.cpu_count() or 1) if len(names) >= MINIMUM_PARALLEL and can_fork() else 1
         places = page_places({name: final[name].localcontext for name in names})
-        running = start_map(render, names, workers, places.get)
+        running = start_map(render, names, all_cores(names, MINIMUM_PARALLEL), places.get)
 
         def finished() -> dict[str, dict]:
             made = running()

@@ -433,7 +433,8 @@ class Outputs:
                 "incremental: %d pages rendered while Pelican's writer loop ran",
                 sum(len(batch) for batch, _share in early),
             )
-        for batch, how in [*zip([batch for batch, _share in early], finished, strict=True), (names, made)]:
+        batches = [batch for batch, _share in early] + [names]
+        for batch, how in zip(batches, [*finished, made], strict=True):
             for name, recorded in zip(batch, how, strict=True):
                 path = self._deferred.pop(name)[2]
                 self._pending[name] = recorded
