@@ -20,6 +20,7 @@ through its local backend, which this command starts beside the server.
 
 import contextlib
 import errno
+import gc
 import html
 import http.server
 import logging
@@ -153,14 +154,17 @@ class Site:
         report_logger.addHandler(captured)
         try:
             reads: dict = {}  # each saved file is read once, whichever way the save is applied
-            patched = self.live.patch(self.pelican, changed, reads) if changed else None
+            with collection_paused():
+                patched = self.live.patch(self.pelican, changed, reads) if changed else None
             if patched is not None:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
             else:
-                first = self.live.preview(self.pelican, changed, reads) if changed else None
+                with collection_paused():
+                    first = self.live.preview(self.pelican, changed, reads) if changed else None
                 if first is not None:
                     self.announce()  # the browser shows the first pages while the rest is made
-                moved = self.live.move(self.pelican, changed, reads) if changed else None
+                with collection_paused():
+                    moved = self.live.move(self.pelican, changed, reads) if changed else None
                 if moved is not None:
                     outcome = f"{plural(moved.pages, 'page')} rewritten, {moved.removed} removed, in place"
                 else:
@@ -202,14 +206,39 @@ class Site:
         """Pelican's whole build in this process; on success the live site keeps what it made."""
         from site_core import current_build
 
+        self.live.record_written()
         self.live.forget()
         self.pelican.run()
-        outputs = current_build(self.pelican.settings).existing_state(INCREMENTAL_STATE)
-        self.live.keep(self.generators, outputs, self.output)
+        build = current_build(self.pelican.settings)
+        outputs = build.existing_state(INCREMENTAL_STATE)
+        self.live.keep(self.generators, outputs, self.output, build.memory)
         return "all pages written" if outputs is None else f"{plural(outputs.rendered, 'page')} written"
 
     def hold_generators(self, generators) -> None:
         self.generators = generators
+
+
+@contextlib.contextmanager
+def collection_paused():
+    """Python's cycle collector held off while a save is applied in place (and in the processes forked
+    meanwhile): its passes over the site held in memory took 0.2-0.5 s of a 2.5 s move at 5,000 articles.
+    What the save leaves in cycles is collected once the server has said the save is done
+    (`tidy_when_idle`); a whole build runs with the collector on, as Pelican's always does."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def tidy_when_idle(site: Site, saves: queue.Queue) -> None:
+    """Between saves (not while another waits): the pages moves wrote are recorded for the next build, and
+    the cycles the save left are collected."""
+    if saves.empty():
+        site.live.record_written()
+        gc.collect()
 
 
 def plural(count: int, noun: str) -> str:
@@ -426,6 +455,7 @@ def serve(port: int, host: str = "localhost") -> None:
             print(f"{named}{more}: {site.save(changed)}", flush=True)
             if not site.failure:
                 indexer.request()
+            tidy_when_idle(site, batches)
 
 
 # What the terminal says, and the problems page too, of a save that did not build.

@@ -27,10 +27,12 @@ from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator
 
 from commands.moves import MoveEngine, Patched, forget_cards
+from incremental import note_pages_written_outside
 from incremental.writer import ANYTHING, Outputs, Recipe, adopt_fragments, render_recording
 from site_core import (
     BuildFailed,
     ContentRejected,
+    Memory,
     all_contents,
     content_patched,
     current_build,
@@ -99,16 +101,24 @@ class LiveSite:
         self.output = Path()
         # What the files a preview replaced held before it (None: no file), until the build decides.
         self.before_preview: dict[Path, bytes | None] = {}
+        # The pages the last build made, and those moves wrote since that it did not (see `record_written`),
+        # kept until they are recorded, whatever is forgotten meanwhile.
+        self.built_pages: frozenset[str] = frozenset()
+        self.written_since: set[str] = set()
+        self.build_memory = Memory()
 
     def forget(self) -> None:
         """Before a build: what the last one made is let go, so the two are never in memory together; a
         save after a failed build is then a build too."""
         self.generators, self.recipes, self.reads, self.names, self.held = [], {}, {}, {}, {}
         self.build_base, self.bases = {}, {}
+        self.built_pages = frozenset()
 
-    def keep(self, generators: list, outputs: "Outputs | None", output: Path) -> None:
-        """After a good build: its generators and, page by page, how each was rendered and what it read."""
+    def keep(self, generators: list, outputs: "Outputs | None", output: Path, memory: Memory) -> None:
+        """After a good build: its generators and, page by page, how each was rendered and what it read;
+        and what it remembers for the next build."""
         self.before_preview = {}
+        self.build_memory = memory
         self.generators = generators
         self.output = output
         relative_urls = any(g.settings.get("RELATIVE_URLS") for g in generators)
@@ -118,6 +128,7 @@ class LiveSite:
             self.forget()
             return
         self.recipes = dict(outputs.recipes)
+        self.built_pages = frozenset(outputs.records)
         self.reads = {name: record.reads for name, record in outputs.records.items()}
         self.names = {name: record.names for name, record in outputs.records.items()}
         self.build_base, self.bases = dict(generators[0].context) if generators else {}, {}
@@ -149,6 +160,17 @@ class LiveSite:
         self.recipes = recipes
         for name in made_now:
             self.bases[name] = snapshot
+
+    def note_written(self, names) -> None:
+        """Pages a move wrote; those the last build did not make are recorded by `record_written`."""
+        self.written_since.update(name for name in names if name not in self.built_pages)
+
+    def record_written(self) -> None:
+        """Add the pages moves wrote since the last build, and it did not make, to the build's record of
+        its output: the next build then removes each one it does not make (a new article made a draft
+        again), as a clean build would not have it. Done between saves, and before a build."""
+        note_pages_written_outside(self.build_memory, self.written_since)
+        self.written_since = set()
 
     def forget_page(self, name: str) -> None:
         for kept in (self.recipes, self.reads, self.names, self.bases):

@@ -329,6 +329,7 @@ class MoveEngine:
         # The sitemap needs every page's context, not its text: it is written while the pages render.
         pages_moved.send(pelican, pages={name: recipe.localcontext for name, recipe in final.items()})
         inspected = rendered()
+        live.note_written(to_render)
         live.settle_recipes(final, set(to_render) | (set(final) - kept), context)
         live.before_preview = {}
         pages_patched.send(

@@ -305,6 +305,31 @@ def test_moves_with_drafts_previewed_leave_what_a_fresh_server_writes(tmp_path, 
         restore_signals(before)
 
 
+def test_a_build_after_moves_removes_the_pages_only_a_move_made(live):
+    """A new article's page, written by a move, is removed by a later build that does not make it (the
+    article made a draft in a save that is a build: another article given a new address): the build
+    knows every page moves wrote. (Found by the state machine above.)"""
+    site, project = live
+    output = project / "output"
+    folder = project / "content" / "articles"
+    story = folder / "2026-02-07-a-new-story.md"
+    story.write_text('---\ntitle: "A new story"\ndate: 2026-02-07T09:00\ncategory: News\n---\nStory.\n')
+    assert "in place" in site.save({story})
+    assert (output / "articles/a-new-story/index.html").is_file()
+    story.write_text(set_front_matter(story.read_text(encoding="utf-8"), "status", "draft"))
+    readdressed = folder / PUBLISHED
+    text = readdressed.read_text(encoding="utf-8")
+    readdressed.write_text(set_front_matter(text, "slug", "diversion-moved"))
+    line = site.save({story, readdressed})
+    assert not site.failure, site.failure
+    assert "in place" not in line, line
+    assert not (output / "articles/a-new-story/index.html").exists()
+    clean = project.parent / "clean"
+    result = run_pelican(project, "pelicanconf.py", clean)
+    assert result.returncode == 0, result.stderr
+    assert differing_files(output, clean) == []
+
+
 def test_a_move_with_a_new_address_is_a_build(live):
     site, project = live
     article = project / "content" / "articles" / "2025-06-19-youth-justice-diversion.md"

@@ -35,7 +35,15 @@ from site_core import BUILD_KEY, Memory, current_build
 from site_core.store import ContentCache, digest, dump_pickle, load_pickle, remove_other_namespaces
 
 from .fingerprint import Fingerprinter, code_token
-from .writer import STATE, Fragments, IncrementalWriter, Outputs, RecordingContext, settle_written_page
+from .writer import (
+    NEVER_REUSED,
+    STATE,
+    Fragments,
+    IncrementalWriter,
+    Outputs,
+    RecordingContext,
+    settle_written_page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +176,23 @@ def remember(pelican) -> None:
         outputs.reused,
         build.reads.misses,
     )
+
+
+def note_pages_written_outside(memory: Memory, names: set[str]) -> None:
+    """Pages the dev server wrote in place after the last build (a move's new pages), added to that build's
+    record of its output (in its `memory`), so the next build removes those it does not make, as it
+    removes any page the last build made and it does not. Their records are never reused: the next build
+    that makes one renders it."""
+    if not names or not isinstance(memory, SiteMemory):
+        return
+    manifest = memory.folder / MANIFEST
+    records = load_pickle(manifest)
+    if not isinstance(records, dict):
+        return
+    unknown = names - records.keys()
+    if unknown:
+        records.update(dict.fromkeys(unknown, NEVER_REUSED))
+        dump_pickle(manifest, records)
 
 
 def register() -> None:

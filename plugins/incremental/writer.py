@@ -291,6 +291,8 @@ class OutputRecord:
     reads: frozenset[ContentRead] = frozenset()
 
 
+# The record of a page written outside a build: no template has this name, so no build reuses it.
+NEVER_REUSED = OutputRecord("", b"", (), -1, -1, -1)
 _MISSING = b"missing"
 # Below this many pages to render, forking the workers costs more than it saves.
 MINIMUM_PARALLEL = 200
