@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+import pelicanconf
 from conftest import PUBLISH_SITEURL, ROOT, copy_project, run_invoke, run_pelican, tree_digest
 from sample_content import read_articles
-from search import build_index, indexed_glob
+from search import build_index, indexed_glob, start_index
 
 CATEGORIES = ["News", "Features", "Research", "Guidance", "Interviews", "Opinion"]
 TOPICS = [
@@ -304,3 +305,76 @@ def test_every_page_marked_for_the_index_is_read_by_pagefind(published_site):
     assert [page for page in marked if not any(p.fullmatch(page) for p in patterns)] == []
     assert not any(p.fullmatch("page/2/index.html") for p in patterns)
     assert not any(p.fullmatch(f"{HUB}/category/news/index.html") for p in patterns)
+
+
+@pytest.fixture
+def indexable_site(large_site, tmp_path):
+    """A copy of the published site with an old bundle in place: the new index must replace it whole."""
+    _, output = large_site
+    site = tmp_path / "site"
+    shutil.copytree(output, site, ignore=shutil.ignore_patterns("pagefind"))
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "from-an-old-index.js").write_text("old")
+    return site
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
+
+
+def test_the_new_bundle_replaces_the_old_one_whole_once_complete(indexable_site):
+    """While Pagefind runs (the build's other checks run meanwhile) the site keeps its old bundle; then the
+    new one takes its place, with nothing of the old left and no working folder beside the site."""
+    finish = start_index(indexable_site, "pagefind", glob="articles/*/index.html")
+    assert sorted(p.name for p in (indexable_site / "pagefind").iterdir()) == ["from-an-old-index.js"]
+    ok, message = finish()
+    assert ok, message
+    bundle = indexable_site / "pagefind"
+    assert not (bundle / "from-an-old-index.js").exists()
+    assert (bundle / "pagefind.js").is_file()
+    assert json.loads((bundle / "result-urls.json").read_text(encoding="utf-8"))
+    assert leftovers(indexable_site.parent) == []
+    assert leftovers(indexable_site) == []
+
+
+def test_a_failed_index_keeps_the_old_bundle_and_leaves_nothing_behind(indexable_site):
+    ok, message = start_index(indexable_site, "pagefind", glob="no-such-folder/*.html")()
+    assert not ok
+    assert "not able to build an index" in message
+    assert sorted(p.name for p in (indexable_site / "pagefind").iterdir()) == ["from-an-old-index.js"]
+    assert leftovers(indexable_site.parent) == []
+
+
+def test_the_checks_after_the_index_run_while_pagefind_works(project):
+    """A publish build starts Pagefind and runs the checks after it (the sitemap, the link check) in the
+    meantime: a check registered after search sees no bundle yet and Pagefind still running; the
+    published site has the whole bundle."""
+    plugin = project / "plugins" / "sees_the_index_running"
+    plugin.mkdir()
+    (plugin / "__init__.py").write_text(
+        "import json, os\n"
+        "from pathlib import Path\n"
+        "import site_core\n"
+        "def child_command(pid):\n"
+        "    try:\n"
+        "        name, _, rest = Path(f'/proc/{pid}/stat').read_text().partition(') ')\n"
+        "    except OSError:  # it ended while the list was read\n"
+        "        return None\n"
+        "    return name.partition('(')[2] if int(rest.split()[1]) == os.getpid() else None\n"
+        "def look(pelican):\n"
+        "    children = {child_command(pid) for pid in os.listdir('/proc') if pid.isdigit()}\n"
+        "    bundle = (Path(pelican.output_path) / 'pagefind').exists()\n"
+        "    seen = {'bundle': bundle, 'running': 'pagefind' in children}\n"
+        "    (Path(pelican.settings['PATH']).parent / 'seen.json').write_text(json.dumps(seen))\n"
+        "def register():\n"
+        "    site_core.connect()\n"
+        "    site_core.before_publish.connect(look)\n"
+    )
+    output = project / "public"
+    plugins = json.dumps([*pelicanconf.PLUGINS, "sees_the_index_running"])
+    result = run_pelican(project, "publishconf.py", output, "-e", f"PLUGINS={plugins}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "seen.json").read_text()) == {"bundle": False, "running": True}
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert (output / "pagefind" / "result-urls.json").is_file()
+    assert not list(project.glob(".*-search-*"))

@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,23 +110,36 @@ def rewrite_references(text: str, renamed: dict[str, str]) -> str:
     return re.sub(f"({names}){after}", rewritten, text)
 
 
-def unreferenced(output: Path, assets: list[Path]) -> list[Path]:
-    """The `assets` no other output file names (by file name, as a whole word, so `site.css` is named by
-    `/theme/css/site.css` and `url(site.css)` but not by `site.3fa2c1d9e0.css` or `site.css.map`)."""
+def name_finder(assets: list[Path]) -> Callable[[str], set[str]]:
+    """A function giving the file names of `assets` that a text names (as a whole word, so `site.css` is
+    named by `/theme/css/site.css` and `url(site.css)` but not by `site.3fa2c1d9e0.css` or `site.css.map`)."""
+    names = sorted({path.name for path in assets}, key=len, reverse=True)
+    if not names:
+        return lambda text: set()
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(name) for name in names) + r")(?![\w.-])")
+
+    def named(text: str) -> set[str]:
+        if not any(name in text for name in names):  # the quick test first: most pages name none of them
+            return set()
+        return set(pattern.findall(text))
+
+    return named
+
+
+def unreferenced(output: Path, assets: list[Path], known: dict[Path, set[str]] | None = None) -> list[Path]:
+    """The `assets` no other output file names (see `name_finder`). `known`: the names some files were
+    found to name as they were rewritten (the pages), which are not read again."""
     by_name: dict[str, list[Path]] = {}
     for path in assets:
         by_name.setdefault(path.name, []).append(path)
-    if not by_name:
-        return []
-    names = sorted(by_name, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(name) for name in names) + r")(?![\w.-])")
+    named_in = name_finder(assets)
+    known = known or {}
     named: set[Path] = set()
     for path in sorted(output.rglob("*")):
         if path.suffix not in NAMING or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if any(name in text for name in names):  # the quick test first: most pages name none of them
-            named.update(other for name in pattern.findall(text) for other in by_name[name] if other != path)
+        names = known[path] if path in known else named_in(path.read_text(encoding="utf-8", errors="replace"))
+        named.update(other for name in names for other in by_name[name] if other != path)
     return [path for path in assets if path not in named]
 
 
@@ -157,19 +171,19 @@ def optimise_tree(
     """Minify the assets, fingerprint them (by their final bytes), then point every page at the new names
     and minify it. Returns (assets fingerprinted, bytes saved)."""
 
-    def update(path: Path, renamed: dict[str, str]) -> int:
-        """Bytes saved."""
+    def update(path: Path, renamed: dict[str, str]) -> tuple[int, set[str]]:
+        """Bytes saved, and the plain-named assets the file names once rewritten."""
         original = path.read_text(encoding="utf-8")
         text = rewrite_references(original, renamed)
         if minify:
             text = minified(path, text)
-        if text == original:
-            return 0
-        replace_file(path, text)
-        return len(original.encode()) - len(text.encode())
+        if text != original:
+            replace_file(path, text)
+        return len(original.encode()) - len(text.encode()), named_in(text)
 
     assets = theme_assets(output)
-    saved = sum(update(path, {}) for path in assets)
+    named_in = name_finder(assets)
+    saved = sum(update(path, {})[0] for path in assets)
     renamed = fingerprint_assets(output, site_root) if fingerprint else {}
     pages = [
         path
@@ -179,10 +193,12 @@ def optimise_tree(
         and path not in assets
         and not path.is_relative_to(output / search)
     ]
-    saved += sum(fork_map(lambda path: update(path, renamed), pages, all_cores(pages)))
+    updated = fork_map(lambda path: update(path, renamed), pages, all_cores(pages))
+    saved += sum(page_saved for page_saved, _names in updated)
     if fingerprint:
         # Only the fingerprinted names are shipped; a plain name something still refers to stays.
-        for path in unreferenced(output, assets):
+        known = {path: names for path, (_saved, names) in zip(pages, updated, strict=True)}
+        for path in unreferenced(output, assets, known):
             path.unlink()
     return len(renamed), saved
 

@@ -18,8 +18,11 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,17 +67,20 @@ def indexed_glob(settings: dict) -> str | None:
     return "{" + ",".join(sorted(patterns)) + "}"
 
 
-def pagefind_command(site: Path, output_subdir: str, glob: str | None = None) -> list[str] | None:
-    """The Pagefind command for this Python, or None when the pagefind[bin] package is not installed;
-    with `glob`, Pagefind reads only the files it matches."""
+def pagefind_executable() -> str | None:
+    """The Pagefind binary of the pagefind[bin] package, or None when it is not installed."""
     try:
         from pagefind.service import get_executable
     except ImportError:
         return None
     executable = get_executable()
-    if executable is None:
-        return None
-    command = [str(executable), "--site", str(site), "--output-subdir", output_subdir, "--silent"]
+    return None if executable is None else str(executable)
+
+
+def pagefind_command(executable: str, site: Path, bundle: Path, glob: str | None = None) -> list[str]:
+    """The command that indexes `site` into the folder `bundle`; with `glob`, Pagefind reads only the
+    files it matches."""
+    command = [executable, "--site", str(site), "--output-path", str(bundle), "--silent"]
     return [*command, "--glob", glob] if glob else command
 
 
@@ -109,38 +115,84 @@ def build_index(
     """Index `site` (only the files `glob` matches, when given); (True, summary) on success, (False,
     Pagefind's own message) on failure. In the `background` (the dev server), Pagefind runs at the lowest
     priority, so a save's build goes first."""
-    command = pagefind_command(site, output_subdir, glob)
-    if command is None:
-        return True, "skipped: Pagefind is not installed (pip install 'pagefind[bin]')"
+    return start_index(site, output_subdir, background, glob)()
+
+
+def start_index(
+    site: Path, output_subdir: str, background: bool = False, glob: str | None = None
+) -> Callable[[], tuple[bool, str]]:
+    """Start indexing `site` as `build_index` does; the function returned waits for Pagefind and gives
+    what `build_index` would. Pagefind writes into a new folder beside `site`, which then replaces the
+    bundle whole: the steps that run meanwhile, and a server serving the site, never see half a bundle."""
+    executable = pagefind_executable()
+    if executable is None:
+        return lambda: (True, "skipped: Pagefind is not installed (pip install 'pagefind[bin]')")
     started = time.perf_counter()
+    fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}-search-", dir=site.parent))
     lowest_priority = (lambda: os.nice(19)) if background and hasattr(os, "nice") else None
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        check=False,
-        preexec_fn=lowest_priority,
-    )
-    if result.returncode != 0:
-        return False, (result.stderr or result.stdout).strip()
     try:
-        pages = write_result_urls(site / output_subdir)
-    except (OSError, ValueError, KeyError) as error:
-        return False, f"could not list the indexed pages for search.js: {error}"
-    return True, f"{pages} pages indexed in {time.perf_counter() - started:.2f} s"
+        process = subprocess.Popen(
+            pagefind_command(executable, site, fresh, glob),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lowest_priority,
+        )
+    except OSError as error:
+        shutil.rmtree(fresh)
+        failure = (False, f"Pagefind could not be started: {error}")
+        return lambda: failure
+
+    def finish() -> tuple[bool, str]:
+        try:
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                return False, (stderr or stdout).strip()
+            try:
+                pages = write_result_urls(fresh)
+            except (OSError, ValueError, KeyError) as error:
+                return False, f"could not list the indexed pages for search.js: {error}"
+            replace_folder(site / output_subdir, fresh)
+            return True, f"{pages} pages indexed in {time.perf_counter() - started:.2f} s"
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if fresh.exists():
+                shutil.rmtree(fresh)
+
+    return finish
+
+
+def replace_folder(folder: Path, fresh: Path) -> None:
+    """Put the folder `fresh` where `folder` is, replacing it (on the same file system: each step is a
+    rename, so a reader finds the old folder or the new one)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    fresh.rename(folder)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def index_site(pelican) -> None:
+    """Start Pagefind over the output; the checks after this one run while it indexes, and the core waits
+    for it before judging the build."""
     build = current_build(pelican.settings)
     if not build.options("SEARCH", SearchOptions).index:
         logger.info("search: indexing is off in this build (SEARCH['index'] is False)")
         return
-    ok, message = build_index(
+    finish = start_index(
         Path(pelican.output_path), search_folder(pelican.settings), glob=indexed_glob(pelican.settings)
     )
+    build.alongside(lambda: report_index(pelican.settings, *finish()))
+
+
+def report_index(settings: dict, ok: bool, message: str) -> None:
     if not ok:
-        path, line = locate_setting(pelican.settings, "SEARCH")
-        build.report(
+        path, line = locate_setting(settings, "SEARCH")
+        current_build(settings).report(
             Problem(
                 path,
                 line,

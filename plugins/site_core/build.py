@@ -9,6 +9,8 @@ At the end of a build the core sends its own signals, in this order:
 
 - `pages_written` (Pelican): the writer's loop is over; pages it put off are completed here.
 - `before_publish` (Pelican): every file is written; checks and index steps work over `pelican.output_path`.
+  A receiver that starts a separate program (the search index) may leave it running while the receivers
+  after it run (`Build.alongside`); the core waits for it once they have all run.
   Then the core writes `_headers` from the header rules plugins declared (`Build.declare_headers`, up to
   here; see headers.py), whichever plugins there are and in whatever order they ran.
 - `finishing` (Pelican): every check passed; last touches that add files but change no page.
@@ -98,6 +100,8 @@ class Build:
         self.content_model: ContentModel | None = None
         # What each plugin wants in `_headers`, written by the core once the checks have run.
         self.headers = HeaderRules()
+        # Steps started in `before_publish` and still running, each with what waits for it.
+        self._alongside: list[Callable[[], None]] = []
 
     def report(self, problem: Problem) -> None:
         """A problem that stops the build."""
@@ -124,6 +128,18 @@ class Build:
     def existing_state(self, name: str):
         """A plugin's state for this build if it made one, else None (made nothing for it)."""
         return self._plugin_state.get(name)
+
+    def alongside(self, finish: Callable[[], None]) -> None:
+        """A step a `before_publish` receiver started and left running (a separate program, which keeps
+        a core of its own busy), so the receivers after it run meanwhile. The core calls `finish` once
+        they have all run, before any problem is judged: it waits for the step, puts its files in place
+        and reports its problems. The step must not write where the other receivers read."""
+        self._alongside.append(finish)
+
+    def finish_alongside(self) -> None:
+        """Wait for every step left running in `before_publish`, in the order they were started."""
+        while self._alongside:
+            self._alongside.pop(0)()
 
     def declare_headers(
         self, pattern: str, headers: dict[str, str], *, by: str, setting: str, note: str = ""
@@ -192,7 +208,10 @@ def publish(pelican) -> None:
     """Once Pelican has written everything: the checks, then the swap, then what follows it."""
     build = current_build(pelican.settings)
     pages_written.send(pelican)
-    before_publish.send(pelican)
+    try:
+        before_publish.send(pelican)
+    finally:
+        build.finish_alongside()
     build.write_headers(pelican.output_path)
     build.fail_if_problems(pelican, "The new build was discarded: the previous output is unchanged.")
     finishing.send(pelican)
