@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 from invoke import Exit
@@ -109,6 +110,8 @@ class Site:
         self.generators: list = []
         signals.all_generators_finalized.connect(self.hold_generators)
         self.live = LiveSite()
+        # Whether the last save was a build whose listings' cards are still to be made (`idle_steps`).
+        self.cards_to_warm = False
         self.pelican = Pelican(settings)
         self.generation = 0
         self.failure = ""
@@ -159,6 +162,8 @@ class Site:
             if patched is not None:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
             else:
+                # A move keeps the cards its processes made; a build has its own to make.
+                self.cards_to_warm = False
                 with collection_paused():
                     first = self.live.preview(self.pelican, changed, reads) if changed else None
                 if first is not None:
@@ -173,6 +178,7 @@ class Site:
                     shown = plural(first.pages, "page")
                     outcome = f"first {shown} shown in {first.seconds:.2f} s, then {outcome}"
         except BuildFailed as failure:
+            self.cards_to_warm = False
             self.live.undo_preview()
             self.problems = list(dict.fromkeys(line for line in captured.lines if PROBLEM_LINE.match(line)))
             self.failure = "\n".join([*self.problems, str(failure)])
@@ -181,6 +187,7 @@ class Site:
             # A broken template or plugin must not stop the server. It is not the author's text (that is a
             # BuildFailed): said where it happened, and the next save is a whole build, so nothing
             # half-applied is kept.
+            self.cards_to_warm = False
             self.live.undo_preview()
             self.live.forget()
             where = traceback.extract_tb(error.__traceback__)[-1]
@@ -212,6 +219,7 @@ class Site:
         build = current_build(self.pelican.settings)
         outputs = build.existing_state(INCREMENTAL_STATE)
         self.live.keep(self.generators, outputs, self.output, build.memory)
+        self.cards_to_warm = True
         return "all pages written" if outputs is None else f"{plural(outputs.rendered, 'page')} written"
 
     def hold_generators(self, generators) -> None:
@@ -223,7 +231,7 @@ def collection_paused():
     """Python's cycle collector held off while a save is applied in place (and in the processes forked
     meanwhile): its passes over the site held in memory took 0.2-0.5 s of a 2.5 s move at 5,000 articles.
     What the save leaves in cycles is collected once the server has said the save is done
-    (`tidy_when_idle`); a whole build runs with the collector on, as Pelican's always does."""
+    (`idle_steps`); a whole build runs with the collector on, as Pelican's always does."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -233,12 +241,34 @@ def collection_paused():
             gc.enable()
 
 
-def tidy_when_idle(site: Site, saves: queue.Queue) -> None:
-    """Between saves (not while another waits): the pages moves wrote are recorded for the next build, and
-    the cycles the save left are collected."""
-    if saves.empty():
-        site.live.record_written()
-        gc.collect()
+def idle_steps(site: Site) -> Iterator[None]:
+    """What the server does between saves, one step at a time, and stops doing when a save comes: the
+    pages moves wrote are recorded for the next build, the cycles the save left are collected and, after a
+    build, the cards of its listings are made (a move's processes then find them made)."""
+    site.live.record_written()
+    gc.collect()
+    yield
+    if site.cards_to_warm:
+        for _pages in site.live.warm_cards():
+            yield
+        site.cards_to_warm = False
+
+
+def next_save(saves: queue.Queue, idle: Iterator[None]) -> set[Path]:
+    """The files of the next save, with those saved while it was awaited; until one comes, `idle`'s steps."""
+    working = True
+    while True:
+        try:
+            changed = saves.get(block=not working)
+        except queue.Empty:
+            working = next(idle, _DONE) is not _DONE
+            continue
+        while not saves.empty():  # saves made during the last one are applied together
+            changed |= saves.get_nowait()
+        return changed
+
+
+_DONE = object()
 
 
 def plural(count: int, noun: str) -> str:
@@ -442,11 +472,10 @@ def serve(port: int, host: str = "localhost") -> None:
     else:
         print(f"Editor: {address}/admin/ saves into content/.", flush=True)
     print(f"Drafts: {address}/drafts/ (previews, never published).", flush=True)
+    idle = idle_steps(site)
     with contextlib.suppress(KeyboardInterrupt):
         while True:
-            changed = batches.get()
-            while not batches.empty():  # saves made during the last build are built together
-                changed |= batches.get_nowait()
+            changed = next_save(batches, idle)
             paths = sorted(changed)
             if any(path.relative_to(ROOT).parts[0] in RESTART_ON for path in paths):
                 restart()
@@ -455,7 +484,7 @@ def serve(port: int, host: str = "localhost") -> None:
             print(f"{named}{more}: {site.save(changed)}", flush=True)
             if not site.failure:
                 indexer.request()
-            tidy_when_idle(site, batches)
+            idle = idle_steps(site)
 
 
 # What the terminal says, and the problems page too, of a save that did not build.

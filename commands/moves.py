@@ -44,6 +44,7 @@ from incremental.writer import (
     MINIMUM_PARALLEL,
     Recipe,
     exported_fragments,
+    fragments_made_here,
     page_places,
     render_recording,
 )
@@ -479,6 +480,7 @@ class MoveEngine:
             return tuple(sorted(looked_up)), frozenset(reads), fragments, inspected
 
         places = page_places({name: final[name].localcontext for name in names})
+        fragments_made_here(getattr(generator, "env", None) for generator in live.generators)
         running = start_map(render, names, all_cores(names, MINIMUM_PARALLEL), places.get)
 
         def finished() -> dict[str, dict]:

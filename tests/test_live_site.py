@@ -8,6 +8,7 @@ matter and fixes it, edits a page) and the dev server applies each save, in plac
 
 import json
 import os
+import queue
 import re
 import string
 from pathlib import Path
@@ -524,3 +525,64 @@ def test_a_drafts_images_are_published_with_it_and_withdrawn_with_it(live, tmp_p
     result = run_pelican(project, "pelicanconf.py", clean)
     assert result.returncode == 0, result.stderr
     assert differing_files(output, clean) == []
+
+
+def test_cards_made_between_saves_are_every_card_the_listings_show(live):
+    """After a build the idle server makes, a few pages a step, the card of every article a listing page
+    shows (a build made them in its render processes, so they are not here); a move after it is applied
+    as a clean build would write it."""
+    site, project = live
+    environments = [g.env for g in site.generators if getattr(getattr(g, "env", None), "fragments", None)]
+    for environment in environments:
+        environment.fragments.made.clear()
+    listings = [
+        recipe.localcontext["articles_page"].object_list
+        for recipe in site.live.recipes.values()
+        if getattr(recipe.localcontext.get("articles_page"), "object_list", None)
+    ]
+    steps = list(site.live.warm_cards(pages_per_step=4))
+    assert steps == sorted(steps)
+    assert steps[-1] == len(listings)
+    assert len(steps) == -(-len(listings) // 4)
+    carded = {
+        id(content)
+        for environment in environments
+        for fragment in environment.fragments.made.values()
+        for content in fragment.contents
+    }
+    assert {id(article) for shown in listings for article in shown} <= carded
+
+    story = project / "content" / "articles" / "2026-02-07-a-new-story.md"
+    story.write_text('---\ntitle: "A new story"\ndate: 2026-02-07T09:00\ncategory: News\n---\nStory.\n')
+    assert "in place" in site.save({story})
+    clean = project.parent / "clean"
+    result = run_pelican(project, "pelicanconf.py", clean)
+    assert result.returncode == 0, result.stderr
+    assert differing_files(project / "output", clean) == []
+
+
+def test_the_server_works_between_saves_and_stops_when_one_comes():
+    """`next_save` takes idle steps one at a time while no save waits, and returns a save (with those saved
+    meanwhile) as soon as one comes, leaving the remaining steps undone."""
+    from commands.dev_server import next_save
+
+    saves: queue.Queue = queue.Queue()
+    taken: list[int] = []
+
+    def idle():
+        for step in range(10):
+            taken.append(step)
+            if step == 2:
+                saves.put({Path("a.md")})
+                saves.put({Path("b.md")})
+            yield
+
+    work = idle()
+    assert next_save(saves, work) == {Path("a.md"), Path("b.md")}
+    assert taken == [0, 1, 2]
+    saves.put({Path("c.md")})
+    assert next_save(saves, work) == {Path("c.md")}
+    assert taken == [0, 1, 2]
+    finished = iter(())
+    saves.put({Path("d.md")})
+    assert next_save(saves, finished) == {Path("d.md")}

@@ -143,6 +143,11 @@ class Fragments:
         self.fresh = []
         return made
 
+    def made_here(self) -> None:
+        """The fragments made so far are this process's own: none of them is exported. Called before
+        forking the processes that render, so each sends back only the cards it made itself."""
+        self.fresh = []
+
     def adopt(self, exported: list[tuple], contents_by_id: dict[int, object]) -> None:
         """Fragments a forked process made (see `export`), kept here for the pages rendered next. What
         arrives as a copy for each card (the same names looked up, the same reads) is kept once: at 10,000
@@ -532,6 +537,14 @@ def exported_fragments(environment) -> tuple:
     """(the environment's fragments' identity, the fragments it made since the last call), or ()."""
     fragments = getattr(environment, "fragments", None)
     return (id(fragments), fragments.export()) if fragments is not None else ()
+
+
+def fragments_made_here(environments) -> None:
+    """Each environment's fragments made so far are kept where they are (see `Fragments.made_here`)."""
+    for environment in environments:
+        fragments = getattr(environment, "fragments", None)
+        if fragments is not None:
+            fragments.made_here()
 
 
 def adopt_fragments(environments, made: list[tuple], contents_by_id: dict[int, object]) -> None:
