@@ -23,6 +23,7 @@ Written into the output folder itself (no staging folder: the dev server), a kep
 all, every other page replaces its file whole, and pages the build no longer makes are removed.
 """
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from .writer import (
     STATE,
     Fragments,
     IncrementalWriter,
+    OutputRecord,
     Outputs,
     RecordingContext,
     settle_written_page,
@@ -49,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_PREFIX = ".pelican-cache-"
 MANIFEST = "outputs.pickle"
+# Pages the dev server wrote between builds that the last build did not make (one JSON string a line).
+WRITTEN_OUTSIDE = "written-outside.jsonl"
 # Settings that change from build to build, or say where and how a build is written and cached, without
 # changing what any page contains: the dev server's settings differ from `invoke build`'s only in these, so
 # the two share one cache.
@@ -128,7 +132,7 @@ def start(pelican) -> None:
     build.memory = memory
     # Relative URLs make Pelican change the shared context page by page, so those pages render in order.
     render_workers = 1 if pelican.settings.get("RELATIVE_URLS") else workers
-    previous = load_pickle(memory.folder / MANIFEST) or {}
+    previous = {**pages_written_outside(memory.folder), **(load_pickle(memory.folder / MANIFEST) or {})}
     build.state(
         STATE,
         lambda: Outputs(
@@ -166,6 +170,7 @@ def remember(pelican) -> None:
     if outputs is None or build.reads.cache is None or not isinstance(memory, SiteMemory):
         return
     dump_pickle(memory.folder / MANIFEST, outputs.records)
+    (memory.folder / WRITTEN_OUTSIDE).unlink(missing_ok=True)
     memory.save()
     if build.options("INCREMENTAL", IncrementalOptions).prune:
         build.reads.cache.prune()
@@ -179,20 +184,35 @@ def remember(pelican) -> None:
 
 
 def note_pages_written_outside(memory: Memory, names: set[str]) -> None:
-    """Pages the dev server wrote in place after the last build (a move's new pages), added to that build's
-    record of its output (in its `memory`), so the next build removes those it does not make, as it
-    removes any page the last build made and it does not. Their records are never reused: the next build
-    that makes one renders it."""
+    """Pages the dev server wrote in place after the last build (a move's new pages), noted beside that
+    build's record of its output (in its `memory`): the next build counts them among the pages the last one
+    made, so it removes those it does not make, as a clean build has none of them. Their records are never
+    reused: the next build that makes one renders it. A few lines appended, not the record rewritten."""
     if not names or not isinstance(memory, SiteMemory):
         return
-    manifest = memory.folder / MANIFEST
-    records = load_pickle(manifest)
-    if not isinstance(records, dict):
-        return
-    unknown = names - records.keys()
-    if unknown:
-        records.update(dict.fromkeys(unknown, NEVER_REUSED))
-        dump_pickle(manifest, records)
+    memory.folder.mkdir(parents=True, exist_ok=True)  # the cache may have been cleared since the build
+    with (memory.folder / WRITTEN_OUTSIDE).open("a", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(name) + "\n" for name in sorted(names))
+
+
+def pages_written_outside(folder: Path) -> dict[str, OutputRecord]:
+    """The pages `note_pages_written_outside` noted in `folder`, each with a record never reused."""
+    try:
+        lines = (folder / WRITTEN_OUTSIDE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    names = {}
+    for number, line in enumerate(lines, 1):
+        try:
+            name = json.loads(line)
+        except ValueError:
+            name = None
+        if isinstance(name, str):
+            names[name] = NEVER_REUSED
+        else:
+            # A line cut short (the server stopped while writing it): the next build may leave that page.
+            logger.warning("incremental: line %d of %s names no page", number, folder / WRITTEN_OUTSIDE)
+    return names
 
 
 def register() -> None:
