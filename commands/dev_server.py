@@ -110,8 +110,9 @@ class Site:
         self.generators: list = []
         signals.all_generators_finalized.connect(self.hold_generators)
         self.live = LiveSite()
-        # Whether the last save was a build whose listings' cards are still to be made (`idle_steps`).
-        self.cards_to_warm = False
+        # After a build, the making of its listings' cards, taken up between saves until a move or a
+        # build (`idle_steps`); a text edit leaves it where it was.
+        self.warming: Iterator[int] | None = None
         self.pelican = Pelican(settings)
         self.generation = 0
         self.failure = ""
@@ -163,7 +164,7 @@ class Site:
                 outcome = f"{plural(patched.pages, 'page')} rewritten in place"
             else:
                 # A move keeps the cards its processes made; a build has its own to make.
-                self.cards_to_warm = False
+                self.warming = None
                 with collection_paused():
                     first = self.live.preview(self.pelican, changed, reads) if changed else None
                 if first is not None:
@@ -178,7 +179,7 @@ class Site:
                     shown = plural(first.pages, "page")
                     outcome = f"first {shown} shown in {first.seconds:.2f} s, then {outcome}"
         except BuildFailed as failure:
-            self.cards_to_warm = False
+            self.warming = None
             self.live.undo_preview()
             self.problems = list(dict.fromkeys(line for line in captured.lines if PROBLEM_LINE.match(line)))
             self.failure = "\n".join([*self.problems, str(failure)])
@@ -187,7 +188,7 @@ class Site:
             # A broken template or plugin must not stop the server. It is not the author's text (that is a
             # BuildFailed): said where it happened, and the next save is a whole build, so nothing
             # half-applied is kept.
-            self.cards_to_warm = False
+            self.warming = None
             self.live.undo_preview()
             self.live.forget()
             where = traceback.extract_tb(error.__traceback__)[-1]
@@ -220,7 +221,7 @@ class Site:
         build = current_build(self.pelican.settings)
         outputs = build.existing_state(INCREMENTAL_STATE)
         self.live.keep(self.generators, outputs, self.output, build.memory)
-        self.cards_to_warm = True
+        self.warming = self.live.warm_cards()
         return "all pages written" if outputs is None else f"{plural(outputs.rendered, 'page')} written"
 
     def hold_generators(self, generators) -> None:
@@ -252,10 +253,10 @@ def idle_steps(site: Site) -> Iterator[None]:
     # next one took 0.01 s instead of 0.1-0.2 s). A build lets it go (`Site.build_all`).
     gc.freeze()
     yield
-    if site.cards_to_warm:
-        for _pages in site.live.warm_cards():
+    if site.warming is not None:
+        for _pages in site.warming:
             yield
-        site.cards_to_warm = False
+        site.warming = None
 
 
 def next_save(saves: queue.Queue, idle: Iterator[None]) -> set[Path]:

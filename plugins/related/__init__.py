@@ -162,9 +162,46 @@ def attach(generators) -> None:
             article.newer_in_category = by_path.get(newer) if newer else None
 
 
+def choose_again(articles: list, moved: list, limit: int) -> list:
+    """After a move, the related articles and neighbours chosen again for the `articles` (those listed now)
+    whose choice the move can change, as `attach` would choose them; returns those articles. They are the
+    ones that share a topic or the category with an article of `moved` (as it is now: it may be chosen,
+    or become a neighbour), and the ones whose related articles or neighbours hold a moved article or one
+    no longer listed (it may have to go). For any other article, the articles that share its topics or
+    category are what they were, so its choice is too."""
+    listed = {id(article) for article in articles}
+    moved_ids = {id(article) for article in moved}
+    topics = {tag.slug for article in moved for tag in getattr(article, "tags", None) or ()}
+    categories = {article.category.slug for article in moved if getattr(article, "category", None)}
+
+    def shows_a_moved_one(article) -> bool:
+        shown = {id(other) for other in getattr(article, "related", ())}
+        shown |= {id(getattr(article, side, None)) for side in ("older_in_category", "newer_in_category")}
+        shown.discard(id(None))
+        return bool(shown & moved_ids or shown - listed)
+
+    affected = [
+        article
+        for article in articles
+        if id(article) in moved_ids
+        or article.category.slug in categories
+        or any(tag.slug in topics for tag in getattr(article, "tags", None) or ())
+        or shows_a_moved_one(article)
+    ]
+    index = RelatedIndex(articles)
+    neighbours = category_neighbours(articles)
+    for article in affected:
+        article.related = index.related(article, limit)
+        article.older_in_category, article.newer_in_category = neighbours[id(article)]
+    return affected
+
+
 def attach_moved(generators, contents) -> None:
-    """site_core's `contents_moved`: chosen again for the articles as they are now listed."""
-    attach(generators)
+    """site_core's `contents_moved`: chosen again for the articles the move can change (`choose_again`)."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            limit = current_build(generator.settings).options("RELATED", RelatedOptions).max_related
+            choose_again(generator.articles, contents, limit)
 
 
 def register() -> None:
