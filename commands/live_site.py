@@ -177,21 +177,35 @@ class LiveSite:
         for kept in (self.recipes, self.reads, self.names, self.bases):
             kept.pop(name, None)
 
-    def warm_cards(self, pages_per_step: int = 25) -> Iterator[int]:
-        """Make the cards of every listing page (the theme's pure macros) in this process, a few pages a
+    def warm_cards(self, pages_per_step: int = 25, fruitless: int = 3) -> Iterator[int]:
+        """Make the cards of the listing pages (the theme's pure macros) in this process, a few pages a
         step, while the server is idle after a build: the processes a move forks then find them made. A
         build's own cards were made in its render processes and are not sent back (at 10,000 articles
-        that held 300 MB more at its peak); made here, they cost no copy. Yields the pages done so far."""
+        that held 300 MB more at its peak); made here, they cost no copy. Most listings show cards
+        another has made already (every category's and topic's listing shows each of its articles as a
+        row, as the hub's does), so the listings are taken whole, the longest first, each page by page,
+        and a listing is passed over once `fruitless` of its pages in a row made no new card: a move
+        makes any card still missing. Yields the pages rendered so far."""
         listings = [
             name
             for name, recipe in self.recipes.items()
             if getattr(recipe.localcontext.get("articles_page"), "object_list", None)
         ]
         places = page_places({name: self.recipes[name].localcontext for name in listings})
-        listings.sort(key=places.get)
-        for start in range(0, len(listings), pages_per_step):
-            for name in listings[start : start + pages_per_step]:
+        by_listing: dict[int, list[str]] = defaultdict(list)
+        for name in sorted(listings, key=places.get):
+            by_listing[id(self.recipes[name].localcontext.get("articles_paginator"))].append(name)
+        made = [
+            fragments.made
+            for generator in self.generators
+            if (fragments := getattr(getattr(generator, "env", None), "fragments", None)) is not None
+        ]
+        rendered = 0
+        for names in sorted(by_listing.values(), key=len, reverse=True):
+            since_a_new_card = 0
+            for name in names:
                 recipe = self.recipes[name]
+                before = sum(map(len, made))
                 try:
                     recipe.template.render(recipe.localcontext)
                 except PREVIEW_FAILURES as error:
@@ -199,7 +213,13 @@ class LiveSite:
                     # context. The moves make the cards as they go, as without this step.
                     logger.warning("cards not made ahead (%s rendered differently: %s)", name, error)
                     return
-            yield min(start + pages_per_step, len(listings))
+                rendered += 1
+                since_a_new_card = 0 if sum(map(len, made)) > before else since_a_new_card + 1
+                if rendered % pages_per_step == 0:
+                    yield rendered
+                if since_a_new_card >= fruitless:
+                    break
+        yield rendered
 
     def adopt_fragments(self, made: list[tuple]) -> None:
         """The cards a move's worker processes made, kept for the pages of later saves. (A build's are not
