@@ -28,6 +28,8 @@ import mimetypes
 import os
 import queue
 import re
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -40,7 +42,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from commands import editor_backend
 from commands.live_site import LiveSite
-from commands.project import OUTPUT, ROOT, index_output
+from commands.project import OUTPUT, ROOT
 from incremental.writer import STATE as INCREMENTAL_STATE
 
 WATCHED = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
@@ -307,10 +309,15 @@ class CapturedReport(logging.Handler):
 
 
 class SearchIndexer:
-    """One background refresh of the search index at a time; a build during one asks for another after."""
+    """One background refresh of the search index at a time; a build during one asks for another after.
+    Each runs as `invoke search-index`, in a process of its own at the lowest priority, and is held
+    stopped while a save is applied (`held`): it never slows a save (running beside one, even niced, it
+    held a move at 5,000 articles back by 0.2-0.3 s)."""
 
     def __init__(self) -> None:
         self.wanted = threading.Event()
+        self.lock = threading.Lock()
+        self.running: subprocess.Popen | None = None
         threading.Thread(target=self._run, daemon=True).start()
 
     def request(self) -> None:
@@ -320,8 +327,48 @@ class SearchIndexer:
         while True:
             self.wanted.wait()
             self.wanted.clear()
-            with contextlib.redirect_stdout(sys.stderr):
-                index_output(background=True)
+            with self.lock:
+                # Its own process group: Pagefind, its child, is stopped and let go on with it.
+                self.running = subprocess.Popen(
+                    [sys.executable, "-m", "invoke", "search-index"],
+                    cwd=ROOT,
+                    stdout=sys.stderr,
+                    preexec_fn=lowest_priority,
+                    start_new_session=True,
+                )
+            self.running.wait()
+            with self.lock:
+                self.running = None
+
+    def stop(self) -> None:
+        """The refresh under way, if any, ended with the server (in a session of its own, it would not
+        get the terminal's Ctrl+C)."""
+        with self.lock:
+            if self.running is not None:
+                signal_group(self.running, signal.SIGCONT)
+                signal_group(self.running, signal.SIGTERM)
+
+    @contextlib.contextmanager
+    def held(self):
+        """The refresh under way, if any, stopped while the block runs, then let go on."""
+        with self.lock:
+            process = self.running
+            if process is not None:
+                signal_group(process, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            if process is not None:
+                signal_group(process, signal.SIGCONT)
+
+
+def signal_group(process: subprocess.Popen, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it has ended meanwhile: nothing to stop or let go on
+        os.killpg(process.pid, number)
+
+
+def lowest_priority() -> None:
+    os.nice(19)
 
 
 def handler_for(site: Site):
@@ -478,18 +525,23 @@ def serve(port: int, host: str = "localhost") -> None:
         print(f"Editor: {address}/admin/ saves into content/.", flush=True)
     print(f"Drafts: {address}/drafts/ (previews, never published).", flush=True)
     idle = idle_steps(site)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         while True:
             changed = next_save(batches, idle)
             paths = sorted(changed)
             if any(path.relative_to(ROOT).parts[0] in RESTART_ON for path in paths):
+                indexer.stop()
                 restart()
             named = ", ".join(path.relative_to(ROOT).as_posix() for path in paths[:3])
             more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
-            print(f"{named}{more}: {site.save(changed)}", flush=True)
+            with indexer.held():
+                line = site.save(changed)
+            print(f"{named}{more}: {line}", flush=True)
             if not site.failure:
                 indexer.request()
             idle = idle_steps(site)
+    except KeyboardInterrupt:
+        indexer.stop()
 
 
 # What the terminal says, and the problems page too, of a save that did not build.

@@ -31,18 +31,15 @@ def build(c, settings: str, output: Path, *extra: str) -> None:
     succeed(pelican(c, settings, output, *extra))
 
 
-def index_output(background: bool = False) -> bool:
-    """Build the Pagefind search index over output/, as a publish build does; False if it failed.
-    `background`: at the lowest priority, behind the builds of the dev server."""
+def index_output() -> bool:
+    """Build the Pagefind search index over output/, as a publish build does; False if it failed."""
     from pelican.settings import read_settings
 
     from search import build_index, indexed_glob
     from site_core import search_folder
 
     settings = read_settings(str(ROOT / "pelicanconf.py"))
-    ok, message = build_index(
-        OUTPUT, search_folder(settings), background=background, glob=indexed_glob(settings)
-    )
+    ok, message = build_index(OUTPUT, search_folder(settings), glob=indexed_glob(settings))
     print(f"Search index for output/: {message}", flush=True)
     return ok
 

@@ -11,6 +11,9 @@ import os
 import queue
 import re
 import string
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -588,3 +591,36 @@ def test_the_server_works_between_saves_and_stops_when_one_comes():
     finished = iter(())
     saves.put({Path("d.md")})
     assert next_save(saves, finished) == {Path("d.md")}
+
+
+def process_state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+def settled_state(pid: int, wanted) -> str:
+    """The process's state once `wanted(state)` holds, or after 5 s (a signal takes effect when the
+    kernel next schedules the process)."""
+    deadline = time.monotonic() + 5
+    while not wanted(state := process_state(pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return state
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_the_search_refresh_is_held_while_a_save_is_applied_and_ended_with_the_server():
+    from commands.dev_server import SearchIndexer
+
+    indexer = SearchIndexer()
+    busy = "import time\nwhile True: time.sleep(0.01)"
+    indexer.running = subprocess.Popen([sys.executable, "-c", busy], start_new_session=True)
+    try:
+        pid = indexer.running.pid
+        assert process_state(pid) != "T"
+        with indexer.held():
+            assert settled_state(pid, lambda state: state == "T") == "T"
+        assert settled_state(pid, lambda state: state != "T") != "T"
+        indexer.stop()
+        assert indexer.running.wait(timeout=10) != 0
+    finally:
+        indexer.running.kill()
+        indexer.running.wait()

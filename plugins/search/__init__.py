@@ -109,18 +109,13 @@ def write_result_urls(bundle: Path) -> int:
     return len(urls)
 
 
-def build_index(
-    site: Path, output_subdir: str, background: bool = False, glob: str | None = None
-) -> tuple[bool, str]:
+def build_index(site: Path, output_subdir: str, glob: str | None = None) -> tuple[bool, str]:
     """Index `site` (only the files `glob` matches, when given); (True, summary) on success, (False,
-    Pagefind's own message) on failure. In the `background` (the dev server), Pagefind runs at the lowest
-    priority, so a save's build goes first."""
-    return start_index(site, output_subdir, background, glob)()
+    Pagefind's own message) on failure."""
+    return start_index(site, output_subdir, glob)()
 
 
-def start_index(
-    site: Path, output_subdir: str, background: bool = False, glob: str | None = None
-) -> Callable[[], tuple[bool, str]]:
+def start_index(site: Path, output_subdir: str, glob: str | None = None) -> Callable[[], tuple[bool, str]]:
     """Start indexing `site` as `build_index` does; the function returned waits for Pagefind and gives
     what `build_index` would. Pagefind writes into a new folder beside `site`, which then replaces the
     bundle whole: the steps that run meanwhile, and a server serving the site, never see half a bundle."""
@@ -129,14 +124,12 @@ def start_index(
         return lambda: (True, "skipped: Pagefind is not installed (pip install 'pagefind[bin]')")
     started = time.perf_counter()
     fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}-search-", dir=site.parent))
-    lowest_priority = (lambda: os.nice(19)) if background and hasattr(os, "nice") else None
     try:
         process = subprocess.Popen(
             pagefind_command(executable, site, fresh, glob),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            preexec_fn=lowest_priority,
         )
     except OSError as error:
         shutil.rmtree(fresh)
