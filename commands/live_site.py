@@ -29,7 +29,15 @@ from pelican.generators import ArticlesGenerator
 
 from commands.moves import MoveEngine, Patched, forget_cards
 from incremental import note_pages_written_outside
-from incremental.writer import ANYTHING, Outputs, Recipe, adopt_fragments, page_places, render_recording
+from incremental.writer import (
+    ANYTHING,
+    Outputs,
+    Recipe,
+    adopt_fragments,
+    fragments_of,
+    page_places,
+    render_recording,
+)
 from site_core import (
     BuildFailed,
     ContentRejected,
@@ -195,11 +203,7 @@ class LiveSite:
         by_listing: dict[int, list[str]] = defaultdict(list)
         for name in sorted(listings, key=places.get):
             by_listing[id(self.recipes[name].localcontext.get("articles_paginator"))].append(name)
-        made = [
-            fragments.made
-            for generator in self.generators
-            if (fragments := getattr(getattr(generator, "env", None), "fragments", None)) is not None
-        ]
+        made = [fragments.made for fragments in fragments_of(self.generators)]
         rendered = 0
         for names in sorted(by_listing.values(), key=len, reverse=True):
             since_a_new_card = 0
@@ -225,7 +229,7 @@ class LiveSite:
         """The cards a move's worker processes made, kept for the pages of later saves. (A build's are not
         sent back: at 10,000 articles that would hold 300 MB more at the server's peak, for little.)"""
         contents = {id(item.content): item.content for item in self.held.values()}
-        adopt_fragments([getattr(g, "env", None) for g in self.generators], made, contents)
+        adopt_fragments(self.generators, made, contents)
 
     def patch(self, pelican, paths: list[Path], reads: dict) -> Patched | None:
         """Apply `paths` in place if every one is an article or page whose text alone changed; None when a

@@ -44,7 +44,7 @@ from incremental.writer import (
     MINIMUM_PARALLEL,
     Recipe,
     exported_fragments,
-    fragments_made_here,
+    fragments_of,
     page_places,
     render_recording,
 )
@@ -480,7 +480,8 @@ class MoveEngine:
             return tuple(sorted(looked_up)), frozenset(reads), fragments, inspected
 
         places = page_places({name: final[name].localcontext for name in names})
-        fragments_made_here(getattr(generator, "env", None) for generator in live.generators)
+        for fragments in fragments_of(live.generators):
+            fragments.made_here()
         running = start_map(render, names, all_cores(names, MINIMUM_PARALLEL), places.get)
 
         def finished() -> dict[str, dict]:
@@ -507,10 +508,8 @@ def _own(localcontext: dict, base: dict, key: str, shared: dict):
 
 def forget_cards(generators, contents: list) -> None:
     """The pure macros' output made from `contents` (their cards) is made again from what they are now."""
-    for generator in generators:
-        fragments = getattr(getattr(generator, "env", None), "fragments", None)
-        if fragments is not None:
-            fragments.forget(contents)
+    for fragments in fragments_of(generators):
+        fragments.forget(contents)
 
 
 def remove_page(path: Path) -> None:

@@ -539,22 +539,19 @@ def exported_fragments(environment) -> tuple:
     return (id(fragments), fragments.export()) if fragments is not None else ()
 
 
-def fragments_made_here(environments) -> None:
-    """Each environment's fragments made so far are kept where they are (see `Fragments.made_here`)."""
-    for environment in environments:
-        fragments = getattr(environment, "fragments", None)
-        if fragments is not None:
-            fragments.made_here()
+def fragments_of(generators) -> list[Fragments]:
+    """The fragments of each generator's template environment that makes them."""
+    return [
+        fragments
+        for generator in generators
+        if (fragments := getattr(getattr(generator, "env", None), "fragments", None)) is not None
+    ]
 
 
-def adopt_fragments(environments, made: list[tuple], contents_by_id: dict[int, object]) -> None:
-    """The cards worker processes made (each `exported_fragments`), kept by the environments they were
-    made for."""
-    by_identity = {
-        id(fragments): fragments
-        for environment in environments
-        if (fragments := getattr(environment, "fragments", None)) is not None
-    }
+def adopt_fragments(generators, made: list[tuple], contents_by_id: dict[int, object]) -> None:
+    """The cards worker processes made (each `exported_fragments`), kept by the generators' environments
+    they were made for."""
+    by_identity = {id(fragments): fragments for fragments in fragments_of(generators)}
     for exported in made:
         if exported and exported[0] in by_identity:
             by_identity[exported[0]].adopt(exported[1], contents_by_id)
